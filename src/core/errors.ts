@@ -1,0 +1,54 @@
+/**
+ * The one error catalogue of Entente. Every error the product raises has a stable code, the
+ * HTTP status it maps to and a default message. `docs/errors.md` documents each code; a test
+ * keeps the two in step. Library errors are translated into these codes at adapter boundaries.
+ */
+export const ERROR_CATALOGUE = {
+  ENTENTE_INTERNAL: { status: 500, message: 'Internal error' },
+  ENTENTE_BAD_REQUEST: { status: 400, message: 'The request is malformed' },
+  ENTENTE_JSON_MALFORMED: { status: 400, message: 'The body is not well-formed JSON' },
+  ENTENTE_JSON_TOO_DEEP: { status: 400, message: 'The JSON document nests too deeply' },
+  ENTENTE_BODY_TOO_LARGE: { status: 413, message: 'The body exceeds the maximum content length' },
+  ENTENTE_UNSUPPORTED_MEDIA_TYPE: { status: 415, message: 'The media type of the body is not supported' },
+  ENTENTE_NOT_ACCEPTABLE: { status: 406, message: 'None of the accepted media types can be produced' },
+  ENTENTE_UNAUTHENTICATED: { status: 401, message: 'Authentication is required' },
+  ENTENTE_FORBIDDEN: { status: 403, message: 'The caller may not do this' },
+  ENTENTE_NOT_FOUND: { status: 404, message: 'Not found' },
+  ENTENTE_CONFLICT: { status: 409, message: 'The resource already exists' },
+  ENTENTE_INVALID_PARAMETER: { status: 400, message: 'A parameter is invalid' },
+  ENTENTE_CONFIG_INVALID: { status: 500, message: 'The configuration is invalid' },
+  ENTENTE_STIX_INVALID: { status: 422, message: 'The STIX content is invalid' },
+  ENTENTE_STIX_INVALID_REF: { status: 422, message: 'A reference points to a type it may not point to' },
+  ENTENTE_STIX_DUPLICATE_ID: { status: 422, message: 'The same object version appears twice in one bundle' },
+  ENTENTE_STORE_UNAVAILABLE: { status: 503, message: 'The store does not answer' },
+  ENTENTE_STORE_MIGRATION_FAILED: { status: 500, message: 'A store migration failed' },
+  ENTENTE_COLLECTION_NOT_FOUND: { status: 404, message: 'The collection does not exist' },
+  ENTENTE_PATTERN_INVALID: { status: 422, message: 'The STIX pattern is invalid' },
+} as const satisfies Record<string, { readonly status: number; readonly message: string }>;
+
+export type ErrorCode = keyof typeof ERROR_CATALOGUE;
+
+/** One problem inside a document, located by its JSON path (e.g. `$.objects[3].created`). */
+export interface ErrorDetail {
+  readonly path?: string;
+  readonly message: string;
+  readonly code?: string;
+}
+
+export class EntenteError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  readonly details: ReadonlyArray<ErrorDetail>;
+
+  constructor(code: ErrorCode, message?: string, details: ReadonlyArray<ErrorDetail> = [], options?: ErrorOptions) {
+    super(message ?? ERROR_CATALOGUE[code].message, options);
+    this.name = 'EntenteError';
+    this.code = code;
+    this.status = ERROR_CATALOGUE[code].status;
+    this.details = details;
+  }
+}
+
+export function isEntenteError(value: unknown): value is EntenteError {
+  return value instanceof EntenteError;
+}
