@@ -1,0 +1,137 @@
+import { EntenteError } from '../errors.js';
+import { pathIndex, pathKey } from './json-path.js';
+import { locateSyntaxError } from './locate-syntax-error.js';
+
+export interface ParseJsonOptions {
+  /** Deepest nesting of objects and arrays accepted; the top-level container is depth 1. */
+  readonly maxDepth?: number;
+  /** Named in messages, e.g. a file name or `request body`. */
+  readonly source?: string;
+}
+
+const DEFAULT_MAX_DEPTH = 64;
+
+/**
+ * Parses untrusted JSON text. Malformed text throws `ENTENTE_JSON_MALFORMED` with the line and
+ * column of the fault; nesting deeper than `maxDepth` throws `ENTENTE_JSON_TOO_DEEP` with the JSON
+ * path of the first container too deep, so that later recursive code never meets such a value.
+ */
+export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
+  const where = options.source === undefined ? '' : ` in ${options.source}`;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    const reported = cause instanceof Error ? cause.message : String(cause);
+    const position = reportedPosition(reported, text) ?? locateSyntaxError(text) ?? text.length;
+    const { line, column } = lineAndColumn(text, position);
+    const reason = describe(reported);
+    throw new EntenteError(
+      'ENTENTE_JSON_MALFORMED',
+      `Malformed JSON${where} at line ${line}, column ${column}: ${reason}`,
+      [{ path: '$', message: `line ${line}, column ${column}: ${reason}` }],
+      { cause },
+    );
+  }
+  if (maxDepthOf(text, maxDepth) > maxDepth) {
+    const path = firstTooDeep(value, maxDepth) ?? '$';
+    throw new EntenteError(
+      'ENTENTE_JSON_TOO_DEEP',
+      `JSON${where} nests deeper than ${maxDepth} levels at ${path}`,
+      [{ path, message: `nesting deeper than ${maxDepth} levels` }],
+    );
+  }
+  return value;
+}
+
+/** V8 says `... in JSON at position 12` for most faults, or `Unexpected end of JSON input`. */
+function reportedPosition(message: string, text: string): number | undefined {
+  const match = /at position (\d+)/.exec(message);
+  if (match?.[1] !== undefined) return Math.min(Number(match[1]), text.length);
+  if (/end of JSON input/.test(message)) return text.length;
+  return undefined;
+}
+
+/** V8's message without its position and without the echo of the input, which may be long. */
+function describe(message: string): string {
+  return message
+    .replace(/, (?:\.\.\.)?".*is not valid JSON$/s, '')
+    .replace(/\s*in JSON at position \d+.*$/s, '')
+    .replace(/\s*\(line \d+ column \d+\)$/, '');
+}
+
+/** One-based line and column (in UTF-16 code units) of `position`; lines end at `\n`. */
+export function lineAndColumn(text: string, position: number): { readonly line: number; readonly column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < position && i < text.length; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: position - lineStart + 1 };
+}
+
+/** Deepest nesting of the (well-formed) text, stopping early once beyond `limit`; no recursion. */
+function maxDepthOf(text: string, limit: number): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92 /* \ */) i++;
+        else if (d === 34) break;
+      }
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth++;
+      if (depth > max) {
+        max = depth;
+        if (max > limit) return max;
+      }
+    } else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+    }
+  }
+  return max;
+}
+
+interface Frame {
+  readonly value: unknown;
+  readonly depth: number;
+  readonly parent: Frame | undefined;
+  readonly step: string | number | undefined;
+}
+
+/** Path of the first container, in document order, nested deeper than `limit`; iterative. */
+function firstTooDeep(root: unknown, limit: number): string | undefined {
+  const stack: Frame[] = [{ value: root, depth: 1, parent: undefined, step: undefined }];
+  while (stack.length > 0) {
+    const frame = stack.pop() as Frame;
+    const { value } = frame;
+    if (value === null || typeof value !== 'object') continue;
+    if (frame.depth > limit) return pathOf(frame);
+    const entries: Array<[string | number, unknown]> = Array.isArray(value)
+      ? value.map((v, i) => [i, v])
+      : Object.entries(value);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [step, child] = entries[i] as [string | number, unknown];
+      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: frame.depth + 1, parent: frame, step });
+    }
+  }
+  return undefined;
+}
+
+function pathOf(frame: Frame): string {
+  const steps: Array<string | number> = [];
+  for (let f: Frame | undefined = frame; f?.step !== undefined; f = f.parent) steps.push(f.step);
+  let path = '$';
+  for (let i = steps.length - 1; i >= 0; i--) {
+    const step = steps[i] as string | number;
+    path = typeof step === 'number' ? pathIndex(path, step) : pathKey(path, step);
+  }
+  return path;
+}
