@@ -1,20 +1,36 @@
-import { Command } from 'commander';
+import { Command, CommanderError } from 'commander';
+import { isEntenteError } from '../core/errors.js';
+import { validateCommand } from './commands/validate.js';
+import { colour } from './output.js';
 
 /** Builds the `entente` command tree. Each sub-command lives in its own module. */
 export function buildProgram(): Command {
   return new Command('entente')
     .description('Entente: coalition cyber-defence node (STIX 2.1 store, TAXII 2.1 server, policy-governed sharing)')
     .version('0.1.0')
-    .showHelpAfterError();
+    .showHelpAfterError()
+    .addCommand(validateCommand());
 }
 
+/**
+ * Runs the CLI and returns the exit code: 0 success, 1 a negative answer (invalid input, no
+ * match), 2 an error (bad usage, unreachable store, unreadable file).
+ */
 export async function main(argv: ReadonlyArray<string>): Promise<number> {
-  const program = buildProgram().exitOverride();
+  const program = buildProgram();
+  program.exitOverride();
+  for (const command of program.commands) command.exitOverride();
   try {
     await program.parseAsync([...argv]);
-    return 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    const code = (error as { exitCode?: number }).exitCode;
-    return typeof code === 'number' ? code : 1;
+    if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
+    if (isEntenteError(error)) {
+      process.stderr.write(`${colour.red('error')} ${colour.dim(error.code)} ${error.message}\n`);
+      for (const detail of error.details) process.stderr.write(`  ${detail.path ?? ''}  ${detail.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`${colour.red('error')} ${(error as Error).stack ?? String(error)}\n`);
+    return 2;
   }
 }
