@@ -65,30 +65,33 @@ export function createMetrics(options: MetricsOptions = {}): EntenteMetrics {
   });
   const store = options.store;
   if (store) {
-    const storeUp = new Gauge({
-      name: `${prefix}store_up`,
-      help: '1 when the store answered the object count of this scrape, 0 otherwise',
-      // Registered after store_objects below: its value is set by that gauge's collect, and the
-      // registry collects in registration order.
-      registers: [],
-    });
+    // prom-client collects all metrics of a scrape concurrently: both gauges share one count
+    // per scrape instead of asking the store twice. A store that does not answer must not fail
+    // the scrape: process metrics and store_up=0 are what the operator needs at that moment.
+    let pending: Promise<number | undefined> | undefined;
+    const sample = (): Promise<number | undefined> =>
+      (pending ??= store.countObjects().then(
+        (n) => n,
+        () => undefined,
+      ).finally(() => {
+        pending = undefined;
+      }));
     new Gauge({
       name: `${prefix}store_objects`,
       help: 'Object versions held by the store across all collections, counted at scrape time',
       registers: [registry],
       async collect() {
-        // A store that does not answer must not fail the whole scrape: process metrics and
-        // store_up=0 are exactly what the operator needs to see at that moment.
-        try {
-          this.set(await store.countObjects());
-          storeUp.set(1);
-        } catch {
-          this.set(Number.NaN);
-          storeUp.set(0);
-        }
+        this.set((await sample()) ?? Number.NaN);
       },
     });
-    registry.registerMetric(storeUp);
+    new Gauge({
+      name: `${prefix}store_up`,
+      help: '1 when the store answered the object count of this scrape, 0 otherwise',
+      registers: [registry],
+      async collect() {
+        this.set((await sample()) === undefined ? 0 : 1);
+      },
+    });
   }
 
   return {
