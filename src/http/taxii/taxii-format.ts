@@ -1,0 +1,77 @@
+import type { Collection, ObjectPage, StatusDetail, StatusResource, StoredObject } from '../../ports/store.js';
+import type { Rights } from '../../services/collections/collection-service.js';
+
+/** TAXII 2.1 section 5.2: the collection resource, `can_read`/`can_write` from the caller's rights. */
+export function collectionResource(collection: Collection, rights: Rights): Record<string, unknown> {
+  return {
+    id: collection.id,
+    title: collection.title,
+    ...(collection.description === undefined ? {} : { description: collection.description }),
+    ...(collection.alias === undefined ? {} : { alias: collection.alias }),
+    can_read: rights.canRead,
+    can_write: rights.canWrite,
+    media_types: collection.mediaTypes,
+  };
+}
+
+/**
+ * Section 3.7 envelope: `more` says whether another page follows and `next` is the value to pass
+ * back. `objects` is left out when empty, as TAXII lists are never empty.
+ */
+export function envelope(page: ObjectPage): Record<string, unknown> {
+  return {
+    more: page.next !== undefined,
+    ...(page.next === undefined ? {} : { next: page.next }),
+    ...(page.objects.length === 0 ? {} : { objects: page.objects.map((o) => o.object) }),
+  };
+}
+
+/** Section 5.3: one manifest record per object version. */
+export function manifestResource(page: ObjectPage): Record<string, unknown> {
+  return {
+    more: page.next !== undefined,
+    ...(page.next === undefined ? {} : { next: page.next }),
+    ...(page.objects.length === 0
+      ? {}
+      : { objects: page.objects.map((o) => ({ id: o.id, date_added: o.dateAdded, version: o.version, media_type: `application/stix+json;version=${o.specVersion}` })) }),
+  };
+}
+
+/** Section 5.8: the versions resource. */
+export function versionsResource(page: ObjectPage): Record<string, unknown> {
+  return {
+    more: page.next !== undefined,
+    ...(page.next === undefined ? {} : { next: page.next }),
+    ...(page.objects.length === 0 ? {} : { versions: page.objects.map((o) => o.version) }),
+  };
+}
+
+/**
+ * Section 3.4.1: `X-TAXII-Date-Added-First` and `-Last` give the `date_added` of the first and
+ * last object of the page; absent when the page is empty.
+ */
+export function dateAddedHeaders(objects: ReadonlyArray<StoredObject>): Record<string, string> {
+  const first = objects[0];
+  const last = objects[objects.length - 1];
+  return first === undefined || last === undefined ? {} : { 'X-TAXII-Date-Added-First': first.dateAdded, 'X-TAXII-Date-Added-Last': last.dateAdded };
+}
+
+function details(list: ReadonlyArray<StatusDetail>): ReadonlyArray<Record<string, string>> {
+  return list.map((d) => ({ id: d.id, version: d.version, ...(d.message === undefined ? {} : { message: d.message }) }));
+}
+
+/** Section 4.3.1: the status resource as the client sees it (the owner stays server-side). */
+export function statusResource(status: StatusResource): Record<string, unknown> {
+  return {
+    id: status.id,
+    status: status.status,
+    request_timestamp: status.requestTimestamp,
+    total_count: status.totalCount,
+    success_count: status.successCount,
+    ...(status.successes.length === 0 ? {} : { successes: details(status.successes) }),
+    failure_count: status.failureCount,
+    ...(status.failures.length === 0 ? {} : { failures: details(status.failures) }),
+    pending_count: status.pendingCount,
+    ...(status.pendings.length === 0 ? {} : { pendings: details(status.pendings) }),
+  };
+}
