@@ -1,0 +1,158 @@
+import { EntenteError } from '../../core/errors.js';
+import type { PgClient, PgDatabase } from './pg-pool.js';
+import { translatePgError } from './pg-errors.js';
+
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/**
+ * Versioned migrations, applied in order, each in its own transaction, never edited once
+ * released: a change of schema is a new entry. Timestamps are stored as the fixed-width ISO
+ * text the port speaks (`YYYY-MM-DDTHH:MM:SS.mmmZ`), whose byte order is time order.
+ */
+export const MIGRATIONS: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    name: 'objects, memberships, graph, search, collections, accounts, statuses',
+    sql: `
+      CREATE TABLE collections (
+        id text PRIMARY KEY,
+        title text NOT NULL,
+        description text,
+        alias text UNIQUE,
+        media_types text[] NOT NULL,
+        created_at text NOT NULL
+      );
+      CREATE TABLE grants (
+        collection_id text NOT NULL REFERENCES collections (id) ON DELETE CASCADE,
+        principal text NOT NULL,
+        can_read boolean NOT NULL,
+        can_write boolean NOT NULL,
+        PRIMARY KEY (collection_id, principal)
+      );
+      CREATE INDEX grants_principal ON grants (principal);
+
+      -- One row per (id, version) whatever the number of collections holding it. The body is
+      -- text, not jsonb: it is returned exactly as it came and costs no jsonb parse on COPY.
+      CREATE TABLE objects (
+        id text NOT NULL,
+        version text NOT NULL,
+        type text NOT NULL,
+        spec_version text NOT NULL,
+        body text NOT NULL,
+        search tsvector NOT NULL,
+        PRIMARY KEY (id, version)
+      );
+      CREATE INDEX objects_search ON objects USING gin (search);
+
+      -- Membership of a version in a collection. seq is the keyset for paging (TAXII orders by
+      -- date_added, which follows insertion order); is_first / is_last are kept exact on every
+      -- write and delete so that match[version]=first|last is a plain index scan.
+      CREATE TABLE members (
+        collection_id text NOT NULL,
+        id text NOT NULL,
+        version text NOT NULL,
+        seq bigint GENERATED ALWAYS AS IDENTITY,
+        type text NOT NULL,
+        spec_version text NOT NULL,
+        date_added text NOT NULL,
+        is_first boolean NOT NULL,
+        is_last boolean NOT NULL,
+        PRIMARY KEY (id, version, collection_id)
+      );
+      CREATE UNIQUE INDEX members_collection_seq ON members (collection_id, seq);
+      CREATE INDEX members_collection_type_seq ON members (collection_id, type, seq);
+      CREATE INDEX members_collection_last_seq ON members (collection_id, seq) WHERE is_last;
+
+      -- Edges derived from each stored version (owner); readers keep those of latest versions.
+      CREATE TABLE edges (
+        owner_id text NOT NULL,
+        owner_version text NOT NULL,
+        source text NOT NULL,
+        target text NOT NULL,
+        kind text NOT NULL,
+        label text NOT NULL,
+        via text
+      );
+      CREATE INDEX edges_source ON edges (source);
+      CREATE INDEX edges_target ON edges (target);
+      CREATE INDEX edges_owner ON edges (owner_id, owner_version);
+
+      CREATE TABLE users (
+        name text PRIMARY KEY,
+        password_hash text NOT NULL,
+        roles text[] NOT NULL,
+        created_at text NOT NULL,
+        disabled boolean NOT NULL
+      );
+      CREATE TABLE api_tokens (
+        id text PRIMARY KEY,
+        user_name text NOT NULL REFERENCES users (name) ON DELETE CASCADE,
+        secret_hash text NOT NULL UNIQUE,
+        description text NOT NULL,
+        created_at text NOT NULL,
+        expires_at text,
+        last_used_at text
+      );
+      CREATE INDEX api_tokens_user ON api_tokens (user_name);
+
+      CREATE TABLE statuses (
+        id text PRIMARY KEY,
+        owner text NOT NULL,
+        collection_id text NOT NULL,
+        body jsonb NOT NULL
+      );
+    `,
+  },
+];
+
+/** Advisory lock key (bigint) for the migrations of one schema: hashtext of a fixed prefix + schema. */
+const LOCK_KEY_SQL = `hashtextextended('entente:migrate:' || $1, 0)`;
+
+/**
+ * Applies pending migrations. A session advisory lock makes concurrent starters queue: the
+ * first applies, the others then find nothing to do. Each migration runs in its own
+ * transaction with its `schema_migrations` row, so a failure leaves nothing half-applied.
+ */
+export async function migrate(db: PgDatabase, migrations: ReadonlyArray<Migration> = MIGRATIONS): Promise<number> {
+  return db.withClient('migrate', async (client) => {
+    await client.query(`SELECT pg_advisory_lock(${LOCK_KEY_SQL})`, [db.schema]);
+    try {
+      await client.query(`CREATE SCHEMA IF NOT EXISTS "${db.schema}"`);
+      await client.query(`CREATE TABLE IF NOT EXISTS schema_migrations (
+        version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL DEFAULT now())`);
+      const done = await client.query<{ version: number }>('SELECT version FROM schema_migrations');
+      const applied = new Set(done.rows.map((row) => row.version));
+      let count = 0;
+      for (const migration of migrations) {
+        if (applied.has(migration.version)) continue;
+        await applyOne(client, migration);
+        count += 1;
+      }
+      return count;
+    } finally {
+      await client.query(`SELECT pg_advisory_unlock(${LOCK_KEY_SQL})`, [db.schema]).catch(() => undefined);
+    }
+  });
+}
+
+async function applyOne(client: PgClient, migration: Migration): Promise<void> {
+  await client.query('BEGIN');
+  try {
+    await client.query(migration.sql);
+    await client.query('INSERT INTO schema_migrations (version, name) VALUES ($1, $2)', [migration.version, migration.name]);
+    await client.query('COMMIT');
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    const cause = translatePgError(error, `migration ${migration.version}`);
+    if (cause.code === 'ENTENTE_STORE_UNAVAILABLE') throw cause;
+    throw new EntenteError('ENTENTE_STORE_MIGRATION_FAILED', `Migration ${migration.version} (${migration.name}) failed: ${describe(error)}`, [], { cause: error });
+  }
+}
+
+function describe(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}

@@ -1,0 +1,97 @@
+import type { ObjectPage, ObjectQuery, StixLike, StoredObject } from '../../ports/store.js';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { normaliseTimestamp } from './object-facets.js';
+import type { PgDatabase } from './pg-pool.js';
+import { SqlFilter, addSpecVersionFilter, addVersionFilter } from './sql-filters.js';
+
+interface MemberRow {
+  readonly id: string;
+  readonly type: string;
+  readonly version: string;
+  readonly spec_version: string;
+  readonly date_added: string;
+  readonly seq: string;
+  readonly body: string;
+}
+
+const SELECT_MEMBERS = `SELECT m.id, m.type, m.version, m.spec_version, m.date_added, m.seq, o.body
+  FROM members m JOIN objects o ON o.id = m.id AND o.version = m.version`;
+
+function toStored(row: MemberRow): StoredObject {
+  return {
+    id: row.id,
+    type: row.type,
+    version: row.version,
+    specVersion: row.spec_version,
+    dateAdded: row.date_added,
+    object: JSON.parse(row.body) as StixLike,
+  };
+}
+
+function baseFilter(query: ObjectQuery): SqlFilter {
+  const filter = new SqlFilter();
+  filter.add(`m.collection_id = ${filter.param(query.collectionId)}`);
+  if (query.ids !== undefined) filter.add(`m.id = ANY(${filter.param(query.ids)}::text[])`);
+  if (query.types !== undefined) filter.add(`m.type = ANY(${filter.param(query.types)}::text[])`);
+  if (query.addedAfter !== undefined) filter.add(`m.date_added > ${filter.param(normaliseTimestamp(query.addedAfter))}`);
+  addSpecVersionFilter(filter, 'm', query.specVersions);
+  return filter;
+}
+
+/**
+ * The TAXII object listing, in date_added order (the order of seq). Keyset paging on seq: the
+ * page after any cursor is an index range scan, never an OFFSET.
+ */
+export async function queryObjects(db: PgDatabase, query: ObjectQuery): Promise<ObjectPage> {
+  const filter = baseFilter(query);
+  addVersionFilter(filter, 'm', query.versions ?? ['last']);
+  if (query.cursor !== undefined) {
+    const [seq] = decodeCursor('objects', query.cursor);
+    filter.add(`m.seq > ${filter.param(seq)}`);
+  }
+  const limit = filter.param(query.limit + 1);
+  const rows = await db.query<MemberRow>('queryObjects', `${SELECT_MEMBERS} ${filter.where()} ORDER BY m.seq LIMIT ${limit}`, filter.values);
+  return page(rows, query.limit, (last) => encodeCursor('objects', [last.seq]));
+}
+
+/**
+ * Every version of the given objects, oldest first. The keyset is (version, seq), seq breaking
+ * ties between objects that share a version timestamp.
+ */
+export async function listVersions(db: PgDatabase, query: ObjectQuery & { readonly ids: ReadonlyArray<string> }): Promise<ObjectPage> {
+  const filter = baseFilter(query);
+  addVersionFilter(filter, 'm', query.versions ?? ['all']);
+  if (query.cursor !== undefined) {
+    const [version, seq] = decodeCursor('versions', query.cursor);
+    filter.add(`(m.version, m.seq) > (${filter.param(version)}, ${filter.param(seq)}::bigint)`);
+  }
+  const limit = filter.param(query.limit + 1);
+  const rows = await db.query<MemberRow>('listVersions', `${SELECT_MEMBERS} ${filter.where()} ORDER BY m.version, m.seq LIMIT ${limit}`, filter.values);
+  return page(rows, query.limit, (last) => encodeCursor('versions', [last.version, last.seq]));
+}
+
+function page(rows: ReadonlyArray<MemberRow>, limit: number, cursorOf: (last: MemberRow) => string): ObjectPage {
+  if (rows.length <= limit) return { objects: rows.map(toStored) };
+  const kept = rows.slice(0, limit);
+  return { objects: kept.map(toStored), next: cursorOf(kept[kept.length - 1] as MemberRow) };
+}
+
+/** The latest version held in any of the collections (all when absent). */
+export async function getLatest(db: PgDatabase, id: string, collectionIds?: ReadonlyArray<string>): Promise<StixLike | undefined> {
+  const filter = new SqlFilter();
+  filter.add(`m.id = ${filter.param(id)}`);
+  if (collectionIds !== undefined) filter.add(`m.collection_id = ANY(${filter.param(collectionIds)}::text[])`);
+  const rows = await db.query<{ body: string }>('getLatest',
+    `SELECT o.body FROM members m JOIN objects o ON o.id = m.id AND o.version = m.version ${filter.where()}
+     ORDER BY m.version DESC LIMIT 1`, filter.values);
+  const row = rows[0];
+  return row === undefined ? undefined : (JSON.parse(row.body) as StixLike);
+}
+
+/** Versions held by one collection, or distinct stored versions across all of them. */
+export async function countObjects(db: PgDatabase, collectionId?: string): Promise<number> {
+  const rows = collectionId === undefined
+    ? await db.query<{ n: string }>('countObjects', 'SELECT count(*) AS n FROM objects')
+    : await db.query<{ n: string }>('countObjects', 'SELECT count(*) AS n FROM members WHERE collection_id = $1', [collectionId]);
+  return Number(rows[0]?.n ?? 0);
+}

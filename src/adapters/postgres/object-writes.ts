@@ -1,0 +1,90 @@
+import { EntenteError } from '../../core/errors.js';
+import type { StixLike, WriteOptions, WriteResult } from '../../ports/store.js';
+import type { PgClient, PgDatabase } from './pg-pool.js';
+import { ensureStaging, stageByCopy, stageByInsert, stageObject } from './staging.js';
+import { lockObjectIds } from './write-locks.js';
+
+/** From this many objects a call goes through COPY even without the bulk hint. */
+export const COPY_THRESHOLD = 500;
+
+/** Bodies are stored once per (id, version); edges are derived only when the body is new. */
+const MERGE_OBJECTS = `
+  WITH new_objects AS (
+    INSERT INTO objects (id, version, type, spec_version, body, search)
+    SELECT id, version, type, spec_version, body, search::tsvector FROM stage_objects
+    ON CONFLICT DO NOTHING
+    RETURNING id, version)
+  INSERT INTO edges (owner_id, owner_version, source, target, kind, label, via)
+  SELECT e.owner_id, e.owner_version, e.source, e.target, e.kind, e.label, e.via
+  FROM stage_edges e JOIN new_objects n ON n.id = e.owner_id AND n.version = e.owner_version`;
+
+/**
+ * Adds the memberships and keeps first/last exact, in one statement. A new row is first (last)
+ * when it is the batch's minimum (maximum) for its id and below (above) every version already
+ * in the collection; the rows it displaces lose the flag. Every part of a statement reads the
+ * snapshot taken before its inserts, so the final SELECT sees only rows that existed already:
+ * exactly the duplicates, with the date_added they keep.
+ */
+const MERGE_MEMBERS = `
+  WITH existing AS (
+    SELECT m.id, min(m.version) AS min_v, max(m.version) AS max_v
+    FROM members m WHERE m.collection_id = $1 AND m.id IN (SELECT id FROM stage_objects)
+    GROUP BY m.id),
+  batch AS (
+    SELECT s.ord, s.id, s.version, s.type, s.spec_version,
+      min(s.version) OVER (PARTITION BY s.id) AS batch_min, max(s.version) OVER (PARTITION BY s.id) AS batch_max
+    FROM stage_objects s),
+  inserted AS (
+    INSERT INTO members (collection_id, id, version, type, spec_version, date_added, is_first, is_last)
+    SELECT $1, b.id, b.version, b.type, b.spec_version, $2,
+      b.version = b.batch_min AND (e.min_v IS NULL OR b.version < e.min_v),
+      b.version = b.batch_max AND (e.max_v IS NULL OR b.version > e.max_v)
+    FROM batch b LEFT JOIN existing e ON e.id = b.id
+    ORDER BY b.ord
+    ON CONFLICT DO NOTHING
+    RETURNING id, is_first, is_last),
+  displaced AS (
+    SELECT id, bool_or(is_first) AS new_first, bool_or(is_last) AS new_last FROM inserted
+    WHERE is_first OR is_last GROUP BY id),
+  demoted AS (
+    UPDATE members m SET is_first = m.is_first AND NOT d.new_first, is_last = m.is_last AND NOT d.new_last
+    FROM displaced d
+    WHERE m.collection_id = $1 AND m.id = d.id AND ((d.new_first AND m.is_first) OR (d.new_last AND m.is_last))
+    RETURNING 1)
+  SELECT s.ord, m.date_added FROM stage_objects s
+  JOIN members m ON m.id = s.id AND m.version = s.version AND m.collection_id = $1`;
+
+/**
+ * writeObjects: the whole call is one transaction. The collection row is key-share locked so
+ * it cannot be deleted under the write; advisory locks serialise writers of the same ids.
+ */
+export async function writeObjects(
+  db: PgDatabase, collectionId: string, objects: ReadonlyArray<StixLike>, options: WriteOptions,
+): Promise<ReadonlyArray<WriteResult>> {
+  if (objects.length === 0) return [];
+  const rows = objects.map(stageObject);
+  const useCopy = options.bulk === true || rows.length >= COPY_THRESHOLD;
+  const duplicates = await db.transaction('writeObjects', async (client) => {
+    await requireCollection(client, collectionId);
+    await lockObjectIds(client, db.schema, collectionId, rows.map((r) => r.id));
+    await ensureStaging(client);
+    if (useCopy) await stageByCopy(client, rows);
+    else await stageByInsert(client, rows);
+    await client.query(MERGE_OBJECTS);
+    const result = await client.query<{ ord: number; date_added: string }>(MERGE_MEMBERS, [collectionId, options.dateAdded]);
+    return new Map(result.rows.map((row) => [row.ord, row.date_added]));
+  });
+  return rows.map((row, i): WriteResult => {
+    const existing = duplicates.get(i);
+    return existing === undefined
+      ? { id: row.id, version: row.version, outcome: 'added', dateAdded: options.dateAdded }
+      : { id: row.id, version: row.version, outcome: 'duplicate', dateAdded: existing };
+  });
+}
+
+async function requireCollection(client: PgClient, collectionId: string): Promise<void> {
+  const found = await client.query('SELECT 1 FROM collections WHERE id = $1 FOR KEY SHARE', [collectionId]);
+  if (found.rowCount === 0) {
+    throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `Collection ${collectionId} does not exist`);
+  }
+}

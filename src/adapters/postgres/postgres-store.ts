@@ -1,0 +1,167 @@
+import type {
+  ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
+  SearchQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
+} from '../../ports/store.js';
+import { AccountQueries } from './account-queries.js';
+import * as collections from './collection-queries.js';
+import { migrate } from './migrations.js';
+import { deleteObjects } from './object-deletes.js';
+import * as reads from './object-queries.js';
+import { writeObjects } from './object-writes.js';
+import { PgDatabase } from './pg-pool.js';
+import { neighbours } from './graph-queries.js';
+import { search } from './search-queries.js';
+import { getStatus, saveStatus } from './status-queries.js';
+
+export interface PostgresStoreOptions {
+  /** `postgres://user@host:port/database`; every libpq URL parameter `pg` understands works. */
+  readonly url: string;
+  /** The schema holding Entente's tables (created by migrate); `public` when absent. */
+  readonly schema?: string;
+  /** Connections kept by this process; 10 when absent. */
+  readonly poolSize?: number;
+}
+
+/**
+ * The Store port on PostgreSQL. Nothing is kept in the process beyond the pool, so several
+ * API and worker processes can share one database.
+ */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres';
+  private readonly db: PgDatabase;
+  private readonly accounts: AccountQueries;
+
+  constructor(options: PostgresStoreOptions) {
+    this.db = new PgDatabase(options);
+    this.accounts = new AccountQueries(this.db);
+  }
+
+  async migrate(): Promise<void> {
+    await migrate(this.db);
+  }
+
+  async ping(): Promise<void> {
+    await this.db.query('ping', 'SELECT 1');
+  }
+
+  async close(): Promise<void> {
+    await this.db.close();
+  }
+
+  writeObjects(collectionId: string, objects: ReadonlyArray<StixLike>, options: WriteOptions): Promise<ReadonlyArray<WriteResult>> {
+    return writeObjects(this.db, collectionId, objects, options);
+  }
+
+  queryObjects(query: ObjectQuery): Promise<ObjectPage> {
+    return reads.queryObjects(this.db, query);
+  }
+
+  /** The manifest lists the same rows as the objects endpoint (TAXII 2.1 section 5.3). */
+  queryManifest(query: ObjectQuery): Promise<ObjectPage> {
+    return reads.queryObjects(this.db, query);
+  }
+
+  listVersions(query: ObjectQuery & { readonly ids: ReadonlyArray<string> }): Promise<ObjectPage> {
+    return reads.listVersions(this.db, query);
+  }
+
+  deleteObjects(query: DeleteQuery): Promise<number> {
+    return deleteObjects(this.db, query);
+  }
+
+  getLatest(id: string, collectionIds?: ReadonlyArray<string>): Promise<StixLike | undefined> {
+    return reads.getLatest(this.db, id, collectionIds);
+  }
+
+  search(query: SearchQuery): Promise<SearchPage> {
+    return search(this.db, query);
+  }
+
+  neighbours(query: NeighbourQuery): Promise<Neighbourhood> {
+    return neighbours(this.db, query);
+  }
+
+  countObjects(collectionId?: string): Promise<number> {
+    return reads.countObjects(this.db, collectionId);
+  }
+
+  createCollection(collection: Collection): Promise<void> {
+    return collections.createCollection(this.db, collection);
+  }
+
+  getCollection(idOrAlias: string): Promise<Collection | undefined> {
+    return collections.getCollection(this.db, idOrAlias);
+  }
+
+  listCollections(): Promise<ReadonlyArray<Collection>> {
+    return collections.listCollections(this.db);
+  }
+
+  deleteCollection(id: string): Promise<boolean> {
+    return collections.deleteCollection(this.db, id);
+  }
+
+  setGrant(grant: Grant): Promise<void> {
+    return collections.setGrant(this.db, grant);
+  }
+
+  listGrants(filter?: { readonly collectionId?: string; readonly principal?: string }): Promise<ReadonlyArray<Grant>> {
+    return collections.listGrants(this.db, filter);
+  }
+
+  createUser(user: User): Promise<void> {
+    return this.accounts.createUser(user);
+  }
+
+  getUser(name: string): Promise<User | undefined> {
+    return this.accounts.getUser(name);
+  }
+
+  listUsers(): Promise<ReadonlyArray<User>> {
+    return this.accounts.listUsers();
+  }
+
+  updateUser(name: string, change: Partial<Pick<User, 'passwordHash' | 'roles' | 'disabled'>>): Promise<boolean> {
+    return this.accounts.updateUser(name, change);
+  }
+
+  deleteUser(name: string): Promise<boolean> {
+    return this.accounts.deleteUser(name);
+  }
+
+  createToken(token: ApiToken): Promise<void> {
+    return this.accounts.createToken(token);
+  }
+
+  findTokenBySecretHash(secretHash: string): Promise<ApiToken | undefined> {
+    return this.accounts.findTokenBySecretHash(secretHash);
+  }
+
+  listTokens(userName?: string): Promise<ReadonlyArray<ApiToken>> {
+    return this.accounts.listTokens(userName);
+  }
+
+  deleteToken(id: string): Promise<boolean> {
+    return this.accounts.deleteToken(id);
+  }
+
+  touchToken(id: string, at: string): Promise<void> {
+    return this.accounts.touchToken(id, at);
+  }
+
+  saveStatus(status: StatusResource): Promise<void> {
+    return saveStatus(this.db, status);
+  }
+
+  getStatus(id: string): Promise<StatusResource | undefined> {
+    return getStatus(this.db, id);
+  }
+}
+
+/**
+ * Opens a PostgreSQL store. The pool connects lazily: call `migrate()` once at start (it also
+ * creates the schema), and `ping()` for health.
+ */
+export async function openPostgresStore(options: PostgresStoreOptions): Promise<PostgresStore> {
+  return new PostgresStore(options);
+}

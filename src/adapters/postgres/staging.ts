@@ -1,0 +1,117 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { from as copyFrom } from 'pg-copy-streams';
+import type { GraphEdge, StixLike } from '../../ports/store.js';
+import { edgesOf, normalisedVersion, searchLexemes, specVersionOf } from './object-facets.js';
+import type { PgClient } from './pg-pool.js';
+
+/**
+ * Staging tables: per-connection temporary tables (never WAL-logged, emptied at each commit)
+ * into which a write first lands, so the merge into the real tables is a few set-wise
+ * statements whatever the batch size. Large batches arrive by COPY, small ones by one INSERT.
+ */
+const STAGING_DDL = `
+  CREATE TEMP TABLE IF NOT EXISTS stage_objects (
+    ord integer NOT NULL, id text NOT NULL, version text NOT NULL, type text NOT NULL,
+    spec_version text NOT NULL, body text NOT NULL, search text NOT NULL
+  ) ON COMMIT DELETE ROWS;
+  CREATE TEMP TABLE IF NOT EXISTS stage_edges (
+    owner_id text NOT NULL, owner_version text NOT NULL, source text NOT NULL, target text NOT NULL,
+    kind text NOT NULL, label text NOT NULL, via text
+  ) ON COMMIT DELETE ROWS;`;
+
+/** Connections whose temporary tables exist (they live as long as the session). */
+const prepared = new WeakSet<PgClient>();
+
+export async function ensureStaging(client: PgClient): Promise<void> {
+  if (prepared.has(client)) return;
+  await client.query(STAGING_DDL);
+  prepared.add(client);
+}
+
+/** One object as the staging row it becomes. */
+export interface StagedObject {
+  readonly id: string;
+  readonly version: string;
+  readonly type: string;
+  readonly specVersion: string;
+  readonly body: string;
+  readonly search: string;
+  readonly edges: ReadonlyArray<GraphEdge>;
+}
+
+export function stageObject(object: StixLike): StagedObject {
+  return {
+    id: object.id,
+    version: normalisedVersion(object),
+    type: object.type,
+    specVersion: specVersionOf(object),
+    body: JSON.stringify(object),
+    search: searchLexemes(object),
+    edges: edgesOf(object),
+  };
+}
+
+/** Fills the staging tables with one INSERT each: cheapest for a handful of rows. */
+export async function stageByInsert(client: PgClient, rows: ReadonlyArray<StagedObject>): Promise<void> {
+  await client.query(
+    `INSERT INTO stage_objects SELECT * FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+    [rows.map((_, i) => i), rows.map((r) => r.id), rows.map((r) => r.version), rows.map((r) => r.type),
+      rows.map((r) => r.specVersion), rows.map((r) => r.body), rows.map((r) => r.search)],
+  );
+  const edges = rows.flatMap((r) => r.edges.map((e) => ({ owner: r, edge: e })));
+  if (edges.length === 0) return;
+  await client.query(
+    `INSERT INTO stage_edges SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[])`,
+    [edges.map((x) => x.owner.id), edges.map((x) => x.owner.version), edges.map((x) => x.edge.source),
+      edges.map((x) => x.edge.target), edges.map((x) => x.edge.kind), edges.map((x) => x.edge.label),
+      edges.map((x) => x.edge.via ?? null)],
+  );
+}
+
+/**
+ * Fills the staging tables with COPY … FROM STDIN in text format, in chunks of about 256 KiB
+ * so the driver is never handed millions of tiny writes. Then ANALYZE, since temporary tables
+ * have no statistics and the merge plan depends on the row count.
+ */
+export async function stageByCopy(client: PgClient, rows: ReadonlyArray<StagedObject>): Promise<void> {
+  await copyRows(client, 'COPY stage_objects FROM STDIN', function* () {
+    for (let i = 0; i < rows.length; i++) {
+      const r = rows[i] as StagedObject;
+      yield `${i}\t${copyText(r.id)}\t${copyText(r.version)}\t${copyText(r.type)}\t${copyText(r.specVersion)}\t${copyText(r.body)}\t${r.search}\n`;
+    }
+  });
+  if (rows.some((r) => r.edges.length > 0)) {
+    await copyRows(client, 'COPY stage_edges FROM STDIN', function* () {
+      for (const r of rows) {
+        for (const e of r.edges) {
+          yield `${copyText(r.id)}\t${copyText(r.version)}\t${copyText(e.source)}\t${copyText(e.target)}\t${e.kind}\t${copyText(e.label)}\t${e.via === undefined ? '\\N' : copyText(e.via)}\n`;
+        }
+      }
+    });
+  }
+  await client.query('ANALYZE stage_objects; ANALYZE stage_edges');
+}
+
+const CHUNK = 256 * 1024;
+
+async function copyRows(client: PgClient, sql: string, lines: () => Generator<string>): Promise<void> {
+  function* chunks(): Generator<string> {
+    let buffer = '';
+    for (const line of lines()) {
+      buffer += line;
+      if (buffer.length >= CHUNK) {
+        yield buffer;
+        buffer = '';
+      }
+    }
+    if (buffer.length > 0) yield buffer;
+  }
+  await pipeline(Readable.from(chunks(), { objectMode: false }), client.query(copyFrom(sql)));
+}
+
+/** Escapes a value for COPY's text format: backslash, and the row and column separators. */
+export function copyText(value: string): string {
+  if (!/[\\\t\n\r]/.test(value)) return value;
+  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+}
