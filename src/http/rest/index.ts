@@ -1,0 +1,44 @@
+import swagger from '@fastify/swagger';
+import type { FastifyPluginAsync } from 'fastify';
+import { EntenteError } from '../../core/errors.js';
+import { collectionRoutes } from './collection-routes.js';
+import { importRoutes } from './import-routes.js';
+import { objectRoutes } from './object-routes.js';
+import { openApiOptions } from './openapi.js';
+import type { RestDeps } from './rest-deps.js';
+import { handleRestError } from './rest-errors.js';
+import { searchRoutes } from './search-routes.js';
+import { tokenRoutes } from './token-routes.js';
+import { userRoutes } from './user-routes.js';
+
+export type { RestDeps } from './rest-deps.js';
+export type { ImportJob, JobFailure, StatusListing } from './import-jobs.js';
+export { hasStatusListing } from './import-jobs.js';
+export { restErrorBody, toEntenteError, type RestErrorBody } from './rest-errors.js';
+
+/** Where the REST API lives. */
+export const REST_PREFIX = '/api/v1';
+
+/**
+ * The REST API under `/api/v1` as one encapsulated plugin: its own error format
+ * (`{ error: { code, message, details } }`), its own 404, and its OpenAPI document at
+ * `/api/v1/openapi.json`, generated from the route schemas. The TAXII routes live in another
+ * plugin and are not in this document: TAXII 2.1 is specified by OASIS, not by us.
+ * Authentication is the shared auth plugin's: every route reads the caller it established.
+ */
+export function restApi(deps: RestDeps): FastifyPluginAsync {
+  return async (app) => {
+    // Registered here, inside the encapsulated context, so the document lists exactly the REST routes.
+    await app.register(swagger, openApiOptions(deps.version));
+    await app.register(async (api) => {
+      api.setErrorHandler((error, request, reply) => handleRestError(error, request, reply));
+      api.setNotFoundHandler((request, reply) =>
+        handleRestError(new EntenteError('ENTENTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`), request, reply),
+      );
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+      for (const routes of [searchRoutes, objectRoutes, importRoutes, userRoutes, tokenRoutes, collectionRoutes]) {
+        await api.register(routes(deps));
+      }
+    }, { prefix: REST_PREFIX });
+  };
+}
