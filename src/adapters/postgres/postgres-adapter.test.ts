@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { StixLike } from '../../ports/store.js';
+import { MIGRATIONS, migrate } from './migrations.js';
+import { PgDatabase } from './pg-pool.js';
+import { openPostgresStore, type PostgresStore } from './postgres-store.js';
+import { SKIP_NOTE, TEST_PG_URL, dropSchema, openTestStore, testSchema } from './test-support.js';
+
+if (TEST_PG_URL === undefined) console.warn(SKIP_NOTE);
+const url = TEST_PG_URL as string;
+const COLLECTION = 'c1';
+
+function indicator(n: number, over: Record<string, unknown> = {}): StixLike {
+  const id = `indicator--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+  return { type: 'indicator', spec_version: '2.1', id, created: '2024-01-01T00:00:00.000Z', modified: '2024-01-01T00:00:00.000Z',
+    name: `Indicator ${n}`, pattern: `[ipv4-addr:value = '10.0.${n % 250}.1']`, pattern_type: 'stix', valid_from: '2024-01-01T00:00:00Z', ...over } as StixLike;
+}
+
+describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL adapter specifics', () => {
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+  async function fresh(): Promise<PostgresStore> {
+    const opened = await openTestStore(url);
+    cleanups.push(opened.cleanup);
+    await opened.store.createCollection({ id: COLLECTION, title: 'C1', mediaTypes: [], createdAt: '2024-01-01T00:00:00.000Z' });
+    return opened.store;
+  }
+
+  it('stores a COPY batch exactly as the small path would, including backslashes, tabs and newlines in bodies', async () => {
+    const store = await fresh();
+    const objects = Array.from({ length: 600 }, (_, i) => indicator(i, { description: `line\\one\n\ttab "quoted" \u00e9 ${i}` }));
+    const results = await store.writeObjects(COLLECTION, objects, { dateAdded: '2024-01-02T00:00:00.000Z', bulk: true });
+    expect(results.every((r) => r.outcome === 'added')).toBe(true);
+    const page = await store.queryObjects({ collectionId: COLLECTION, limit: 1000 });
+    expect(page.objects.map((o) => o.object)).toEqual(objects);
+    const again = await store.writeObjects(COLLECTION, objects.slice(0, 10), { dateAdded: '2024-01-03T00:00:00.000Z', bulk: true });
+    expect(again.map((r) => [r.outcome, r.dateAdded])).toEqual(objects.slice(0, 10).map(() => ['duplicate', '2024-01-02T00:00:00.000Z']));
+  });
+
+  it('keeps first and last exact when a bulk batch brings older and newer versions around stored ones', async () => {
+    const store = await fresh();
+    const base = indicator(1);
+    const v = (minute: number) => ({ ...base, modified: `2024-01-01T00:${String(minute).padStart(2, '0')}:00.000Z` });
+    await store.writeObjects(COLLECTION, [v(20), v(30)], { dateAdded: '2024-01-02T00:00:00.000Z' });
+    const filler = Array.from({ length: 600 }, (_, i) => indicator(1000 + i));
+    await store.writeObjects(COLLECTION, [v(10), v(25), v(40), ...filler], { dateAdded: '2024-01-03T00:00:00.000Z', bulk: true });
+    const sel = async (version: 'first' | 'last') =>
+      (await store.queryObjects({ collectionId: COLLECTION, ids: [base.id], versions: [version], limit: 10 })).objects.map((o) => o.version);
+    expect(await sel('first')).toEqual(['2024-01-01T00:10:00.000Z']);
+    expect(await sel('last')).toEqual(['2024-01-01T00:40:00.000Z']);
+  });
+
+  it('serialises concurrent writers of the same object so exactly one version stays last', async () => {
+    const store = await fresh();
+    const base = indicator(7);
+    const writes = Array.from({ length: 12 }, (_, i) =>
+      store.writeObjects(COLLECTION, [{ ...base, modified: `2024-01-01T00:00:${String(i).padStart(2, '0')}.000Z` }], { dateAdded: '2024-01-02T00:00:00.000Z' }));
+    await Promise.all(writes);
+    const last = await store.queryObjects({ collectionId: COLLECTION, versions: ['last'], limit: 100 });
+    expect(last.objects.map((o) => o.version)).toEqual(['2024-01-01T00:00:11.000Z']);
+    const first = await store.queryObjects({ collectionId: COLLECTION, versions: ['first'], limit: 100 });
+    expect(first.objects.map((o) => o.version)).toEqual(['2024-01-01T00:00:00.000Z']);
+  });
+
+  it('lets several processes migrate the same schema at once, applying each migration once', async () => {
+    const schema = testSchema();
+    cleanups.push(() => dropSchema(url, schema));
+    const dbs = Array.from({ length: 4 }, () => new PgDatabase({ url, schema, poolSize: 1 }));
+    try {
+      const applied = await Promise.all(dbs.map((db) => migrate(db)));
+      expect(applied.reduce((a, b) => a + b, 0)).toBe(MIGRATIONS.length);
+      const rows = await dbs[0]!.query<{ n: string }>('test', 'SELECT count(*) AS n FROM schema_migrations');
+      expect(Number(rows[0]?.n)).toBe(MIGRATIONS.length);
+    } finally {
+      await Promise.all(dbs.map((db) => db.close()));
+    }
+  });
+
+  it('rolls a failing migration back whole and reports ENTENTE_STORE_MIGRATION_FAILED', async () => {
+    const schema = testSchema();
+    cleanups.push(() => dropSchema(url, schema));
+    const db = new PgDatabase({ url, schema, poolSize: 1 });
+    try {
+      const broken = [{ version: 1, name: 'half', sql: 'CREATE TABLE t1 (a int); CREATE TABLE t1 (a int);' }];
+      await expect(migrate(db, broken)).rejects.toMatchObject({ code: 'ENTENTE_STORE_MIGRATION_FAILED' });
+      const rows = await db.query<{ n: string }>('test', `SELECT count(*) AS n FROM pg_tables WHERE schemaname = $1 AND tablename = 't1'`, [schema]);
+      expect(Number(rows[0]?.n)).toBe(0);
+    } finally {
+      await db.close();
+    }
+  });
+
+  it('translates a refused connection into ENTENTE_STORE_UNAVAILABLE', async () => {
+    const store = await openPostgresStore({ url: 'postgres://postgres@127.0.0.1:1/none', poolSize: 1 });
+    try {
+      await expect(store.ping()).rejects.toMatchObject({ code: 'ENTENTE_STORE_UNAVAILABLE' });
+      await expect(store.migrate()).rejects.toMatchObject({ code: 'ENTENTE_STORE_UNAVAILABLE' });
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('refuses a schema name that is not a plain identifier', async () => {
+    await expect(openPostgresStore({ url, schema: 'x"; DROP TABLE y; --' })).rejects.toMatchObject({ code: 'ENTENTE_CONFIG_INVALID' });
+  });
+});
