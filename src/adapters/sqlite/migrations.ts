@@ -1,0 +1,133 @@
+import type { Database } from 'better-sqlite3';
+import { EntenteError } from '../../core/errors.js';
+
+/** One schema change. Versions only grow; an applied migration is never edited. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: string;
+}
+
+/*
+ * Layout (see docs/storage.md):
+ * - `objects` holds each (id, version) once as JSON text; a row is shared by every collection
+ *   holding that version. It has no secondary index: it is reached by `okey` from `members`.
+ * - `members` is the per-collection membership. TAXII 2.1 (section 3.4) orders results by
+ *   date_added, so the keyset is (date_added, seq): `seq` (the rowid, growing with each insert)
+ *   breaks ties inside one write and keeps batch order. An SQLite index carries the rowid, so
+ *   (ckey, date_added) is the (collection, date_added, seq) keyset index and `added_after` is a
+ *   range start on it rather than a filter over the whole collection; (ckey, type, date_added)
+ *   serves type filters the same way. `is_first`, `is_last` and `spec_latest` are maintained on
+ *   write so the TAXII default (`match[version]=last`, latest spec_version) is a filter on an
+ *   ordered index scan.
+ * - `search_fts` is a contentless FTS5 table whose rowid is `okey`; contentless_delete lets a
+ *   deleted version leave the index without storing the text twice.
+ * - `edges` are derived from each stored version (relationships, sightings, embedded refs).
+ */
+export const MIGRATIONS: ReadonlyArray<Migration> = [
+  {
+    version: 1,
+    name: 'objects, memberships, search, graph, collections, accounts, status',
+    sql: `
+      CREATE TABLE collections (
+        ckey INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL,
+        description TEXT,
+        alias TEXT UNIQUE,
+        media_types TEXT NOT NULL,
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE objects (
+        okey INTEGER PRIMARY KEY,
+        id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        json TEXT NOT NULL
+      );
+      CREATE TABLE members (
+        seq INTEGER PRIMARY KEY,
+        ckey INTEGER NOT NULL REFERENCES collections(ckey) ON DELETE CASCADE,
+        okey INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        type TEXT NOT NULL,
+        version TEXT NOT NULL,
+        spec_version TEXT NOT NULL,
+        date_added TEXT NOT NULL,
+        is_first INTEGER NOT NULL,
+        is_last INTEGER NOT NULL,
+        spec_latest INTEGER NOT NULL
+      );
+      CREATE UNIQUE INDEX members_version ON members(id, version, ckey);
+      CREATE INDEX members_added ON members(ckey, date_added);
+      CREATE INDEX members_type_added ON members(ckey, type, date_added);
+      CREATE VIRTUAL TABLE search_fts USING fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
+      CREATE TABLE edges (
+        okey INTEGER NOT NULL,
+        n INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        target TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        label TEXT NOT NULL,
+        via TEXT,
+        PRIMARY KEY (okey, n)
+      ) WITHOUT ROWID;
+      CREATE INDEX edges_source ON edges(source);
+      CREATE INDEX edges_target ON edges(target);
+      CREATE TABLE grants (
+        collection_id TEXT NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+        principal TEXT NOT NULL,
+        can_read INTEGER NOT NULL,
+        can_write INTEGER NOT NULL,
+        PRIMARY KEY (collection_id, principal)
+      );
+      CREATE INDEX grants_principal ON grants(principal);
+      CREATE TABLE users (
+        name TEXT PRIMARY KEY,
+        password_hash TEXT NOT NULL,
+        roles TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        disabled INTEGER NOT NULL
+      );
+      CREATE TABLE tokens (
+        id TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES users(name) ON DELETE CASCADE,
+        secret_hash TEXT NOT NULL UNIQUE,
+        description TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        last_used_at TEXT
+      );
+      CREATE INDEX tokens_user ON tokens(user_name);
+      CREATE TABLE statuses (
+        id TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+      );
+    `,
+  },
+];
+
+/**
+ * Applies the migrations not yet recorded in `schema_migrations`, each in its own IMMEDIATE
+ * transaction (the write lock is taken before the check, so two processes starting together do
+ * not both apply one). A failure rolls that migration back and stops.
+ */
+export function applyMigrations(db: Database, migrations: ReadonlyArray<Migration> = MIGRATIONS): number {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+  const isApplied = db.prepare<[number], { version: number }>('SELECT version FROM schema_migrations WHERE version = ?');
+  const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, strftime(\'%Y-%m-%dT%H:%M:%fZ\', \'now\'))');
+  let applied = 0;
+  for (const migration of migrations) {
+    const apply = db.transaction(() => {
+      if (isApplied.get(migration.version) !== undefined) return false;
+      db.exec(migration.sql);
+      record.run(migration.version, migration.name);
+      return true;
+    });
+    try {
+      if (apply.immediate()) applied += 1;
+    } catch (error) {
+      throw new EntenteError('ENTENTE_STORE_MIGRATION_FAILED', `SQLite migration ${migration.version} (${migration.name}) failed: ${String(error)}`, [], { cause: error });
+    }
+  }
+  return applied;
+}

@@ -1,0 +1,49 @@
+import type { DeleteQuery } from '../../ports/store.js';
+import { collectionKey } from './context.js';
+import type { MemberRow, SqliteContext } from './context.js';
+import { versionCondition } from './object-filters.js';
+import { placeholders } from './statements.js';
+
+/** Removes an object row with its search text and edges once no collection holds it. */
+export function dropIfOrphan(ctx: SqliteContext, okey: number): void {
+  const held = ctx.sql.get(`SELECT 1 FROM objects o JOIN members m ON m.id = o.id AND m.version = o.version
+    WHERE o.okey = ? LIMIT 1`).get(okey);
+  if (held !== undefined) return;
+  ctx.sql.get('DELETE FROM objects WHERE okey = ?').run(okey);
+  ctx.sql.get('DELETE FROM search_fts WHERE rowid = ?').run(okey);
+  ctx.sql.get('DELETE FROM edges WHERE okey = ?').run(okey);
+}
+
+/** Sets first / last / latest-spec flags of one object in one collection from what remains. */
+export function recomputeFlags(ctx: SqliteContext, ckey: number, id: string): void {
+  ctx.sql.get(`UPDATE members SET
+      is_first = (version = (SELECT min(version) FROM members WHERE id = @id AND ckey = @ckey)),
+      is_last = (version = (SELECT max(version) FROM members WHERE id = @id AND ckey = @ckey)),
+      spec_latest = (spec_version = (SELECT max(spec_version) FROM members WHERE id = @id AND ckey = @ckey))
+    WHERE id = @id AND ckey = @ckey`).run({ id, ckey });
+}
+
+/**
+ * TAXII 2.1 section 5.8 (Delete An Object): without `match[version]` every version goes, and
+ * without `match[spec_version]` every spec version goes, so the defaults here are "all" rather
+ * than the listing defaults. The caller runs this inside a transaction.
+ */
+export function deleteObjects(ctx: SqliteContext, query: DeleteQuery): number {
+  const ckey = collectionKey(ctx, query.collectionId);
+  if (ckey === undefined) return 0;
+  const params: unknown[] = [query.id, ckey];
+  const where = ['m.id = ?', 'm.ckey = ?'];
+  const versionSql = versionCondition(query.versions ?? ['all'], params);
+  if (versionSql !== undefined) where.push(versionSql);
+  if (query.specVersions !== undefined && query.specVersions.length > 0) {
+    where.push(`m.spec_version IN (${placeholders(query.specVersions.length)})`);
+    params.push(...query.specVersions);
+  }
+  const rows = ctx.sql.get(`SELECT m.seq, m.okey FROM members m WHERE ${where.join(' AND ')}`).all(...params) as Pick<MemberRow, 'seq' | 'okey'>[];
+  if (rows.length === 0) return 0;
+  const remove = ctx.sql.get('DELETE FROM members WHERE seq = ?');
+  for (const row of rows) remove.run(row.seq);
+  for (const row of rows) dropIfOrphan(ctx, row.okey);
+  recomputeFlags(ctx, ckey, query.id);
+  return rows.length;
+}

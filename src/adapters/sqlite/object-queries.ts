@@ -1,0 +1,119 @@
+import { EntenteError } from '../../core/errors.js';
+import type { ObjectPage, ObjectQuery, StixLike, StoredObject } from '../../ports/store.js';
+import { collectionKey } from './context.js';
+import type { SqliteContext } from './context.js';
+import { decodeObjectCursor, decodeVersionCursor, encodeObjectCursor, encodeVersionCursor } from './cursor.js';
+import { objectConditions } from './object-filters.js';
+import { placeholders } from './statements.js';
+
+interface ListedRow {
+  readonly seq: number;
+  readonly id: string;
+  readonly type: string;
+  readonly version: string;
+  readonly spec_version: string;
+  readonly date_added: string;
+  readonly json: string;
+}
+
+const COLUMNS = 'm.seq, m.id, m.type, m.version, m.spec_version, m.date_added';
+
+function toStored(row: ListedRow): StoredObject {
+  return { id: row.id, type: row.type, version: row.version, specVersion: row.spec_version, dateAdded: row.date_added, object: JSON.parse(row.json) as StixLike };
+}
+
+function requireCollection(ctx: SqliteContext, collectionId: string): number {
+  const ckey = collectionKey(ctx, collectionId);
+  if (ckey === undefined) throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `Collection ${collectionId} does not exist`);
+  return ckey;
+}
+
+function checkLimit(limit: number): void {
+  if (!Number.isInteger(limit) || limit < 1) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `limit must be a positive integer, got ${limit}`);
+}
+
+/**
+ * The TAXII object listing in (date_added, seq) order with a keyset cursor. One row more than the
+ * limit is read to know whether `next` is due, so the last page never carries one. Several types
+ * become one ordered index range per type merged by UNION ALL, each already limited, so a deep
+ * page never sorts more than limit+1 rows per type.
+ */
+export function queryObjects(ctx: SqliteContext, query: ObjectQuery): ObjectPage {
+  checkLimit(query.limit);
+  const ckey = requireCollection(ctx, query.collectionId);
+  const { where, params } = objectConditions(ckey, query, ['last']);
+  if (query.cursor !== undefined) {
+    const [dateAdded, seq] = decodeObjectCursor(query.cursor);
+    where.push('(m.date_added, m.seq) > (?, ?)');
+    params.push(dateAdded, seq);
+  }
+  const take = query.limit + 1;
+  const types = query.types ?? [];
+  let sql: string;
+  let all: unknown[];
+  if (types.length <= 1) {
+    const typeSql = types.length === 1 ? ' AND m.type = ?' : '';
+    sql = `SELECT ${COLUMNS}, o.json FROM members m JOIN objects o ON o.okey = m.okey
+      WHERE ${where.join(' AND ')}${typeSql} ORDER BY m.date_added, m.seq LIMIT ?`;
+    all = [...params, ...types, take];
+  } else {
+    const branch = `SELECT * FROM (SELECT ${COLUMNS}, m.okey FROM members m WHERE ${where.join(' AND ')} AND m.type = ? ORDER BY m.date_added, m.seq LIMIT ?)`;
+    sql = `SELECT u.seq, u.id, u.type, u.version, u.spec_version, u.date_added, o.json
+      FROM (${types.map(() => branch).join(' UNION ALL ')}) u JOIN objects o ON o.okey = u.okey
+      ORDER BY u.date_added, u.seq LIMIT ?`;
+    all = [...types.flatMap((type) => [...params, type, take]), take];
+  }
+  const rows = ctx.sql.get(sql).all(...all) as ListedRow[];
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return rows.length > query.limit && last !== undefined
+    ? { objects: page.map(toStored), next: encodeObjectCursor(last.date_added, last.seq) }
+    : { objects: page.map(toStored) };
+}
+
+/** Every version of the given objects, oldest first, keyset on (version, id). */
+export function listVersions(ctx: SqliteContext, query: ObjectQuery & { readonly ids: ReadonlyArray<string> }): ObjectPage {
+  checkLimit(query.limit);
+  const ckey = requireCollection(ctx, query.collectionId);
+  if (query.ids.length === 0) return { objects: [] };
+  const { where, params } = objectConditions(ckey, query, ['all']);
+  if (query.types !== undefined && query.types.length > 0) {
+    where.push(`m.type IN (${placeholders(query.types.length)})`);
+    params.push(...query.types);
+  }
+  if (query.cursor !== undefined) {
+    const [version, id] = decodeVersionCursor(query.cursor);
+    where.push('(m.version, m.id) > (?, ?)');
+    params.push(version, id);
+  }
+  const sql = `SELECT ${COLUMNS}, o.json FROM members m JOIN objects o ON o.okey = m.okey
+    WHERE ${where.join(' AND ')} ORDER BY m.version, m.id LIMIT ?`;
+  const rows = ctx.sql.get(sql).all(...params, query.limit + 1) as ListedRow[];
+  const page = rows.slice(0, query.limit);
+  const last = page[page.length - 1];
+  return rows.length > query.limit && last !== undefined
+    ? { objects: page.map(toStored), next: encodeVersionCursor(last.version, last.id) }
+    : { objects: page.map(toStored) };
+}
+
+/** `ckey IN (...)` for a list of collection ids, resolved inside SQL. */
+export function collectionFilter(collectionIds: ReadonlyArray<string> | undefined, params: unknown[], column = 'm.ckey'): string {
+  if (collectionIds === undefined) return '';
+  params.push(...collectionIds);
+  return ` AND ${column} IN (SELECT ckey FROM collections WHERE id IN (${placeholders(collectionIds.length)}))`;
+}
+
+/** The latest version of an object across the given collections (all when absent). */
+export function getLatest(ctx: SqliteContext, id: string, collectionIds?: ReadonlyArray<string>): StixLike | undefined {
+  const params: unknown[] = [id];
+  const filter = collectionFilter(collectionIds, params);
+  const row = ctx.sql.get(`SELECT o.json FROM members m JOIN objects o ON o.okey = m.okey
+    WHERE m.id = ? AND m.is_last = 1${filter} ORDER BY m.version DESC LIMIT 1`).get(...params) as { json: string } | undefined;
+  return row === undefined ? undefined : (JSON.parse(row.json) as StixLike);
+}
+
+/** Versions in one collection, or distinct stored versions overall. */
+export function countObjects(ctx: SqliteContext, collectionId?: string): number {
+  if (collectionId === undefined) return (ctx.sql.get('SELECT count(*) AS n FROM objects').get() as { n: number }).n;
+  return (ctx.sql.get('SELECT count(*) AS n FROM members m JOIN collections c ON c.ckey = m.ckey WHERE c.id = ?').get(collectionId) as { n: number }).n;
+}

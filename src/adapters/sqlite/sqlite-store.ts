@@ -1,0 +1,228 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as Connection } from 'better-sqlite3';
+import { EntenteError } from '../../core/errors.js';
+import type {
+  ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
+  SearchQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
+} from '../../ports/store.js';
+import * as accounts from './accounts.js';
+import * as collections from './collections.js';
+import type { SqliteContext } from './context.js';
+import { applyMigrations } from './migrations.js';
+import { deleteObjects } from './object-deletes.js';
+import { countObjects, getLatest, listVersions, queryObjects } from './object-queries.js';
+import { writeBatch } from './object-writes.js';
+import { neighbours } from './graph.js';
+import { search } from './search.js';
+import { translateSqliteError } from './sqlite-errors.js';
+import type { ConstraintMeaning } from './sqlite-errors.js';
+import { StatementCache } from './statements.js';
+import * as statuses from './status.js';
+
+export interface SqliteStoreOptions {
+  /** The database file (created with its directory if absent), or `:memory:` for tests. */
+  readonly file: string;
+  /** Page cache in MiB for ordinary work (default 64); bulk loads raise it to at least 512. */
+  readonly cacheMiB?: number;
+}
+
+const BULK_CACHE_MIB = 512;
+
+/**
+ * The Store on one SQLite file in WAL mode. better-sqlite3 is synchronous: every method does its
+ * work at once and returns a settled promise, which keeps the port identical to PostgreSQL's.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  private readonly ctx: SqliteContext;
+  private bulkTuned = false;
+  private closed = false;
+
+  constructor(private readonly db: Connection, private readonly cacheMiB: number) {
+    this.ctx = { db, sql: new StatementCache(db) };
+  }
+
+  private run<T>(work: () => T, meaning?: ConstraintMeaning): Promise<T> {
+    try {
+      return Promise.resolve(work());
+    } catch (error) {
+      return Promise.reject(translateSqliteError(error, meaning));
+    }
+  }
+
+  migrate(): Promise<void> {
+    return this.run(() => void applyMigrations(this.db));
+  }
+
+  ping(): Promise<void> {
+    return this.run(() => {
+      if (this.closed) throw new EntenteError('ENTENTE_STORE_UNAVAILABLE', 'The SQLite store is closed');
+      this.ctx.sql.get('SELECT 1').get();
+    });
+  }
+
+  close(): Promise<void> {
+    if (!this.closed) {
+      this.closed = true;
+      // Folds the WAL back into the main file so a copied data directory is one self-contained file.
+      return this.run(() => {
+        this.db.pragma('wal_checkpoint(TRUNCATE)');
+        this.db.close();
+      });
+    }
+    return Promise.resolve();
+  }
+
+  writeObjects(collectionId: string, objects: ReadonlyArray<StixLike>, options: WriteOptions): Promise<ReadonlyArray<WriteResult>> {
+    return this.run(() => {
+      if (options.bulk === true && !this.bulkTuned) {
+        // A bulk load touches index pages all over the (id, version) index; a larger cache keeps
+        // them resident. Durability is unchanged: each call is still one committed transaction.
+        this.db.pragma(`cache_size = -${Math.max(this.cacheMiB, BULK_CACHE_MIB) * 1024}`);
+        this.bulkTuned = true;
+      }
+      // IMMEDIATE takes the write lock up front: with several processes on one file a deferred
+      // transaction that upgrades from read to write can fail with SQLITE_BUSY instead of waiting.
+      return this.db.transaction(() => writeBatch(this.ctx, collectionId, objects, options)).immediate();
+    });
+  }
+
+  queryObjects(query: ObjectQuery): Promise<ObjectPage> {
+    return this.run(() => queryObjects(this.ctx, query));
+  }
+
+  /** The manifest shares the object query: same filters, order and cursor by construction. */
+  queryManifest(query: ObjectQuery): Promise<ObjectPage> {
+    return this.run(() => queryObjects(this.ctx, query));
+  }
+
+  listVersions(query: ObjectQuery & { readonly ids: ReadonlyArray<string> }): Promise<ObjectPage> {
+    return this.run(() => listVersions(this.ctx, query));
+  }
+
+  deleteObjects(query: DeleteQuery): Promise<number> {
+    return this.run(() => this.db.transaction(() => deleteObjects(this.ctx, query)).immediate());
+  }
+
+  getLatest(id: string, collectionIds?: ReadonlyArray<string>): Promise<StixLike | undefined> {
+    return this.run(() => getLatest(this.ctx, id, collectionIds));
+  }
+
+  search(query: SearchQuery): Promise<SearchPage> {
+    return this.run(() => search(this.ctx, query));
+  }
+
+  neighbours(query: NeighbourQuery): Promise<Neighbourhood> {
+    return this.run(() => neighbours(this.ctx, query));
+  }
+
+  countObjects(collectionId?: string): Promise<number> {
+    return this.run(() => countObjects(this.ctx, collectionId));
+  }
+
+  createCollection(collection: Collection): Promise<void> {
+    return this.run(() => collections.createCollection(this.ctx, collection), {
+      unique: ['ENTENTE_CONFLICT', `A collection with id ${collection.id} or alias ${collection.alias ?? '-'} already exists`],
+    });
+  }
+
+  getCollection(idOrAlias: string): Promise<Collection | undefined> {
+    return this.run(() => collections.getCollection(this.ctx, idOrAlias));
+  }
+
+  listCollections(): Promise<ReadonlyArray<Collection>> {
+    return this.run(() => collections.listCollections(this.ctx));
+  }
+
+  deleteCollection(id: string): Promise<boolean> {
+    return this.run(() => this.db.transaction(() => collections.deleteCollection(this.ctx, id)).immediate());
+  }
+
+  setGrant(grant: Grant): Promise<void> {
+    return this.run(() => collections.setGrant(this.ctx, grant), {
+      foreignKey: ['ENTENTE_COLLECTION_NOT_FOUND', `Collection ${grant.collectionId} does not exist`],
+    });
+  }
+
+  listGrants(filter?: { readonly collectionId?: string; readonly principal?: string }): Promise<ReadonlyArray<Grant>> {
+    return this.run(() => collections.listGrants(this.ctx, filter));
+  }
+
+  createUser(user: User): Promise<void> {
+    return this.run(() => accounts.createUser(this.ctx, user), { unique: ['ENTENTE_CONFLICT', `User ${user.name} already exists`] });
+  }
+
+  getUser(name: string): Promise<User | undefined> {
+    return this.run(() => accounts.getUser(this.ctx, name));
+  }
+
+  listUsers(): Promise<ReadonlyArray<User>> {
+    return this.run(() => accounts.listUsers(this.ctx));
+  }
+
+  updateUser(name: string, change: Partial<Pick<User, 'passwordHash' | 'roles' | 'disabled'>>): Promise<boolean> {
+    return this.run(() => accounts.updateUser(this.ctx, name, change));
+  }
+
+  deleteUser(name: string): Promise<boolean> {
+    return this.run(() => accounts.deleteUser(this.ctx, name));
+  }
+
+  createToken(token: ApiToken): Promise<void> {
+    return this.run(() => accounts.createToken(this.ctx, token), {
+      unique: ['ENTENTE_CONFLICT', 'A token with that id or secret already exists'],
+      foreignKey: ['ENTENTE_NOT_FOUND', `User ${token.userName} does not exist`],
+    });
+  }
+
+  findTokenBySecretHash(secretHash: string): Promise<ApiToken | undefined> {
+    return this.run(() => accounts.findTokenBySecretHash(this.ctx, secretHash));
+  }
+
+  listTokens(userName?: string): Promise<ReadonlyArray<ApiToken>> {
+    return this.run(() => accounts.listTokens(this.ctx, userName));
+  }
+
+  deleteToken(id: string): Promise<boolean> {
+    return this.run(() => accounts.deleteToken(this.ctx, id));
+  }
+
+  touchToken(id: string, at: string): Promise<void> {
+    return this.run(() => accounts.touchToken(this.ctx, id, at));
+  }
+
+  saveStatus(status: StatusResource): Promise<void> {
+    return this.run(() => statuses.saveStatus(this.ctx, status));
+  }
+
+  getStatus(id: string): Promise<StatusResource | undefined> {
+    return this.run(() => statuses.getStatus(this.ctx, id));
+  }
+}
+
+/**
+ * Opens (creating if needed) the SQLite store. Call `migrate()` before use.
+ *
+ * synchronous=NORMAL in WAL mode: a commit appends to the WAL with a write() the OS then owns, so
+ * a crash of this process loses nothing committed; only an OS crash or power loss may lose the
+ * last commits since the previous checkpoint's fsync, and the file is never corrupted either way
+ * (sqlite.org/pragma.html#pragma_synchronous, sqlite.org/wal.html).
+ */
+export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
+  try {
+    if (options.file !== ':memory:' && options.file !== '') mkdirSync(dirname(options.file), { recursive: true });
+    const db = new Database(options.file);
+    const cacheMiB = options.cacheMiB ?? 64;
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma(`cache_size = -${cacheMiB * 1024}`);
+    db.pragma('temp_store = MEMORY');
+    return Promise.resolve(new SqliteStore(db, cacheMiB));
+  } catch (error) {
+    return Promise.reject(new EntenteError('ENTENTE_STORE_UNAVAILABLE', `Cannot open the SQLite store at ${options.file}: ${String(error)}`, [], { cause: error }));
+  }
+}
