@@ -1,5 +1,7 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsync } from 'fastify';
 import { EntenteError } from '../../core/errors.js';
+import { isAdmin } from '../../services/accounts/index.js';
+import { requirePrincipal } from '../plugins/auth-plugin.js';
 import { checkHealth, type PingSource } from './health.js';
 import type { EntenteMetrics } from './metrics.js';
 
@@ -13,8 +15,6 @@ export interface OpsRoutesOptions {
    * node's management network. True: only an authenticated admin may scrape it.
    */
   readonly metricsAuth: boolean;
-  /** Decides whether the caller is an authenticated admin; consulted only when metricsAuth is on. */
-  readonly isAdmin: (request: FastifyRequest) => boolean | Promise<boolean>;
   /** How long /healthz waits for the store; 2 s by default. */
   readonly healthTimeoutMs?: number;
 }
@@ -45,7 +45,7 @@ export function opsRoutes(options: OpsRoutesOptions): FastifyPluginAsync {
     });
 
     app.get('/metrics', async (request, reply) => {
-      if (options.metricsAuth && !(await options.isAdmin(request))) {
+      if (options.metricsAuth && !isAdmin(requirePrincipal(request))) {
         throw new EntenteError('ENTENTE_FORBIDDEN', 'Only an administrator may read /metrics on this node (http.metricsAuth is on)');
       }
       const text = await options.metrics.render();

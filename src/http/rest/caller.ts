@@ -1,15 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { EntenteError } from '../../core/errors.js';
 import { isAdmin, type Principal } from '../../services/accounts/index.js';
+import { requirePrincipal } from '../plugins/auth-plugin.js';
 
-/**
- * The authenticated caller of a REST request, as the shared auth plugin left it on the request.
- * Every REST route is authenticated; a request without a principal never reaches a handler.
- */
+/** The authenticated caller of a REST request (ENTENTE_UNAUTHENTICATED otherwise). */
 export function callerOf(request: FastifyRequest): Principal {
-  const principal = (request as FastifyRequest & { principal?: Principal }).principal;
-  if (principal === undefined) throw new EntenteError('ENTENTE_UNAUTHENTICATED');
-  return principal;
+  return requirePrincipal(request);
 }
 
 /** The caller, when it holds the admin role; ENTENTE_FORBIDDEN otherwise. */

@@ -1,6 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { FastifyPluginAsync } from 'fastify';
 import { EntenteError } from '../../core/errors.js';
+import { requireAuth } from '../plugins/auth-plugin.js';
 import { collectionRoutes } from './collection-routes.js';
 import { importRoutes } from './import-routes.js';
 import { objectRoutes } from './object-routes.js';
@@ -14,7 +15,7 @@ import { userRoutes } from './user-routes.js';
 export type { RestDeps } from './rest-deps.js';
 export type { ImportJob, JobFailure, StatusListing } from './import-jobs.js';
 export { hasStatusListing } from './import-jobs.js';
-export { restErrorBody, toEntenteError, type RestErrorBody } from './rest-errors.js';
+export { restErrorBody, type RestErrorBody } from './rest-errors.js';
 
 /** Where the REST API lives. */
 export const REST_PREFIX = '/api/v1';
@@ -35,10 +36,16 @@ export function restApi(deps: RestDeps): FastifyPluginAsync {
       api.setNotFoundHandler((request, reply) =>
         handleRestError(new EntenteError('ENTENTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`), request, reply),
       );
+      // The document describes the API, not data: integrators' tools may fetch it without credentials.
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-      for (const routes of [searchRoutes, objectRoutes, importRoutes, userRoutes, tokenRoutes, collectionRoutes]) {
-        await api.register(routes(deps));
-      }
+      await api.register(async (authenticated) => {
+        // onRequest, before body parsing and validation: an anonymous caller learns nothing
+        // about the shape its request should have, only that it must authenticate.
+        authenticated.addHook('onRequest', requireAuth);
+        for (const routes of [searchRoutes, objectRoutes, importRoutes, userRoutes, tokenRoutes, collectionRoutes]) {
+          await authenticated.register(routes(deps));
+        }
+      });
     }, { prefix: REST_PREFIX });
   };
 }

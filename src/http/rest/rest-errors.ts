@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { EntenteError, isEntenteError, type ErrorCode, type ErrorDetail } from '../../core/errors.js';
+import { WWW_AUTHENTICATE } from '../plugins/auth-plugin.js';
 
 /** The body of every REST error: `{ error: { code, message, details: [{ path, message }] } }`. */
 export interface RestErrorBody {
@@ -62,7 +63,7 @@ function fromFastify(error: FastifyError): EntenteError | undefined {
 }
 
 /** Turns anything thrown on a REST route into a catalogue error. */
-export function toEntenteError(error: unknown): EntenteError {
+export function toRestError(error: unknown): EntenteError {
   if (isEntenteError(error)) return error;
   const fastifyError = error as FastifyError;
   if (fastifyError?.validation) return fromValidation(fastifyError);
@@ -81,8 +82,10 @@ export function restErrorBody(error: EntenteError): RestErrorBody {
 
 /** Error handler for the REST plugin: catalogue code, status and JSON body; internals are logged, not returned. */
 export function handleRestError(error: unknown, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const mapped = toEntenteError(error);
+  const mapped = toRestError(error);
   if (mapped.status >= 500) request.log.error({ err: error }, 'REST request failed');
-  if (mapped.code === 'ENTENTE_UNAUTHENTICATED') void reply.header('www-authenticate', 'Basic realm="entente", charset="UTF-8", Bearer realm="entente"');
-  return reply.code(mapped.status).type('application/json; charset=utf-8').send(restErrorBody(mapped));
+  if (mapped.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
+  // An internal error's message could carry a driver's text; the log has it, the answer does not.
+  const shown = mapped.status >= 500 && mapped.code === 'ENTENTE_INTERNAL' ? new EntenteError('ENTENTE_INTERNAL') : mapped;
+  return reply.code(mapped.status).type('application/json; charset=utf-8').send(restErrorBody(shown));
 }
