@@ -22,7 +22,8 @@ export function errorPlugin(options: ErrorPluginOptions): FastifyPluginAsync {
     if (error.status >= 500) request.log.error({ err: cause }, 'request failed');
     if (error.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
     if (options.isTaxiiUrl(request.url)) {
-      return reply.code(error.status).type(TAXII_21).send(JSON.stringify(taxiiErrorBody(error, request.id, options.errorDocsUrl)));
+      // Bytes, so that Fastify keeps the media type verbatim (see sendTaxii).
+      return reply.code(error.status).header('content-type', TAXII_21).send(Buffer.from(JSON.stringify(taxiiErrorBody(error, request.id, options.errorDocsUrl))));
     }
     const body = { error: { code: error.code, message: error.status >= 500 ? 'Internal error' : error.message, details: error.details } };
     return reply.code(error.status).type('application/json; charset=utf-8').send(JSON.stringify(body));
