@@ -50,8 +50,10 @@ const comparison: fc.Arbitrary<ComparisonExpression> = fc.letrec((tie) => ({
 
 /** Comparisons are generated for a placeholder type; one observation expression uses one type. */
 function withType(node: ComparisonExpression, objectType: string): ComparisonExpression {
-  if (node.kind === 'and' || node.kind === 'or') return { ...node, left: withType(node.left, objectType), right: withType(node.right, objectType) };
-  return { ...node, path: { ...node.path, objectType } };
+  switch (node.kind) {
+    case 'and': case 'or': return { ...node, left: withType(node.left, objectType), right: withType(node.right, objectType) };
+    default: return { ...node, path: { ...node.path, objectType } };
+  }
 }
 
 const qualifier: fc.Arbitrary<Qualifier> = fc.oneof(
