@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isEntenteError } from '../core/errors.js';
+import { initCommand } from './commands/init.js';
+import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
 import { colour } from './output.js';
 
@@ -9,6 +11,8 @@ export function buildProgram(): Command {
     .description('Entente: coalition cyber-defence node (STIX 2.1 store, TAXII 2.1 server, policy-governed sharing)')
     .version('0.1.0')
     .showHelpAfterError()
+    .addCommand(initCommand())
+    .addCommand(startCommand())
     .addCommand(validateCommand());
 }
 

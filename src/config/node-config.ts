@@ -125,7 +125,7 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
     node: { name: str('node.name', 'entente') },
     http: {
       host: str('http.host', '127.0.0.1'),
-      port: int('http.port', 8443, 0, 65_535),
+      port: int('http.port', 8080, 0, 65_535),
       ...(tlsCertFile !== undefined ? { tlsCertFile } : {}),
       ...(tlsKeyFile !== undefined ? { tlsKeyFile } : {}),
       metricsAuth: bool('http.metricsAuth', false),

@@ -1,0 +1,96 @@
+import { readFileSync } from 'node:fs';
+import type { FastifyInstance } from 'fastify';
+import { pino, type Logger } from 'pino';
+import { openPostgresStore } from './adapters/postgres/index.js';
+import { openSqliteStore } from './adapters/sqlite/index.js';
+import { systemClock } from './adapters/system/system-clock.js';
+import type { NodeConfig } from './config/node-config.js';
+import { buildHttpApp } from './http/app.js';
+import { createMetrics, instrumentIntel, metricsHooksPlugin, opsRoutes } from './http/ops/index.js';
+import { hasStatusListing, restApi } from './http/rest/index.js';
+import type { Clock } from './ports/clock.js';
+import type { Store } from './ports/store.js';
+import { AccountService } from './services/accounts/index.js';
+import { CollectionService } from './services/collections/index.js';
+import { IntelService } from './services/intel/index.js';
+
+/** The product version, from package.json (two levels above dist/ and src/). */
+export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+/** A node's services wired on its adapters; the one place that knows which adapter runs. */
+export interface NodeServices {
+  readonly config: NodeConfig;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly store: Store;
+  readonly intel: IntelService;
+  readonly accounts: AccountService;
+  readonly collections: CollectionService;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly clock?: Clock;
+  readonly logger?: Logger;
+}
+
+/** Opens the store the configuration names, applies migrations, and builds the services. */
+export async function openNode(config: NodeConfig, options: OpenOptions = {}): Promise<NodeServices> {
+  const clock = options.clock ?? systemClock;
+  const logger = options.logger ?? pino({ level: config.log.level, name: config.node.name });
+  const store: Store =
+    config.database.url !== undefined
+      ? await openPostgresStore({ url: config.database.url, poolSize: config.database.poolSize })
+      : await openSqliteStore({ file: config.database.sqliteFile });
+  try {
+    await store.migrate();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const pageSizes = { default: config.taxii.defaultPageSize, max: config.taxii.maxPageSize };
+  return {
+    config,
+    clock,
+    logger,
+    store,
+    intel: new IntelService({ store, clock, pageSizes }),
+    accounts: new AccountService({ store, clock }),
+    collections: new CollectionService({ store, clock }),
+    close: () => store.close(),
+  };
+}
+
+/** The node's HTTP interface: TAXII 2.1, the REST API with its OpenAPI document, /healthz and /metrics. */
+export async function buildNodeHttp(node: NodeServices): Promise<FastifyInstance> {
+  const { config } = node;
+  const metrics = createMetrics({ store: node.store });
+  const intel = instrumentIntel(node.intel, metrics);
+  return buildHttpApp({
+    intel,
+    accounts: node.accounts,
+    collections: node.collections,
+    logger: node.logger,
+    config: {
+      title: config.taxii.title,
+      description: config.taxii.description,
+      contact: config.taxii.contact,
+      maxContentLength: config.taxii.maxContentLength,
+      pageSize: { default: config.taxii.defaultPageSize, max: config.taxii.maxPageSize },
+      ...(config.http.tlsCertFile !== undefined && config.http.tlsKeyFile !== undefined
+        ? { https: { certFile: config.http.tlsCertFile, keyFile: config.http.tlsKeyFile } }
+        : {}),
+    },
+    extraPlugins: [
+      metricsHooksPlugin({ metrics }),
+      opsRoutes({ store: node.store, version: VERSION, metrics, metricsAuth: config.http.metricsAuth }),
+      restApi({
+        intel,
+        accounts: node.accounts,
+        collections: node.collections,
+        version: VERSION,
+        ...(hasStatusListing(node.store) ? { statusListing: node.store } : {}),
+      }),
+    ],
+  });
+}
