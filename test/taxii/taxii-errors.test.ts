@@ -154,7 +154,7 @@ describe('TAXII partial mode', () => {
     const partial = await startNode({ postMode: 'partial' });
     try {
       const good = indicator();
-      const bad = { ...indicator(), created: 'yesterday' };
+      const bad: Record<string, unknown> = { ...indicator(), created: 'yesterday' };
       const res = await partial.app.inject({
         method: 'POST', url: `${ROOT}/collections/${partial.intelId}/objects/`,
         headers: { authorization: basic('alice'), 'content-type': TAXII, accept: TAXII }, payload: JSON.stringify({ objects: [good, bad] }),
