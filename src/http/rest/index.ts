@@ -8,6 +8,7 @@ import { objectRoutes } from './object-routes.js';
 import { openApiOptions } from './openapi.js';
 import type { RestDeps } from './rest-deps.js';
 import { handleRestError } from './rest-errors.js';
+import { errorSchema } from './schemas.js';
 import { searchRoutes } from './search-routes.js';
 import { tokenRoutes } from './token-routes.js';
 import { userRoutes } from './user-routes.js';
@@ -31,6 +32,7 @@ export function restApi(deps: RestDeps): FastifyPluginAsync {
   return async (app) => {
     // Registered here, inside the encapsulated context, so the document lists exactly the REST routes.
     await app.register(swagger, openApiOptions(deps.version));
+    app.addSchema(errorSchema);
     await app.register(async (api) => {
       api.setErrorHandler((error, request, reply) => handleRestError(error, request, reply));
       api.setNotFoundHandler((request, reply) =>

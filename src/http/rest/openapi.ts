@@ -3,6 +3,8 @@ import type { SwaggerOptions } from '@fastify/swagger';
 /** The OpenAPI 3 frame around the route schemas: identity, security schemes, tags. */
 export function openApiOptions(version: string): SwaggerOptions {
   return {
+    // Shared schemas appear under components by their $id (`RestError`), not as `def-0`.
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json['$id'] === 'string' ? json['$id'] : `def-${i}`) },
     openapi: {
       openapi: '3.0.3',
       info: {

@@ -4,6 +4,7 @@
  */
 
 export const errorSchema = {
+  $id: 'RestError',
   type: 'object',
   description: 'Every REST error: a stable code from the error catalogue (docs/errors.md), a message, and where the problem is',
   required: ['error'],
@@ -46,9 +47,23 @@ export const stixIdParams = {
   properties: { id: { type: 'string', pattern: STIX_ID_PATTERN, description: 'A STIX identifier, `type--UUID`' } },
 } as const;
 
-/** The standard error answers of an authenticated route. */
-export function errorResponses(...statuses: ReadonlyArray<number>): Record<number, typeof errorSchema> {
-  return Object.fromEntries([400, 401, ...statuses].map((s) => [s, errorSchema]));
+/** The id under which the REST plugin registers {@link errorSchema}; the document lists it once, under components. */
+export const ERROR_SCHEMA_ID = 'RestError';
+
+const ERROR_MEANINGS: Readonly<Record<number, string>> = {
+  400: 'Invalid input: `details` gives the JSON path or parameter of each problem',
+  401: 'No credentials, or credentials that do not hold',
+  403: 'The caller may not do this',
+  404: 'Not found, or not visible to the caller',
+  409: 'Conflicts with an existing resource',
+  413: 'The body exceeds the maximum content length',
+  415: 'The body is not JSON',
+  501: 'This node cannot do this yet',
+};
+
+/** The error answers of an authenticated route (400 and 401 always, then the given statuses). */
+export function errorResponses(...statuses: ReadonlyArray<number>): Record<number, { readonly description: string; readonly $ref: string }> {
+  return Object.fromEntries([400, 401, ...statuses].map((s) => [s, { description: ERROR_MEANINGS[s] ?? 'Error', $ref: `${ERROR_SCHEMA_ID}#` }]));
 }
 
 export const PAGE_LIMIT_MAX = 10_000;
