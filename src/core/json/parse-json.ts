@@ -19,9 +19,17 @@ const DEFAULT_MAX_DEPTH = 64;
 export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const where = options.source === undefined ? '' : ` in ${options.source}`;
-  let value: unknown;
+  // Depth first, on the text: a hostile document never gets built into a million nested arrays.
+  if (maxDepthOf(text, maxDepth) > maxDepth) {
+    const path = tooDeepPath(text, maxDepth);
+    throw new EntenteError(
+      'ENTENTE_JSON_TOO_DEEP',
+      `JSON${where} nests deeper than ${maxDepth} levels at ${path}`,
+      [{ path, message: `nesting deeper than ${maxDepth} levels` }],
+    );
+  }
   try {
-    value = JSON.parse(text);
+    return JSON.parse(text);
   } catch (cause) {
     const reported = cause instanceof Error ? cause.message : String(cause);
     const position = reportedPosition(reported, text) ?? locateSyntaxError(text) ?? text.length;
@@ -34,15 +42,6 @@ export function parseJson(text: string, options: ParseJsonOptions = {}): unknown
       { cause },
     );
   }
-  if (maxDepthOf(text, maxDepth) > maxDepth) {
-    const path = firstTooDeep(value, maxDepth) ?? '$';
-    throw new EntenteError(
-      'ENTENTE_JSON_TOO_DEEP',
-      `JSON${where} nests deeper than ${maxDepth} levels at ${path}`,
-      [{ path, message: `nesting deeper than ${maxDepth} levels` }],
-    );
-  }
-  return value;
 }
 
 /** V8 says `... in JSON at position 12` for most faults, or `Unexpected end of JSON input`. */
@@ -100,38 +99,57 @@ function maxDepthOf(text: string, limit: number): number {
 }
 
 interface Frame {
-  readonly value: unknown;
-  readonly depth: number;
-  readonly parent: Frame | undefined;
-  readonly step: string | number | undefined;
+  readonly container: 'object' | 'array';
+  key: string | undefined;
+  index: number;
+  expectKey: boolean;
 }
 
-/** Path of the first container, in document order, nested deeper than `limit`; iterative. */
-function firstTooDeep(root: unknown, limit: number): string | undefined {
-  const stack: Frame[] = [{ value: root, depth: 1, parent: undefined, step: undefined }];
-  while (stack.length > 0) {
-    const frame = stack.pop() as Frame;
-    const { value } = frame;
-    if (value === null || typeof value !== 'object') continue;
-    if (frame.depth > limit) return pathOf(frame);
-    const entries: Array<[string | number, unknown]> = Array.isArray(value)
-      ? value.map((v, i) => [i, v])
-      : Object.entries(value);
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const [step, child] = entries[i] as [string | number, unknown];
-      if (child !== null && typeof child === 'object') stack.push({ value: child, depth: frame.depth + 1, parent: frame, step });
+/**
+ * The JSON path of the first container nested deeper than `limit`, found by a second, slower scan
+ * of the text that tracks keys and indices (only run once the document is known to be too deep).
+ */
+function tooDeepPath(text: string, limit: number): string {
+  const frames: Frame[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const top = frames[frames.length - 1];
+    if (c === 34 /* " */) {
+      const start = i;
+      for (i++; i < text.length; i++) {
+        const d = text.charCodeAt(i);
+        if (d === 92) i++;
+        else if (d === 34) break;
+      }
+      if (top?.container === 'object' && top.expectKey) {
+        top.key = decodeKey(text.slice(start, i + 1));
+        top.expectKey = false;
+      }
+    } else if (c === 123 || c === 91) {
+      if (frames.length === limit) return pathOf(frames);
+      frames.push({ container: c === 123 ? 'object' : 'array', key: undefined, index: 0, expectKey: c === 123 });
+    } else if (c === 125 || c === 93) {
+      frames.pop();
+    } else if (c === 44 /* , */ && top !== undefined) {
+      if (top.container === 'array') top.index++;
+      else top.expectKey = true;
     }
   }
-  return undefined;
+  return '$';
 }
 
-function pathOf(frame: Frame): string {
-  const steps: Array<string | number> = [];
-  for (let f: Frame | undefined = frame; f?.step !== undefined; f = f.parent) steps.push(f.step);
+function decodeKey(literal: string): string {
+  try {
+    return String(JSON.parse(literal));
+  } catch {
+    return literal.slice(1, -1);
+  }
+}
+
+function pathOf(frames: ReadonlyArray<Frame>): string {
   let path = '$';
-  for (let i = steps.length - 1; i >= 0; i--) {
-    const step = steps[i] as string | number;
-    path = typeof step === 'number' ? pathIndex(path, step) : pathKey(path, step);
+  for (const frame of frames) {
+    path = frame.container === 'array' ? pathIndex(path, frame.index) : pathKey(path, frame.key ?? '');
   }
   return path;
 }

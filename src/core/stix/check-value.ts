@@ -174,6 +174,7 @@ export function checkShape(value: JsonRecord, shape: ObjectShape, path: string, 
     if (value[name] === undefined) sink.error('required-property', pathKey(path, name), `${shape.name} requires ${name}`);
   }
   for (const [name, v] of Object.entries(value)) {
+    if (v === undefined) continue; // not JSON: a builder's way of leaving a property out
     const spec = shape.properties[name];
     const at = pathKey(path, name);
     if (spec === undefined) checkUnknownProperty(name, at, sink, policy);

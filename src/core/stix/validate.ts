@@ -42,9 +42,11 @@ function checkObject(value: unknown, path: string, sink: IssueSink): void {
     sink.error('invalid-type-name', pathKey(path, 'type'), 'Type names use a-z, 0-9 and hyphen, start with a letter, 3 to 250 characters');
   }
   const facts = extensionFacts(value['extensions']);
-  const rule = TYPE_RULES.get(type) ?? customRuleFor(type, value, facts.definesCategory, path, sink);
+  const known = TYPE_RULES.get(type);
+  const rule = known ?? customRuleFor(type, value, facts.definesCategory, path, sink);
   checkIdentity(value, type, rule, path, sink);
-  checkShape(value, rule, path, sink, { topLevel: true, coveredByExtension: facts.toplevel });
+  // The properties of a custom object are its own, not custom properties of a STIX type.
+  checkShape(value, rule, path, sink, { topLevel: true, coveredByExtension: facts.toplevel || known === undefined });
   if (value['extensions'] !== undefined) checkExtensions(value['extensions'], type, rule.extensions ?? [], pathKey(path, 'extensions'), sink);
   checkSelectors(value, path, sink);
   if (rule.category === 'sco' && rule.idContributing !== undefined) checkScoId(value, type, rule.idContributing, path, sink);
