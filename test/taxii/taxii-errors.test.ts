@@ -47,6 +47,11 @@ describe('TAXII authentication and authorisation', () => {
     node.clock.set('2026-01-01T00:00:00.000Z');
   });
 
+  it('accepts the token under the Token scheme that taxii2-client TokenAuth sends', async () => {
+    const { token } = await node.accounts.createToken('bob');
+    expect((await request('GET', `${ROOT}/collections/`, { authorization: `Token ${token}` })).statusCode).toBe(200);
+  });
+
   it('answers 403 to a reader that posts to a collection it can see', async () => {
     const res = await postAs({ authorization: basic('bob') }, JSON.stringify({ objects: [indicator()] }));
     expectTaxiiError(res, 403, 'ENTENTE_FORBIDDEN');

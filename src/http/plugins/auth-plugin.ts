@@ -31,8 +31,9 @@ async function authenticate(accounts: AccountService, header: string): Promise<P
     if (credentials === undefined) return 'malformed Basic credentials';
     return (await accounts.authenticateBasic(credentials.user, credentials.password)) ?? 'unknown user or wrong password';
   }
-  if (scheme === 'bearer') return (await accounts.authenticateBearer(value)) ?? 'unknown, revoked or expired token';
-  return `unsupported authorization scheme ${JSON.stringify(scheme.slice(0, 20))}: use Basic or Bearer`;
+  // taxii2-client's TokenAuth sends `Authorization: Token <key>`: the same token, another name.
+  if (scheme === 'bearer' || scheme === 'token') return (await accounts.authenticateBearer(value)) ?? 'unknown, revoked or expired token';
+  return `unsupported authorization scheme ${JSON.stringify(scheme.slice(0, 20))}: use Basic, Bearer or Token`;
 }
 
 /**
