@@ -34,6 +34,9 @@ export function restApi(deps: RestDeps): FastifyPluginAsync {
     await app.register(swagger, openApiOptions(deps.version));
     app.addSchema(errorSchema);
     await app.register(async (api) => {
+      // The REST API speaks JSON only; Fastify's default text/plain parser would hand a string
+      // to the schema and answer 400 where 415 names the real problem.
+      api.removeContentTypeParser('text/plain');
       api.setErrorHandler((error, request, reply) => handleRestError(error, request, reply));
       api.setNotFoundHandler((request, reply) =>
         handleRestError(new EntenteError('ENTENTE_NOT_FOUND', `No route ${request.method} ${request.url.split('?')[0]}`), request, reply),
