@@ -10,6 +10,7 @@ import type { RestDeps } from './rest-deps.js';
 import { handleRestError } from './rest-errors.js';
 import { errorSchema } from './schemas.js';
 import { searchRoutes } from './search-routes.js';
+import { rejectUnknownBodyProperties } from './strict-body.js';
 import { tokenRoutes } from './token-routes.js';
 import { userRoutes } from './user-routes.js';
 
@@ -47,6 +48,7 @@ export function restApi(deps: RestDeps): FastifyPluginAsync {
         // onRequest, before body parsing and validation: an anonymous caller learns nothing
         // about the shape its request should have, only that it must authenticate.
         authenticated.addHook('onRequest', requireAuth);
+        authenticated.addHook('preValidation', rejectUnknownBodyProperties);
         for (const routes of [searchRoutes, objectRoutes, importRoutes, userRoutes, tokenRoutes, collectionRoutes]) {
           await authenticated.register(routes(deps));
         }
