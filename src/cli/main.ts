@@ -1,6 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { isEntenteError } from '../core/errors.js';
+import { collectionsCommand, tokensCommand, usersCommand } from './commands/accounts.js';
+import { exportCommand } from './commands/export.js';
+import { importCommand } from './commands/import.js';
+import { getCommand, searchCommand } from './commands/search.js';
 import { initCommand } from './commands/init.js';
+import { patternCommand } from './commands/pattern.js';
 import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
 import { colour } from './output.js';
@@ -13,7 +18,15 @@ export function buildProgram(): Command {
     .showHelpAfterError()
     .addCommand(initCommand())
     .addCommand(startCommand())
-    .addCommand(validateCommand());
+    .addCommand(importCommand())
+    .addCommand(exportCommand())
+    .addCommand(searchCommand())
+    .addCommand(getCommand())
+    .addCommand(usersCommand())
+    .addCommand(tokensCommand())
+    .addCommand(collectionsCommand())
+    .addCommand(validateCommand())
+    .addCommand(patternCommand());
 }
 
 /**
@@ -22,8 +35,11 @@ export function buildProgram(): Command {
  */
 export async function main(argv: ReadonlyArray<string>): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  for (const command of program.commands) command.exitOverride();
+  const override = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(override);
+  };
+  override(program);
   try {
     await program.parseAsync([...argv]);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

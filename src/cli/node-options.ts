@@ -3,6 +3,7 @@ import { loadConfig } from '../config/load-config.js';
 import type { NodeConfig } from '../config/node-config.js';
 import { openNode, type NodeServices } from '../composition-root.js';
 import { pino } from 'pino';
+import type { Principal } from '../services/accounts/index.js';
 
 export interface NodeFlags {
   readonly dataDir?: string;
@@ -38,3 +39,9 @@ export async function withNode<T>(flags: NodeFlags, run: (node: NodeServices) =>
     await node.close();
   }
 }
+
+/**
+ * Whoever runs the CLI on the node's host has the data dir and the database in hand: the CLI acts
+ * with an administrator's rights, named so in what it records.
+ */
+export const LOCAL_OPERATOR: Principal = { name: 'local-operator', roles: ['admin'] };

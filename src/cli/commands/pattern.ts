@@ -41,7 +41,7 @@ export function patternCommand(): Command {
       try {
         const source = file === '-' ? await readStdin() : await readSource(file);
         const documents = readStixDocuments(source, file);
-        observations = readObservations(documents.length === 1 ? documents[0]?.value : documents.map((d) => d.value));
+        observations = readObservations(documents.length === 1 && documents[0]?.path === '$' ? documents[0].value : documents.map((d) => d.value));
       } catch (error) {
         if (!isEntenteError(error)) throw error;
         process.exitCode = 2;

@@ -1,0 +1,43 @@
+import { Command } from 'commander';
+import { EntenteError } from '../../core/errors.js';
+import { colour, makeOutput, table } from '../output.js';
+import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
+
+export function searchCommand(): Command {
+  return withNodeOptions(new Command('search'))
+    .description('Full-text search over names, descriptions, patterns and observable values (latest versions)')
+    .argument('<text...>', 'words to find; all must match, each as a prefix')
+    .option('--type <types>', 'only these object types, comma-separated')
+    .option('--limit <n>', 'how many hits', '25')
+    .option('--json', 'machine output')
+    .action(async (words: string[], opts: NodeFlags & { type?: string; limit: string; json?: boolean }) => {
+      const out = makeOutput(opts.json === true);
+      const limit = Number.parseInt(opts.limit, 10);
+      if (!Number.isInteger(limit) || limit < 1) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `--limit must be a positive integer, got ${opts.limit}`);
+      await withNode(opts, async (node) => {
+        const page = await node.intel.search({ text: words.join(' '), limit, ...(opts.type === undefined ? {} : { types: opts.type.split(',') }) });
+        if (out.json) return out.data({ hits: page.hits.map(({ object: _o, ...hit }) => hit), ...(page.next === undefined ? {} : { next: page.next }) });
+        if (page.hits.length === 0) return out.line(colour.dim('no match'));
+        out.line(table(['TYPE', 'ID', 'TITLE'], page.hits.map((h) => [colour.cyan(h.type), h.id, truncate(h.title, 70)])));
+        if (page.next !== undefined) out.line(colour.dim(`more results: raise --limit`));
+      });
+    });
+}
+
+export function getCommand(): Command {
+  return withNodeOptions(new Command('get'))
+    .description('Print the latest stored version of an object as JSON')
+    .argument('<id>', 'STIX id, e.g. indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f')
+    .action(async (id: string, opts: NodeFlags) => {
+      await withNode(opts, async (node) => {
+        const object = await node.intel.latest(id);
+        if (object === undefined) throw new EntenteError('ENTENTE_NOT_FOUND', `No object ${id}`);
+        process.stdout.write(`${JSON.stringify(object, null, 2)}\n`);
+      });
+    });
+}
+
+function truncate(text: string, width: number): string {
+  const flat = text.replace(/\s+/g, ' ');
+  return flat.length <= width ? flat : `${flat.slice(0, width - 1)}…`;
+}
