@@ -18,7 +18,8 @@ export function normaliseTimestamp(ts: string): string {
     return `${ts.slice(0, 19)}.${fraction}Z`;
   }
   const offset = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d+))?([Zz]|[+-]\d{2}:\d{2})$/.exec(ts);
-  if (offset !== null) {
+  const zoneOk = (zone: string | undefined): boolean => zone === 'Z' || zone === 'z' || /^[+-](?:[01]\d|2[0-3]):[0-5]\d$/.test(zone ?? '');
+  if (offset !== null && isRealDate(`${offset[1]}T${offset[2]}Z`) && zoneOk(offset[4])) {
     const fraction = (offset[3] ?? '').padEnd(3, '0').slice(0, 3);
     const zone = offset[4] === 'z' ? 'Z' : offset[4];
     const millis = Date.parse(`${offset[1]}T${offset[2]}.${fraction}${zone}`);
