@@ -120,3 +120,26 @@ describe('REST import jobs', () => {
     expect(res.json().error.code).toBe('ENTENTE_UNSUPPORTED_MEDIA_TYPE');
   });
 });
+
+describe('REST import limits', () => {
+  let node: RestNode;
+  beforeAll(async () => {
+    node = await startRestNode({ maxContentLength: 4096 });
+  });
+  afterAll(async () => node.close());
+
+  it('refuses a body above the node\'s maximum content length with 413', async () => {
+    const big = bundle(...Array.from({ length: 40 }, () => indicator()));
+    const res = await importBundle(node, 'alice', 'shared-intel', big);
+    expect(res.statusCode).toBe(413);
+    expect(res.json().error.code).toBe('ENTENTE_BODY_TOO_LARGE');
+  });
+
+  it('refuses JSON nested deeper than the limit, with the path where it went too deep', async () => {
+    const deep = `{"type":"bundle","objects":[${'['.repeat(100)}${']'.repeat(100)}]}`;
+    const res = await node.call('alice', { method: 'POST', url: '/api/v1/imports?collection=shared-intel', headers: { 'content-type': 'application/json' }, payload: deep });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error.code).toBe('ENTENTE_JSON_TOO_DEEP');
+    expect(res.json().error.details[0].path).toMatch(/^\$\.objects\[0\]/);
+  });
+});

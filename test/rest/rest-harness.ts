@@ -38,7 +38,7 @@ export interface RestNode {
   close(): Promise<void>;
 }
 
-export async function startRestNode(options: { readonly metricsAuth?: boolean } = {}): Promise<RestNode> {
+export async function startRestNode(options: { readonly metricsAuth?: boolean; readonly maxContentLength?: number } = {}): Promise<RestNode> {
   const dir = mkdtempSync(join(tmpdir(), 'entente-rest-'));
   const store = await openSqliteStore({ file: join(dir, 'entente.db') });
   await store.migrate();
@@ -58,7 +58,7 @@ export async function startRestNode(options: { readonly metricsAuth?: boolean } 
   await collections.grant(shared.id, 'bob', { canRead: true, canWrite: false });
   const app = await buildHttpApp({
     intel, accounts, collections,
-    config: { title: 'Entente REST test node' },
+    config: { title: 'Entente REST test node', ...(options.maxContentLength === undefined ? {} : { maxContentLength: options.maxContentLength }) },
     extraPlugins: [
       metricsHooksPlugin({ metrics }),
       opsRoutes({ store, version: '9.9.9-test', metrics, metricsAuth: options.metricsAuth ?? false }),
