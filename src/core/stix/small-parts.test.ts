@@ -91,3 +91,21 @@ describe('isIpv6', () => {
     for (const bad of ['2001:db8:::1', '1:2:3:4:5:6:7:8:9', '2001:db8::g', '192.0.2.1', '2001:db8::/129', '1::2::3']) expect(isIpv6(bad)).toBe(false);
   });
 });
+
+describe('validationError', () => {
+  it('is undefined for a valid result', async () => {
+    const { validationError } = await import('./validation-error.js');
+    expect(validationError({ valid: true, errors: [], warnings: [] })).toBeUndefined();
+  });
+
+  it('maps duplicates alone to ENTENTE_STIX_DUPLICATE_ID and mixed errors to ENTENTE_STIX_INVALID, with paths in details', async () => {
+    const { validationError } = await import('./validation-error.js');
+    const issue = (code: string, path: string) => ({ severity: 'error' as const, code, path, message: code });
+    const duplicate = validationError({ valid: false, errors: [issue('duplicate-object', '$.objects[2]')], warnings: [] });
+    expect(duplicate?.code).toBe('ENTENTE_STIX_DUPLICATE_ID');
+    const mixed = validationError({ valid: false, errors: [issue('invalid-ref-type', '$.a'), issue('required-property', '$.b')], warnings: [] });
+    expect(mixed?.code).toBe('ENTENTE_STIX_INVALID');
+    expect(mixed?.details.map((d) => d.path)).toEqual(['$.a', '$.b']);
+    expect(mixed?.message).toContain('2 STIX errors');
+  });
+});
