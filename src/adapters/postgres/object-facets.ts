@@ -6,6 +6,9 @@ import { versionOf, type GraphEdge, type StixLike } from '../../ports/store.js';
  * derive exactly the same rows.
  */
 
+/** Text without any code point above U+007F (control characters included, they are separators). */
+const ASCII_ONLY = /^[^\u0080-\uffff]*$/;
+
 const TIMESTAMP = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$/;
 
 /** A STIX timestamp at millisecond precision (`…SS.mmmZ`), the form versions are compared in. */
@@ -38,7 +41,6 @@ export function titleOf(object: StixLike): string {
 /** Properties whose text is searchable: names, descriptions, patterns, observable values. */
 const TEXT_PROPERTIES = ['name', 'description', 'pattern', 'value', 'aliases', 'abstract', 'content', 'explanation',
   'display_name', 'subject', 'path', 'key', 'command_line', 'hashes', 'x_mitre_aliases'] as const;
-const MAX_LEXEMES = 2_000;
 /** PostgreSQL refuses lexemes of 2 KiB and more; longer runs are not useful search terms. */
 const MAX_LEXEME_LENGTH = 200;
 
@@ -48,26 +50,40 @@ const MAX_LEXEME_LENGTH = 200;
  * yields `evil`, `example`, `com`, and a prefix of any of them matches).
  */
 export function searchWords(text: string): string[] {
-  const folded = text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase();
-  const words = folded.match(/[\p{L}\p{N}]+/gu) ?? [];
+  // Most feed text is ASCII: skip Unicode normalisation there (it dominates the cost otherwise).
+  const words = ASCII_ONLY.test(text)
+    ? text.toLowerCase().match(/[a-z0-9]+/g) ?? []
+    : text.normalize('NFKD').replace(/\p{M}+/gu, '').toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
   return words.filter((word) => word.length <= MAX_LEXEME_LENGTH);
 }
 
-/** The lexemes of an object, space-separated: a valid `tsvector` literal (letters and digits only). */
+/**
+ * The lexemes of an object, space-separated: a valid `tsvector` literal (letters and digits
+ * only; PostgreSQL removes repeats on input). Bounded so a huge description cannot exceed the
+ * 1 MiB limit of a tsvector.
+ */
 export function searchLexemes(object: StixLike): string {
-  const seen = new Set<string>();
+  const parts: string[] = [];
   const add = (value: unknown): void => {
-    if (typeof value === 'string') {
-      for (const word of searchWords(value)) if (seen.size < MAX_LEXEMES) seen.add(word);
-    } else if (Array.isArray(value)) {
-      for (const item of value) add(item);
-    } else if (typeof value === 'object' && value !== null) {
-      for (const item of Object.values(value)) add(item);
-    }
+    if (typeof value === 'string') parts.push(value);
+    else if (Array.isArray(value)) for (const item of value) add(item);
+    else if (typeof value === 'object' && value !== null) for (const item of Object.values(value)) add(item);
   };
-  for (const key of TEXT_PROPERTIES) add(object[key]);
-  return [...seen].join(' ');
+  for (const key of TEXT_PROPERTIES) {
+    const value = object[key];
+    if (value !== undefined) add(value);
+  }
+  const text = parts.join(' ').slice(0, MAX_SEARCH_TEXT);
+  if (ASCII_ONLY.test(text)) {
+    const words = text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
+    return words.length <= MAX_LEXEME_LENGTH || !LONG_WORD.test(words) ? words : words.replace(LONG_WORDS, ' ').trim();
+  }
+  return searchWords(text).join(' ');
 }
+
+const MAX_SEARCH_TEXT = 256 * 1024;
+const LONG_WORD = new RegExp(`[^ ]{${MAX_LEXEME_LENGTH + 1}}`);
+const LONG_WORDS = new RegExp(`[^ ]{${MAX_LEXEME_LENGTH + 1},}`, 'g');
 
 /** Refs that are provenance or marking rather than graph: the Store port excludes them. */
 const NON_GRAPH_REFS = new Set(['created_by_ref', 'object_marking_refs']);

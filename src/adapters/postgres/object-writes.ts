@@ -21,7 +21,9 @@ const MERGE_OBJECTS = `
 /**
  * Adds the memberships and keeps first/last exact, in one statement. A new row is first (last)
  * when it is the batch's minimum (maximum) for its id and below (above) every version already
- * in the collection; the rows it displaces lose the flag. Every part of a statement reads the
+ * in the collection; the rows it displaces lose the flag. A duplicate equals a stored version,
+ * so it is never computed first or last, and only ids that had rows can displace anything
+ * (the write locks keep "existing" exact). Every part of a statement reads the
  * snapshot taken before its inserts, so the final SELECT sees only rows that existed already:
  * exactly the duplicates, with the date_added they keep.
  */
@@ -34,18 +36,20 @@ const MERGE_MEMBERS = `
     SELECT s.ord, s.id, s.version, s.type, s.spec_version,
       min(s.version) OVER (PARTITION BY s.id) AS batch_min, max(s.version) OVER (PARTITION BY s.id) AS batch_max
     FROM stage_objects s),
+  flagged AS (
+    SELECT b.ord, b.id, b.version, b.type, b.spec_version, e.id IS NOT NULL AS had_rows,
+      b.version = b.batch_min AND (e.min_v IS NULL OR b.version < e.min_v) AS is_first,
+      b.version = b.batch_max AND (e.max_v IS NULL OR b.version > e.max_v) AS is_last
+    FROM batch b LEFT JOIN existing e ON e.id = b.id),
   inserted AS (
     INSERT INTO members (collection_id, id, version, type, spec_version, date_added, is_first, is_last)
-    SELECT $1, b.id, b.version, b.type, b.spec_version, $2,
-      b.version = b.batch_min AND (e.min_v IS NULL OR b.version < e.min_v),
-      b.version = b.batch_max AND (e.max_v IS NULL OR b.version > e.max_v)
-    FROM batch b LEFT JOIN existing e ON e.id = b.id
-    ORDER BY b.ord
+    SELECT $1, id, version, type, spec_version, $2, is_first, is_last FROM flagged
+    ORDER BY ord
     ON CONFLICT DO NOTHING
-    RETURNING id, is_first, is_last),
+    RETURNING 1),
   displaced AS (
-    SELECT id, bool_or(is_first) AS new_first, bool_or(is_last) AS new_last FROM inserted
-    WHERE is_first OR is_last GROUP BY id),
+    SELECT id, bool_or(is_first) AS new_first, bool_or(is_last) AS new_last FROM flagged
+    WHERE had_rows AND (is_first OR is_last) GROUP BY id),
   demoted AS (
     UPDATE members m SET is_first = m.is_first AND NOT d.new_first, is_last = m.is_last AND NOT d.new_last
     FROM displaced d
@@ -66,10 +70,16 @@ export async function writeObjects(
   const useCopy = options.bulk === true || rows.length >= COPY_THRESHOLD;
   const duplicates = await db.transaction('writeObjects', async (client) => {
     await requireCollection(client, collectionId);
-    await lockObjectIds(client, db.schema, collectionId, rows.map((r) => r.id));
+    // Staging touches only this session's temporary tables, so it happens before the locks:
+    // a concurrent writer's COPY overlaps this one's merge.
     await ensureStaging(client);
-    if (useCopy) await stageByCopy(client, rows);
-    else await stageByInsert(client, rows);
+    if (useCopy) {
+      await client.query(`SET LOCAL work_mem = '64MB'`);
+      await stageByCopy(client, rows);
+    } else {
+      await stageByInsert(client, rows);
+    }
+    await lockObjectIds(client, db.schema, collectionId, rows.map((r) => r.id));
     await client.query(MERGE_OBJECTS);
     const result = await client.query<{ ord: number; date_added: string }>(MERGE_MEMBERS, [collectionId, options.dateAdded]);
     return new Map(result.rows.map((row) => [row.ord, row.date_added]));

@@ -37,7 +37,9 @@ export class PgDatabase {
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 10,
-      options: `-c search_path=${this.schema}`,
+      // temp_buffers must be set before a session first touches a temporary table: the staging
+      // tables of a bulk write (tens of MB) then stay in memory instead of spilling to disk.
+      options: `-c search_path=${this.schema} -c temp_buffers=64MB`,
       connectionTimeoutMillis: 10_000,
       idleTimeoutMillis: 30_000,
     });
