@@ -23,7 +23,7 @@ describe('operations endpoints', () => {
     expect(body.reason).toMatch(/^ENTENTE_STORE_UNAVAILABLE/);
   });
 
-  it('exposes request durations, ingest counts, TAXII pages and the store count after some traffic', async () => {
+  it('exposes request durations, ingest counts (TAXII and REST), TAXII pages and the store count after some traffic', async () => {
     node = await startRestNode();
     expect((await importBundle(node, 'alice', 'shared-intel', bundle(indicator(), indicator()))).statusCode).toBe(201);
     const bad = await importBundle(node, 'alice', 'shared-intel', bundle(indicator(), withoutId()), '&partial=true');
@@ -32,18 +32,24 @@ describe('operations endpoints', () => {
       method: 'GET', url: `/taxii2/default/collections/${node.intelId}/objects/`, headers: { accept: 'application/taxii+json;version=2.1' },
     });
     expect(taxii.statusCode).toBe(200);
+    const taxiiPost = await node.call('alice', {
+      method: 'POST', url: `/taxii2/default/collections/${node.intelId}/objects/`,
+      headers: { accept: 'application/taxii+json;version=2.1', 'content-type': 'application/taxii+json;version=2.1' },
+      payload: JSON.stringify({ objects: [indicator()] }),
+    });
+    expect(taxiiPost.statusCode).toBe(202);
     await node.call('alice', { method: 'GET', url: '/api/v1/search?q=bad' });
 
     const res = await node.call(undefined, { method: 'GET', url: '/metrics' });
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain; version=0\.0\.4/);
     const text = res.body;
-    expect(text).toContain(`entente_objects_ingested_total{collection="${node.intelId}",outcome="added"} 3`);
+    expect(text).toContain(`entente_objects_ingested_total{collection="${node.intelId}",outcome="added"} 4`);
     expect(text).toContain(`entente_objects_ingested_total{collection="${node.intelId}",outcome="rejected"} 1`);
     expect(text).toContain('entente_taxii_pages_served_total{endpoint="objects"} 1');
     expect(text).toMatch(/entente_http_request_duration_seconds_count\{route="\/api\/v1\/imports",method="POST",status="201"\} 2/);
     expect(text).toMatch(/entente_http_request_duration_seconds_count\{route="\/api\/v1\/search",method="GET",status="200"\} 1/);
-    expect(text).toContain('entente_store_objects 3');
+    expect(text).toContain('entente_store_objects 4');
     expect(text).toContain('entente_store_up 1');
     expect(text).toContain('entente_process_resident_memory_bytes');
   });
