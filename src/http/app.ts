@@ -43,8 +43,6 @@ export async function buildHttpApp(deps: HttpDeps): Promise<FastifyInstance> {
     genReqId: () => randomUUID(),
     // Object ids run to ~80 characters, collection ids to 128.
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 300 },
-    // A JSON body with __proto__ is refused rather than silently stripped.
-    onProtoPoisoning: 'error',
   }) as unknown as FastifyInstance; // the https variant types its server differently; routes and inject are the same
 
   await app.register(errorPlugin({ maxContentLength: config.maxContentLength, isTaxiiUrl, ...(config.errorDocsUrl === undefined ? {} : { errorDocsUrl: config.errorDocsUrl }) }));

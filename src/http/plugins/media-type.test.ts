@@ -46,3 +46,14 @@ describe('request body media types', () => {
     expect(isAcceptableBodyType(undefined)).toBe(false);
   });
 });
+
+describe('media type parsing on arbitrary input', () => {
+  it('never throws, whatever the header', async () => {
+    const fc = await import('fast-check');
+    fc.assert(fc.property(fc.string(), (header) => {
+      const chosen = negotiate(header, offers);
+      return chosen === undefined || offers.includes(chosen);
+    }));
+    fc.assert(fc.property(fc.string(), (header) => typeof isAcceptableBodyType(header) === 'boolean'));
+  });
+});

@@ -45,3 +45,25 @@ describe('parseTaxiiFilters', () => {
     expect(() => parseTaxiiFilters({ 'match[type]': 'indicator,,malware' }, ENDPOINT_FILTERS.objects)).toThrow(/match\[type\]: contains an empty value/);
   });
 });
+
+describe('parseTaxiiFilters properties', () => {
+  it('returns exactly the ids that were listed, in order, for any list of valid ids', async () => {
+    const fc = await import('fast-check');
+    const id = fc.tuple(fc.constantFrom('indicator', 'malware', 'x-custom-thing'), fc.uuid()).map(([t, u]) => `${t}--${u}`);
+    fc.assert(fc.property(fc.array(id, { minLength: 1, maxLength: 20 }), (ids) => {
+      expect(parseTaxiiFilters({ 'match[id]': ids.join(',') }, ENDPOINT_FILTERS.objects).ids).toEqual(ids);
+    }));
+  });
+
+  it('either parses or throws ENTENTE_INVALID_PARAMETER, for any value of any parameter', async () => {
+    const fc = await import('fast-check');
+    const names = ['match[id]', 'match[type]', 'match[version]', 'match[spec_version]', 'added_after', 'limit', 'next'];
+    fc.assert(fc.property(fc.constantFrom(...names), fc.oneof(fc.string(), fc.array(fc.string())), (name, value) => {
+      try {
+        parseTaxiiFilters({ [name]: value }, ENDPOINT_FILTERS.objects);
+      } catch (error) {
+        expect(error).toMatchObject({ code: 'ENTENTE_INVALID_PARAMETER' });
+      }
+    }));
+  });
+});
