@@ -100,9 +100,14 @@ export class IntelService {
     const plan = planIngest(objects, base, options.strict === true);
     const toWrite: Array<{ readonly index: number; readonly object: StixLike }> = [];
     for (const entry of plan) {
-      if (entry.errors.length > 0 || !isStixLike(entry.object)) continue;
+      if (entry.errors.length > 0) continue;
+      if (!isStixLike(entry.object)) {
+        // The validator requires both; this guards the store should it ever be lenient.
+        entry.errors.push({ path: `${base}[${entry.index}]`, code: 'not-stix', message: 'not a STIX object: type and id are required' });
+        continue;
+      }
       const verdict = this.#labelGate?.check(entry.object, { collectionId, actor: options.actor.name }) ?? { kind: 'accept', object: entry.object };
-      if (verdict.kind === 'reject') entry.errors.push({ path: `${base}[${entry.index}]`, code: 'label', message: verdict.message });
+      if (verdict.kind === 'reject') entry.errors.push({ path: `${base}[${entry.index}]`, code: 'label-refused', message: verdict.message });
       else toWrite.push({ index: entry.index, object: verdict.object });
     }
     const rejected = plan.filter((e) => e.errors.length > 0).length;
