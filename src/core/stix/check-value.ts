@@ -173,8 +173,9 @@ export function checkShape(value: JsonRecord, shape: ObjectShape, path: string, 
   for (const name of shape.required ?? []) {
     if (value[name] === undefined) sink.error('required-property', pathKey(path, name), `${shape.name} requires ${name}`);
   }
-  for (const [name, v] of Object.entries(value)) {
-    if (v === undefined) continue; // not JSON: a builder's way of leaving a property out
+  for (const name in value) {
+    const v = value[name];
+    if (v === undefined || !Object.hasOwn(value, name)) continue; // undefined is not JSON: a builder's way of leaving a property out
     const spec = shape.properties[name];
     const at = pathKey(path, name);
     if (spec === undefined) checkUnknownProperty(name, at, sink, policy);

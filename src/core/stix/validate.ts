@@ -13,7 +13,6 @@ import { isValidTypeName, parseIdentifier } from './identifier.js';
 import { TYPE_RULES, customRule } from './rules/index.js';
 import { deterministicScoId } from './sco-id.js';
 import { isStixTimestamp } from './timestamp-order.js';
-import { normaliseTimestamp } from './timestamp.js';
 import { pathKey } from '../json/json-path.js';
 
 /** Validates one STIX 2.1 object; every issue's path starts with `path` (default `$`). */
@@ -164,7 +163,10 @@ function findDuplicates(entries: ReadonlyArray<unknown>, sinks: ReadonlyArray<Is
   });
 }
 
+/** The version at millisecond precision, as the store keys it (see normaliseTimestamp). */
 function versionKey(entry: JsonRecord): string {
   const version = entry['modified'] ?? entry['created'];
-  return isStixTimestamp(version) ? normaliseTimestamp(version) : String(version ?? '');
+  if (!isStixTimestamp(version)) return String(version ?? '');
+  const fraction = version.length > 20 ? version.slice(20, -1) : '';
+  return `${version.slice(0, 19)}.${fraction.padEnd(3, '0').slice(0, 3)}`;
 }
