@@ -7,11 +7,16 @@ import { lockObjectIds } from './write-locks.js';
 /** From this many objects a call goes through COPY even without the bulk hint. */
 export const COPY_THRESHOLD = 500;
 
-/** Bodies are stored once per (id, version); edges are derived only when the body is new. */
+/**
+ * Bodies are stored once per (id, version); edges are derived only when the body is new. Rows
+ * go in (id, version) order: two writers inserting overlapping sets then wait on each other in
+ * one direction only, which rules out a deadlock on the primary key.
+ */
 const MERGE_OBJECTS = `
   WITH new_objects AS (
     INSERT INTO objects (id, version, type, spec_version, body, search)
     SELECT id, version, type, spec_version, body, search::tsvector FROM stage_objects
+    ORDER BY id, version
     ON CONFLICT DO NOTHING
     RETURNING id, version)
   INSERT INTO edges (owner_id, owner_version, source, target, kind, label, via)
@@ -70,8 +75,8 @@ export async function writeObjects(
   const useCopy = options.bulk === true || rows.length >= COPY_THRESHOLD;
   const duplicates = await db.transaction('writeObjects', async (client) => {
     await requireCollection(client, collectionId);
-    // Staging touches only this session's temporary tables, so it happens before the locks:
-    // a concurrent writer's COPY overlaps this one's merge.
+    // Staging touches only this session's temporary tables and the object merge needs no lock,
+    // so a concurrent writer's COPY and object merge overlap this one's membership merge.
     await ensureStaging(client);
     if (useCopy) {
       await client.query(`SET LOCAL work_mem = '64MB'`);
@@ -79,8 +84,9 @@ export async function writeObjects(
     } else {
       await stageByInsert(client, rows);
     }
-    await lockObjectIds(client, db.schema, collectionId, rows.map((r) => r.id));
+    // Bodies need no lock (ON CONFLICT settles races); only the membership flags do.
     await client.query(MERGE_OBJECTS);
+    await lockObjectIds(client, db.schema, collectionId, rows.map((r) => r.id));
     const result = await client.query<{ ord: number; date_added: string }>(MERGE_MEMBERS, [collectionId, options.dateAdded]);
     return new Map(result.rows.map((row) => [row.ord, row.date_added]));
   });

@@ -63,6 +63,24 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL adapter specifics', () =>
     expect(first.objects.map((o) => o.version)).toEqual(['2024-01-01T00:00:00.000Z']);
   });
 
+  it('lets bulk writers with overlapping batches in opposite orders run at once without deadlock', async () => {
+    const store = await fresh();
+    await store.createCollection({ id: 'c2', title: 'C2', mediaTypes: [], createdAt: '2024-01-01T00:00:00.000Z' });
+    const objects = Array.from({ length: 800 }, (_, i) => indicator(5000 + i));
+    const reversed = [...objects].reverse();
+    const dateAdded = '2024-01-02T00:00:00.000Z';
+    const results = await Promise.all([
+      store.writeObjects(COLLECTION, objects, { dateAdded, bulk: true }),
+      store.writeObjects('c2', reversed, { dateAdded, bulk: true }),
+      store.writeObjects(COLLECTION, reversed, { dateAdded, bulk: true }),
+    ]);
+    const addedInC1 = [...results[0]!, ...results[2]!].filter((r) => r.outcome === 'added').length;
+    expect(addedInC1).toBe(objects.length);
+    expect(await store.countObjects(COLLECTION)).toBe(objects.length);
+    expect(await store.countObjects('c2')).toBe(objects.length);
+    expect(await store.countObjects()).toBe(objects.length);
+  });
+
   it('lets several processes migrate the same schema at once, applying each migration once', async () => {
     const schema = testSchema();
     cleanups.push(() => dropSchema(url, schema));
