@@ -5,3 +5,4 @@ export { printPattern, printPath, printLiteral } from './printer.js';
 export { matchPattern, observationMatches, testExpression, type MatchResult } from './evaluator.js';
 export { readObservations, type Observation, type StixObject } from './observations.js';
 export { errorColumn } from './pattern-error.js';
+export { PatternIndex } from './pattern-index.js';

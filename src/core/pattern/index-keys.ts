@@ -1,0 +1,234 @@
+/**
+ * Index keys shared by the two sides of `PatternIndex`: what a pattern requires
+ * (`patternRequirement`) and what an observation offers (`observationKeys`). The invariant that
+ * keeps the index sound: whenever a comparison can be true on a value, the key it requires is one
+ * of the keys that value offers. Values that compare equal under section 9.6 (1 and 1.0, an
+ * address with and without /32, a timestamp at different precisions, binary in base64 or hex)
+ * therefore get one canonical key.
+ */
+import type { ComparisonExpression, Literal, ObjectPath, PatternExpression } from './ast.js';
+import { isBinaryProperty } from './compare.js';
+import { cidrKey, networkBits, parseCidr } from './ip.js';
+import { decodeBase64, decodeHex, latin1Bytes, literalBytes, parseTimestamp } from './literals.js';
+
+/** Separator that cannot be confused with text in a type, path or value prefix. */
+export const SEP = '\u0000';
+/** Paths that follow more references than this are not indexed (their patterns are always evaluated). */
+export const MAX_REF_HOPS = 2;
+
+/** One key a pattern can be found by, with an optional substring its value must contain. */
+export interface RequiredKey {
+  readonly key: string;
+  /** For LIKE/MATCHES: a literal fragment every matching value contains. */
+  readonly fragment?: string;
+  /** For ISSUBSET: the prefix length whose network the key names. */
+  readonly subsetPrefix?: { readonly version: 4 | 6; readonly prefix: number };
+}
+
+/** Normalised text of a path: keys joined by '.', every list step written [*]. */
+export function pathKey(path: ObjectPath): string {
+  let text = '';
+  for (const step of path.steps) {
+    if (step.kind === 'key') text += text === '' ? step.name : `.${step.name}`;
+    else text += '[*]';
+  }
+  return text;
+}
+
+function refHops(path: ObjectPath): number {
+  return path.steps.filter((s, i) => s.kind === 'key' && /_refs?$/.test(s.name) && i < path.steps.length - 1).length;
+}
+
+function hex(bytes: Uint8Array): string {
+  return Buffer.from(bytes).toString('hex');
+}
+
+/** Canonical key of a literal compared with `=` on `path`; undefined when it cannot be keyed. */
+function literalKey(literal: Literal, path: ObjectPath): string | undefined {
+  const last = path.steps[path.steps.length - 1];
+  const property = last?.kind === 'key' ? last.name : '';
+  switch (literal.kind) {
+    case 'string': {
+      if (isBinaryProperty(property)) {
+        const bytes = latin1Bytes(literal.value);
+        return bytes === undefined ? undefined : `b:${hex(bytes)}`;
+      }
+      const cidr = property === 'value' ? parseCidr(literal.value) : undefined;
+      return cidr === undefined ? `s:${literal.value}` : `ip:${cidrKey(cidr)}`;
+    }
+    case 'int': case 'float': return `n:${literal.value}`;
+    case 'bool': return `B:${literal.value}`;
+    case 'timestamp': {
+      const instant = parseTimestamp(literal.value);
+      return instant === undefined ? undefined : `t:${instant.key}`;
+    }
+    case 'binary': case 'hex': {
+      // Binary constants also equal plain strings through their code points; only binary
+      // properties are keyed that way.
+      const bytes = literalBytes(literal);
+      return bytes === undefined || !isBinaryProperty(property) ? undefined : `b:${hex(bytes)}`;
+    }
+  }
+}
+
+/** The longest run of plain characters every match of a LIKE pattern contains. */
+function likeFragment(pattern: string): string | undefined {
+  const best = pattern.normalize('NFC').split(/[%_]/).reduce((a, b) => (b.length > a.length ? b : a), '');
+  return best.length >= 3 ? best : undefined;
+}
+
+/** A literal run every match of a MATCHES expression contains; conservative, often none. */
+function regexFragment(source: string): string | undefined {
+  // Alternation and groups can make any run optional; only flat expressions are mined.
+  if (source.includes('|') || source.includes('(')) return undefined;
+  let best = '';
+  let run = '';
+  let inClass = false;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (inClass) {
+      if (c === '\\') i++;
+      else if (c === ']') inClass = false;
+      continue;
+    }
+    const next = source[i + 1];
+    if (/[A-Za-z0-9 ]/.test(c) && !(next === '?' || next === '*' || next === '{')) {
+      run += c;
+      if (run.length > best.length) best = run;
+      continue;
+    }
+    run = '';
+    if (c === '\\') i++;
+    else if (c === '[') inClass = true;
+  }
+  return best.length >= 3 ? best : undefined;
+}
+
+function leafRequirement(node: ComparisonExpression, type: string, path: ObjectPath): RequiredKey[] | undefined {
+  if (refHops(path) > MAX_REF_HOPS) return undefined;
+  const base = `${type}${SEP}${pathKey(path)}`;
+  switch (node.kind) {
+    case 'exists':
+      return [{ key: `V${SEP}${base}` }];
+    case 'in': {
+      if (node.negated) return undefined;
+      const keys = node.values.map((v) => literalKey(v, path));
+      return keys.every((k): k is string => k !== undefined) ? keys.map((k) => ({ key: `E${SEP}${base}${SEP}${k}` })) : undefined;
+    }
+    case 'comparison': {
+      if (node.negated) return undefined;
+      const value = node.value;
+      switch (node.operator) {
+        case '=': {
+          const k = literalKey(value, path);
+          return k === undefined ? undefined : [{ key: `E${SEP}${base}${SEP}${k}` }];
+        }
+        case 'LIKE': {
+          if (value.kind !== 'string') return undefined;
+          const suffix = /^%(\.[^%_]+)$/.exec(value.value.normalize('NFC'));
+          if (suffix !== null && type === 'domain-name' && pathKey(path) === 'value') {
+            return [{ key: `S${SEP}${base}${SEP}${suffix[1] as string}` }];
+          }
+          const fragment = isBinaryProperty(lastKey(path)) ? undefined : likeFragment(value.value);
+          return [fragment === undefined ? { key: `V${SEP}${base}` } : { key: `V${SEP}${base}`, fragment }];
+        }
+        case 'MATCHES': {
+          if (value.kind !== 'string') return undefined;
+          const fragment = isBinaryProperty(lastKey(path)) ? undefined : regexFragment(value.value);
+          return [fragment === undefined ? { key: `V${SEP}${base}` } : { key: `V${SEP}${base}`, fragment }];
+        }
+        case 'ISSUBSET': {
+          const block = value.kind === 'string' ? parseCidr(value.value) : undefined;
+          if (block === undefined) return undefined;
+          return [{
+            key: `C${SEP}${base}${SEP}${block.version}/${block.prefix}/${networkBits(block, block.prefix).toString(16)}`,
+            subsetPrefix: { version: block.version, prefix: block.prefix },
+          }];
+        }
+        default:
+          // Order comparisons, != and ISSUPERSET only require the path to hold a value.
+          return [{ key: `V${SEP}${base}` }];
+      }
+    }
+    case 'and': case 'or':
+      return undefined;
+  }
+}
+
+function lastKey(path: ObjectPath): string {
+  const last = path.steps[path.steps.length - 1];
+  return last?.kind === 'key' ? last.name : '';
+}
+
+/** Lower is more selective: exact keys beat "the path has a value" keys. */
+function cost(keys: ReadonlyArray<RequiredKey>): number {
+  return keys.reduce((sum, k) => sum + (k.key.startsWith('V') ? (k.fragment === undefined ? 50 : 5) : 1), 0);
+}
+
+function cheaper(a: RequiredKey[] | undefined, b: RequiredKey[] | undefined): RequiredKey[] | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return cost(b) < cost(a) ? b : a;
+}
+
+function union(a: RequiredKey[] | undefined, b: RequiredKey[] | undefined): RequiredKey[] | undefined {
+  return a === undefined || b === undefined ? undefined : [...a, ...b];
+}
+
+function comparisonRequirement(node: ComparisonExpression): RequiredKey[] | undefined {
+  switch (node.kind) {
+    case 'and': return cheaper(comparisonRequirement(node.left), comparisonRequirement(node.right));
+    case 'or': return union(comparisonRequirement(node.left), comparisonRequirement(node.right));
+    default: return leafRequirement(node, node.path.objectType, node.path);
+  }
+}
+
+/**
+ * Keys of which any observation matching the pattern offers at least one; undefined when the
+ * pattern cannot be narrowed this way (it is then evaluated against every observation).
+ */
+export function patternRequirement(node: PatternExpression): RequiredKey[] | undefined {
+  switch (node.kind) {
+    case 'observation': return comparisonRequirement(node.expression);
+    case 'qualified': return patternRequirement(node.operand);
+    case 'observation-or': return union(patternRequirement(node.left), patternRequirement(node.right));
+    case 'observation-and':
+    case 'followed-by': return cheaper(patternRequirement(node.left), patternRequirement(node.right));
+  }
+}
+
+/**
+ * Keys offered by one value reached at `path` of an SCO of `type`: `V` (the path holds a value,
+ * with the text for fragment checks) for every value, exact keys for primitives.
+ */
+export function valueKeys(type: string, path: string, value: unknown, property: string, holderType: string | undefined, emit: (key: string, text?: string) => void): void {
+  const base = `${type}${SEP}${path}`;
+  emit(`V${SEP}${base}`, typeof value === 'string' && !isBinaryProperty(property) ? value : undefined);
+  if (typeof value === 'string') {
+    if (isBinaryProperty(property)) {
+      const bytes = property.endsWith('_bin') ? decodeBase64(value.replace(/[\r\n]/g, '')) : decodeHex(value);
+      if (bytes !== undefined) emit(`E${SEP}${base}${SEP}b:${hex(bytes)}`);
+      return;
+    }
+    emit(`E${SEP}${base}${SEP}s:${value}`);
+    if (property === 'value') {
+      const cidr = parseCidr(value);
+      if (cidr !== undefined) {
+        emit(`E${SEP}${base}${SEP}ip:${cidrKey(cidr)}`);
+        emit(`C${SEP}${base}`, value);
+      }
+      if (holderType === 'domain-name' && type === 'domain-name' && path === 'value') {
+        const normal = value.normalize('NFC');
+        for (let i = normal.indexOf('.'); i >= 0; i = normal.indexOf('.', i + 1)) emit(`S${SEP}${base}${SEP}${normal.slice(i)}`);
+      }
+    }
+    if (value.length >= 20 && value.charCodeAt(4) === 45 /* '-' */) {
+      const instant = parseTimestamp(value);
+      if (instant !== undefined) emit(`E${SEP}${base}${SEP}t:${instant.key}`);
+    }
+  } else if (typeof value === 'number') {
+    emit(`E${SEP}${base}${SEP}n:${value}`);
+  } else if (typeof value === 'boolean') {
+    emit(`E${SEP}${base}${SEP}B:${value}`);
+  }
+}
