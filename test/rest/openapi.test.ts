@@ -104,6 +104,21 @@ describe('OpenAPI document', () => {
     }
   });
 
+  it('uses only what the OpenAPI 3.0 schema object allows (no $id, const, $schema or type null)', () => {
+    const found: string[] = [];
+    const walk = (v: unknown, at: string): void => {
+      if (Array.isArray(v)) v.forEach((x, i) => walk(x, `${at}/${i}`));
+      else if (isObject(v)) {
+        for (const [k, x] of Object.entries(v)) {
+          if (['$id', 'const', '$schema', 'prefixItems', 'if', 'then', 'else'].includes(k) || (k === 'type' && (x === 'null' || Array.isArray(x)))) found.push(`${at}/${k}`);
+          walk(x, `${at}/${k}`);
+        }
+      }
+    };
+    walk(doc, '#');
+    expect(found).toEqual([]);
+  });
+
   it('documents the request body and the error answers of an import', () => {
     const post = ((doc['paths'] as Json)['/api/v1/imports'] as Json)['post'] as Json;
     const body = (((post['requestBody'] as Json)['content'] as Json)['application/json'] as Json)['schema'] as Json;
