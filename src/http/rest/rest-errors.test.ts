@@ -1,7 +1,7 @@
 import type { FastifyError } from 'fastify';
 import { describe, expect, it } from 'vitest';
 import { EntenteError } from '../../core/errors.js';
-import { pathOf, restErrorBody, toRestError } from './rest-errors.js';
+import { handleRestError, pathOf, restErrorBody, toRestError } from './rest-errors.js';
 
 function validationError(context: string, validation: ReadonlyArray<Record<string, unknown>>): FastifyError {
   return Object.assign(new Error('validation failed'), { code: 'FST_ERR_VALIDATION', statusCode: 400, validation, validationContext: context }) as unknown as FastifyError;
@@ -22,6 +22,17 @@ describe('pathOf', () => {
     expect(pathOf('querystring', '/limit')).toBe('limit');
     expect(pathOf('querystring', '', 'q')).toBe('q');
     expect(pathOf('params', '/id')).toBe('id');
+  });
+});
+
+describe('handleRestError', () => {
+  it('answers a server-side error with its catalogue message only, never the driver text', () => {
+    let sent: unknown;
+    const reply = { header: () => reply, code: () => reply, type: () => reply, send: (body: unknown) => { sent = body; return reply; } };
+    const request = { log: { error: () => undefined } };
+    const error = new EntenteError('ENTENTE_STORE_UNAVAILABLE', 'SQLITE_CANTOPEN: /srv/entente/data/entente.db', [{ message: '/srv/entente' }]);
+    handleRestError(error, request as never, reply as never);
+    expect(sent).toEqual({ error: { code: 'ENTENTE_STORE_UNAVAILABLE', message: 'The store does not answer', details: [] } });
   });
 });
 

@@ -85,7 +85,8 @@ export function handleRestError(error: unknown, request: FastifyRequest, reply: 
   const mapped = toRestError(error);
   if (mapped.status >= 500) request.log.error({ err: error }, 'REST request failed');
   if (mapped.status === 401) void reply.header('www-authenticate', WWW_AUTHENTICATE);
-  // An internal error's message could carry a driver's text; the log has it, the answer does not.
-  const shown = mapped.status >= 500 && mapped.code === 'ENTENTE_INTERNAL' ? new EntenteError('ENTENTE_INTERNAL') : mapped;
+  // A server-side error's message may carry a driver's text (hosts, file paths): the log has
+  // it, the answer gets the catalogue message of its code only.
+  const shown = mapped.status >= 500 ? new EntenteError(mapped.code) : mapped;
   return reply.code(mapped.status).type('application/json; charset=utf-8').send(restErrorBody(shown));
 }
