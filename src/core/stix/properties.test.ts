@@ -25,6 +25,14 @@ describe('validator properties', () => {
     }), { numRuns: 1000 });
   });
 
+  it('does not exhaust the stack on deeply nested values in hashed or checked properties', () => {
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    const file = VALID_OBJECTS['file'] as Record<string, unknown>;
+    const result = validateObject({ ...file, extensions: { 'x-deep-ext': { value: deep } }, x_deep: deep });
+    expect(result.errors).toEqual([]);
+  });
+
   it('keeps valid objects valid when x_ custom properties, labels and a confidence are added', () => {
     const custom = fc.dictionary(fc.stringMatching(/^x_[a-z0-9_]{1,20}$/), fc.jsonValue({ maxDepth: 3 }), { maxKeys: 4 });
     const labels = fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 3 });

@@ -5,12 +5,26 @@ import { closed, dict, list, ref, str, strs, ts } from './property-spec.js';
 import { externalReferences, granularMarkings, markingRefs } from './common-rules.js';
 import { EXTENSION_TYPE_ENUM } from './vocabularies.js';
 import { checkMarkingDefinition } from './marking-rules.js';
+import { pathKey } from '../../json/json-path.js';
 
 /** Section 7.3.1: extension_properties only with toplevel-property-extension. */
 function checkExtensionProperties(value: JsonRecord, sink: IssueSink, path: string): void {
   const types = value['extension_types'];
   if (value['extension_properties'] !== undefined && !(Array.isArray(types) && types.includes('toplevel-property-extension'))) {
     sink.error('dependent-property', `${path}.extension_properties`, 'extension_properties is only allowed when extension_types contains toplevel-property-extension');
+  }
+}
+
+const LANG = /^[a-zA-Z]{2,8}(?:-[a-zA-Z0-9]{1,8})*$/;
+
+/** Section 7.1: contents maps language codes (RFC 5646) to dictionaries of translated properties. */
+function checkContents(value: JsonRecord, sink: IssueSink, path: string): void {
+  const contents = value['contents'];
+  if (contents === null || typeof contents !== 'object' || Array.isArray(contents)) return;
+  for (const [lang, translation] of Object.entries(contents)) {
+    const at = pathKey(pathKey(path, 'contents'), lang);
+    if (!LANG.test(lang)) sink.error('invalid-format', at, `contents keys are RFC 5646 language codes, not ${JSON.stringify(lang)}`);
+    if (translation === null || typeof translation !== 'object' || Array.isArray(translation)) sink.error('invalid-type', at, 'each language maps to an object of translated properties');
   }
 }
 
@@ -29,6 +43,7 @@ export const META_RULES: Readonly<Record<string, TypeRule>> = {
   },
   'language-content': {
     category: 'meta', name: 'language-content', required: ['type', 'spec_version', 'id', 'created', 'modified', 'object_ref', 'contents'],
+    constraints: [{ kind: 'check', check: checkContents }],
     properties: {
       type: special, spec_version: special, id: special, created_by_ref: ref(['identity']), created: millis, modified: millis,
       revoked: { kind: 'boolean' }, labels: strs, confidence: { kind: 'integer', min: 0, max: 100 }, external_references: externalReferences,

@@ -104,5 +104,9 @@ export const SPECIFIC_BREAKS: Readonly<Record<string, ReadonlyArray<Partial>>> =
     { object: { extension_properties: ['x_rank'] }, code: 'dependent-property', path: '$.extension_properties' },
     { object: { created_by_ref: undefined }, code: 'required-property', path: '$.created_by_ref' },
   ],
+  'language-content': [
+    { object: { contents: { 'not a language': { name: 'x' } } }, code: 'invalid-format', path: "$.contents['not a language']" },
+    { object: { contents: { de: 'Name' } }, code: 'invalid-type', path: '$.contents.de' },
+  ],
   'user-account': [{ object: { account_created: 'yesterday' }, code: 'invalid-timestamp', path: '$.account_created' }],
 };
