@@ -16,7 +16,8 @@ export interface MemberRow {
   readonly type: string;
   readonly version: string;
   readonly spec_version: string;
-  readonly date_added: string;
+  /** Milliseconds since the epoch. */
+  readonly date_added: number;
   readonly is_first: number;
   readonly is_last: number;
   readonly spec_latest: number;

@@ -25,15 +25,15 @@ export function decodeSearchCursor(cursor: string): number {
 }
 
 /** Encodes an object-listing position: the (date_added, seq) keyset of the last row sent. */
-export function encodeObjectCursor(dateAdded: string, seq: number): string {
+export function encodeObjectCursor(dateAdded: number, seq: number): string {
   return Buffer.from(`o${dateAdded}|${seq}`, 'utf8').toString('base64url');
 }
 
-export function decodeObjectCursor(cursor: string): readonly [string, number] {
+export function decodeObjectCursor(cursor: string): readonly [number, number] {
   if (!BASE64URL.test(cursor)) throw bad();
-  const match = /^o(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z)\|(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  const match = /^o(-?\d{1,15})\|(\d{1,15})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
   if (match === null) throw bad();
-  return [match[1]!, Number(match[2])];
+  return [Number(match[1]), Number(match[2])];
 }
 
 /** Encodes a (version, id) position for the versions listing, which is ordered by version. */

@@ -12,14 +12,18 @@ export interface Migration {
  * Layout (see docs/storage.md):
  * - `objects` holds each (id, version) once as JSON text; a row is shared by every collection
  *   holding that version. It has no secondary index: it is reached by `okey` from `members`.
- * - `members` is the per-collection membership. TAXII 2.1 (section 3.4) orders results by
- *   date_added, so the keyset is (date_added, seq): `seq` (the rowid, growing with each insert)
- *   breaks ties inside one write and keeps batch order. An SQLite index carries the rowid, so
- *   (ckey, date_added) is the (collection, date_added, seq) keyset index and `added_after` is a
- *   range start on it rather than a filter over the whole collection; (ckey, type, date_added)
- *   serves type filters the same way. `is_first`, `is_last` and `spec_latest` are maintained on
- *   write so the TAXII default (`match[version]=last`, latest spec_version) is a filter on an
- *   ordered index scan.
+ * - `members` is the per-collection membership, clustered on the keyset (collection,
+ *   date_added, seq): TAXII 2.1 (section 3.4) orders results by date_added, and `seq` (from the
+ *   `sequences` row, growing with every membership, never reused) breaks ties inside one write
+ *   and keeps batch order. Clustering makes a page one range read with no index-to-table hop,
+ *   makes `added_after` a range start rather than a filter over the whole collection, and saves
+ *   an index on every insert. date_added is integer milliseconds (compact keys). The secondary
+ *   index (ckey, type, date_added) carries the primary key, so it is the (collection, type,
+ *   date_added, seq) keyset for type filters; (id, ckey, version) is dedup and id lookup.
+ *   `is_first`, `is_last` and `spec_latest` are maintained on write so the TAXII default
+ *   (`match[version]=last`, latest spec_version) is a filter on an ordered range scan.
+ *   No foreign key to collections: the writer resolves the collection once per batch, and a
+ *   per-row check would cost on every insert of a bulk load.
  * - `search_fts` is a contentless FTS5 table whose rowid is `okey`; contentless_delete lets a
  *   deleted version leave the index without storing the text twice.
  * - `edges` are derived from each stored version (relationships, sightings, embedded refs).
@@ -45,21 +49,23 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
         json TEXT NOT NULL
       );
       CREATE TABLE members (
-        seq INTEGER PRIMARY KEY,
-        ckey INTEGER NOT NULL REFERENCES collections(ckey) ON DELETE CASCADE,
+        ckey INTEGER NOT NULL,
+        date_added INTEGER NOT NULL,
+        seq INTEGER NOT NULL,
         okey INTEGER NOT NULL,
         id TEXT NOT NULL,
         type TEXT NOT NULL,
         version TEXT NOT NULL,
         spec_version TEXT NOT NULL,
-        date_added TEXT NOT NULL,
         is_first INTEGER NOT NULL,
         is_last INTEGER NOT NULL,
-        spec_latest INTEGER NOT NULL
-      );
-      CREATE UNIQUE INDEX members_version ON members(id, version, ckey);
-      CREATE INDEX members_added ON members(ckey, date_added);
+        spec_latest INTEGER NOT NULL,
+        PRIMARY KEY (ckey, date_added, seq)
+      ) WITHOUT ROWID;
+      CREATE UNIQUE INDEX members_object ON members(id, ckey, version);
       CREATE INDEX members_type_added ON members(ckey, type, date_added);
+      CREATE TABLE sequences (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO sequences (name, value) VALUES ('members', 0);
       CREATE VIRTUAL TABLE search_fts USING fts5(body, content='', contentless_delete=1, tokenize='unicode61 remove_diacritics 2');
       CREATE TABLE edges (
         okey INTEGER NOT NULL,

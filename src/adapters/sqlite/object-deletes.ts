@@ -6,7 +6,7 @@ import { placeholders } from './statements.js';
 
 /** Removes an object row with its search text and edges once no collection holds it. */
 export function dropIfOrphan(ctx: SqliteContext, okey: number): void {
-  const held = ctx.sql.get(`SELECT 1 FROM objects o JOIN members m ON m.id = o.id AND m.version = o.version
+  const held = ctx.sql.get(`SELECT 1 FROM objects o JOIN members m INDEXED BY members_object ON m.id = o.id AND m.version = o.version
     WHERE o.okey = ? LIMIT 1`).get(okey);
   if (held !== undefined) return;
   ctx.sql.get('DELETE FROM objects WHERE okey = ?').run(okey);
@@ -16,10 +16,10 @@ export function dropIfOrphan(ctx: SqliteContext, okey: number): void {
 
 /** Sets first / last / latest-spec flags of one object in one collection from what remains. */
 export function recomputeFlags(ctx: SqliteContext, ckey: number, id: string): void {
-  ctx.sql.get(`UPDATE members SET
-      is_first = (version = (SELECT min(version) FROM members WHERE id = @id AND ckey = @ckey)),
-      is_last = (version = (SELECT max(version) FROM members WHERE id = @id AND ckey = @ckey)),
-      spec_latest = (spec_version = (SELECT max(spec_version) FROM members WHERE id = @id AND ckey = @ckey))
+  ctx.sql.get(`UPDATE members INDEXED BY members_object SET
+      is_first = (version = (SELECT min(version) FROM members INDEXED BY members_object WHERE id = @id AND ckey = @ckey)),
+      is_last = (version = (SELECT max(version) FROM members INDEXED BY members_object WHERE id = @id AND ckey = @ckey)),
+      spec_latest = (spec_version = (SELECT max(spec_version) FROM members INDEXED BY members_object WHERE id = @id AND ckey = @ckey))
     WHERE id = @id AND ckey = @ckey`).run({ id, ckey });
 }
 
@@ -39,10 +39,10 @@ export function deleteObjects(ctx: SqliteContext, query: DeleteQuery): number {
     where.push(`m.spec_version IN (${placeholders(query.specVersions.length)})`);
     params.push(...query.specVersions);
   }
-  const rows = ctx.sql.get(`SELECT m.seq, m.okey FROM members m WHERE ${where.join(' AND ')}`).all(...params) as Pick<MemberRow, 'seq' | 'okey'>[];
+  const rows = ctx.sql.get(`SELECT m.version, m.okey FROM members m INDEXED BY members_object WHERE ${where.join(' AND ')}`).all(...params) as Pick<MemberRow, 'version' | 'okey'>[];
   if (rows.length === 0) return 0;
-  const remove = ctx.sql.get('DELETE FROM members WHERE seq = ?');
-  for (const row of rows) remove.run(row.seq);
+  const remove = ctx.sql.get('DELETE FROM members INDEXED BY members_object WHERE id = ? AND ckey = ? AND version = ?');
+  for (const row of rows) remove.run(query.id, ckey, row.version);
   for (const row of rows) dropIfOrphan(ctx, row.okey);
   recomputeFlags(ctx, ckey, query.id);
   return rows.length;

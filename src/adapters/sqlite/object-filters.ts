@@ -1,6 +1,6 @@
 import type { ObjectQuery, VersionSelector } from '../../ports/store.js';
 import { placeholders } from './statements.js';
-import { normaliseTimestamp } from './timestamps.js';
+import { normaliseTimestamp, timestampMillis } from './timestamps.js';
 
 /** SQL conditions on `members m` with their parameters, in order. */
 export interface Conditions {
@@ -34,7 +34,9 @@ export function versionCondition(selectors: ReadonlyArray<VersionSelector>, para
  * means "the latest spec_version of each object" (TAXII 2.1 section 3.5.2), kept as a flag.
  */
 export function objectConditions(ckey: number, query: Omit<ObjectQuery, 'collectionId' | 'limit' | 'cursor' | 'types'>, defaultVersions: ReadonlyArray<VersionSelector>): Conditions {
-  const where = ['m.ckey = ?'];
+  // With ids, the (id, ckey, version) index finds the few rows at once; without the unary `+`
+  // the planner prefers the clustered (ckey, date_added) order and walks the collection.
+  const where = [query.ids !== undefined ? '+m.ckey = ?' : 'm.ckey = ?'];
   const params: unknown[] = [ckey];
   if (query.ids !== undefined) {
     where.push(`m.id IN (${placeholders(query.ids.length)})`);
@@ -51,7 +53,7 @@ export function objectConditions(ckey: number, query: Omit<ObjectQuery, 'collect
   }
   if (query.addedAfter !== undefined) {
     where.push('m.date_added > ?');
-    params.push(normaliseTimestamp(query.addedAfter, 'added_after'));
+    params.push(timestampMillis(query.addedAfter, 'added_after'));
   }
   return { where, params };
 }

@@ -5,7 +5,7 @@ import { collectionKey } from './context.js';
 import type { MemberRow, SqliteContext } from './context.js';
 import { edgesOf } from './object-edges.js';
 import { searchTextOf } from './object-text.js';
-import { normaliseTimestamp } from './timestamps.js';
+import { millisTimestamp, normaliseTimestamp, timestampMillis } from './timestamps.js';
 
 /** STIX 2.1 section 3.1: SCOs may omit spec_version, which then means 2.1. */
 const DEFAULT_SPEC_VERSION = '2.1';
@@ -30,16 +30,19 @@ function serialise(object: StixLike, index: number): string {
 export function writeBatch(ctx: SqliteContext, collectionId: string, objects: ReadonlyArray<StixLike>, options: WriteOptions): WriteResult[] {
   const ckey = collectionKey(ctx, collectionId);
   if (ckey === undefined) throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `Collection ${collectionId} does not exist`);
-  const dateAdded = normaliseTimestamp(options.dateAdded, 'dateAdded');
-  const existingOf = ctx.sql.get('SELECT okey, ckey, version, spec_version, date_added FROM members WHERE id = ?');
+  const addedMillis = timestampMillis(options.dateAdded, 'dateAdded');
+  const dateAdded = millisTimestamp(addedMillis);
+  const sequence = (ctx.sql.get("SELECT value FROM sequences WHERE name = 'members'").get() as { value: number }).value;
+  let seq = sequence;
+  const existingOf = ctx.sql.get('SELECT okey, ckey, version, spec_version, date_added FROM members INDEXED BY members_object WHERE id = ?');
   const insertObject = ctx.sql.get('INSERT INTO objects (id, version, json) VALUES (?, ?, ?)');
   const insertText = ctx.sql.get('INSERT INTO search_fts (rowid, body) VALUES (?, ?)');
   const insertEdge = ctx.sql.get('INSERT INTO edges (okey, n, source, target, kind, label, via) VALUES (?, ?, ?, ?, ?, ?, ?)');
-  const insertMember = ctx.sql.get(`INSERT INTO members (ckey, okey, id, type, version, spec_version, date_added, is_first, is_last, spec_latest)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-  const clearFirst = ctx.sql.get('UPDATE members SET is_first = 0 WHERE id = ? AND ckey = ? AND is_first = 1');
-  const clearLast = ctx.sql.get('UPDATE members SET is_last = 0 WHERE id = ? AND ckey = ? AND is_last = 1');
-  const clearSpec = ctx.sql.get('UPDATE members SET spec_latest = 0 WHERE id = ? AND ckey = ? AND spec_latest = 1');
+  const insertMember = ctx.sql.get(`INSERT INTO members (ckey, date_added, seq, okey, id, type, version, spec_version, is_first, is_last, spec_latest)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+  const clearFirst = ctx.sql.get('UPDATE members INDEXED BY members_object SET is_first = 0 WHERE id = ? AND ckey = ? AND is_first = 1');
+  const clearLast = ctx.sql.get('UPDATE members INDEXED BY members_object SET is_last = 0 WHERE id = ? AND ckey = ? AND is_last = 1');
+  const clearSpec = ctx.sql.get('UPDATE members INDEXED BY members_object SET spec_latest = 0 WHERE id = ? AND ckey = ? AND spec_latest = 1');
 
   const results: WriteResult[] = [];
   for (let index = 0; index < objects.length; index += 1) {
@@ -67,7 +70,7 @@ export function writeBatch(ctx: SqliteContext, collectionId: string, objects: Re
       if (row.spec_version >= spec) specNewest = false;
     }
     if (duplicateOf !== undefined) {
-      results.push({ id: object.id, version, outcome: 'duplicate', dateAdded: duplicateOf.date_added });
+      results.push({ id: object.id, version, outcome: 'duplicate', dateAdded: millisTimestamp(duplicateOf.date_added) });
       continue;
     }
     if (okey === undefined) {
@@ -85,8 +88,10 @@ export function writeBatch(ctx: SqliteContext, collectionId: string, objects: Re
       if (isLast) clearLast.run(object.id, ckey);
       if (specNewest) clearSpec.run(object.id, ckey);
     }
-    insertMember.run(ckey, okey, object.id, object.type, version, spec, dateAdded, isFirst ? 1 : 0, isLast ? 1 : 0, specLatest ? 1 : 0);
+    seq += 1;
+    insertMember.run(ckey, addedMillis, seq, okey, object.id, object.type, version, spec, isFirst ? 1 : 0, isLast ? 1 : 0, specLatest ? 1 : 0);
     results.push({ id: object.id, version, outcome: 'added', dateAdded });
   }
+  if (seq !== sequence) ctx.sql.get("UPDATE sequences SET value = ? WHERE name = 'members'").run(seq);
   return results;
 }

@@ -16,3 +16,15 @@ export function normaliseTimestamp(value: string, field = 'timestamp'): string {
   const fraction = (match[2] ?? '').padEnd(3, '0').slice(0, 3);
   return `${match[1]}.${fraction}Z`;
 }
+
+/** A STIX timestamp as integer milliseconds since the epoch (truncated to the millisecond). */
+export function timestampMillis(value: string, field = 'timestamp'): number {
+  const millis = Date.parse(normaliseTimestamp(value, field));
+  if (Number.isNaN(millis)) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${field} is not a valid date: ${JSON.stringify(value)}`);
+  return millis;
+}
+
+/** Integer milliseconds back to a STIX timestamp with millisecond precision. */
+export function millisTimestamp(millis: number): string {
+  return new Date(millis).toISOString();
+}
