@@ -19,6 +19,8 @@ export const MAX_REF_HOPS = 2;
 /** One key a pattern can be found by, with an optional substring its value must contain. */
 export interface RequiredKey {
   readonly key: string;
+  /** The kind, type and path part of `key`, so an index can skip paths no pattern uses. */
+  readonly base: string;
   /** For LIKE/MATCHES: a literal fragment every matching value contains. */
   readonly fragment?: string;
   /** For ISSUBSET: the prefix length whose network the key names. */
@@ -106,7 +108,15 @@ function regexFragment(source: string): string | undefined {
 
 function leafRequirement(node: ComparisonExpression, type: string, path: ObjectPath): RequiredKey[] | undefined {
   if (refHops(path) > MAX_REF_HOPS) return undefined;
+  // Every key is `<kind> SEP <type> SEP <path> [SEP <value>]`; its base stops after the path.
   const base = `${type}${SEP}${pathKey(path)}`;
+  const keys = leafKeys(node, base, type, path);
+  return keys?.map((k) => ({ ...k, base: k.key.slice(0, 2 + base.length) }));
+}
+
+type LeafKey = Omit<RequiredKey, 'base'>;
+
+function leafKeys(node: ComparisonExpression, base: string, type: string, path: ObjectPath): LeafKey[] | undefined {
   switch (node.kind) {
     case 'exists':
       return [{ key: `V${SEP}${base}` }];
@@ -197,38 +207,53 @@ export function patternRequirement(node: PatternExpression): RequiredKey[] | und
   }
 }
 
+/** Receives the keys of an observation; `wants` lets it skip bases that no pattern uses. */
+export interface KeySink {
+  wants(base: string): boolean;
+  emit(key: string, text?: string): void;
+}
+
 /**
  * Keys offered by one value reached at `path` of an SCO of `type`: `V` (the path holds a value,
  * with the text for fragment checks) for every value, exact keys for primitives.
  */
-export function valueKeys(type: string, path: string, value: unknown, property: string, holderType: string | undefined, emit: (key: string, text?: string) => void): void {
+export function valueKeys(type: string, path: string, value: unknown, property: string, holderType: string | undefined, sink: KeySink): void {
   const base = `${type}${SEP}${path}`;
-  emit(`V${SEP}${base}`, typeof value === 'string' && !isBinaryProperty(property) ? value : undefined);
+  const binary = isBinaryProperty(property);
+  const v = `V${SEP}${base}`;
+  if (sink.wants(v)) sink.emit(v, typeof value === 'string' && !binary ? value : undefined);
+  const e = `E${SEP}${base}`;
+  const wantsExact = sink.wants(e);
+  if (!wantsExact && !(property === 'value' && typeof value === 'string')) return;
   if (typeof value === 'string') {
-    if (isBinaryProperty(property)) {
+    if (binary) {
       const bytes = property.endsWith('_bin') ? decodeBase64(value.replace(/[\r\n]/g, '')) : decodeHex(value);
-      if (bytes !== undefined) emit(`E${SEP}${base}${SEP}b:${hex(bytes)}`);
+      if (bytes !== undefined && wantsExact) sink.emit(`${e}${SEP}b:${hex(bytes)}`);
       return;
     }
-    emit(`E${SEP}${base}${SEP}s:${value}`);
+    if (wantsExact) sink.emit(`${e}${SEP}s:${value}`);
     if (property === 'value') {
-      const cidr = parseCidr(value);
+      const c = value.charCodeAt(0);
+      // Only text starting like an address can parse as one; skips the parser for domains, URLs...
+      const cidr = (c >= 48 && c <= 57) || c === 58 || value.includes(':') ? parseCidr(value) : undefined;
       if (cidr !== undefined) {
-        emit(`E${SEP}${base}${SEP}ip:${cidrKey(cidr)}`);
-        emit(`C${SEP}${base}`, value);
+        if (wantsExact) sink.emit(`${e}${SEP}ip:${cidrKey(cidr)}`);
+        if (sink.wants(`C${SEP}${base}`)) sink.emit(`C${SEP}${base}`, value);
       }
-      if (holderType === 'domain-name' && type === 'domain-name' && path === 'value') {
+      if (holderType === 'domain-name' && type === 'domain-name' && path === 'value' && sink.wants(`S${SEP}${base}`)) {
         const normal = value.normalize('NFC');
-        for (let i = normal.indexOf('.'); i >= 0; i = normal.indexOf('.', i + 1)) emit(`S${SEP}${base}${SEP}${normal.slice(i)}`);
+        for (let i = normal.indexOf('.'); i >= 0; i = normal.indexOf('.', i + 1)) sink.emit(`S${SEP}${base}${SEP}${normal.slice(i)}`);
       }
     }
-    if (value.length >= 20 && value.charCodeAt(4) === 45 /* '-' */) {
+    if (wantsExact && value.length >= 20 && value.charCodeAt(4) === 45 /* '-' */) {
       const instant = parseTimestamp(value);
-      if (instant !== undefined) emit(`E${SEP}${base}${SEP}t:${instant.key}`);
+      if (instant !== undefined) sink.emit(`${e}${SEP}t:${instant.key}`);
     }
+  } else if (!wantsExact) {
+    return;
   } else if (typeof value === 'number') {
-    emit(`E${SEP}${base}${SEP}n:${value}`);
+    sink.emit(`${e}${SEP}n:${value}`);
   } else if (typeof value === 'boolean') {
-    emit(`E${SEP}${base}${SEP}B:${value}`);
+    sink.emit(`${e}${SEP}B:${value}`);
   }
 }

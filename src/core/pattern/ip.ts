@@ -15,13 +15,14 @@ const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 function parseV4(text: string): bigint | undefined {
   const m = V4.exec(text);
   if (m === null) return undefined;
-  let bits = 0n;
-  for (const part of m.slice(1, 5)) {
-    const n = Number(part);
+  // Plain number arithmetic, one BigInt at the end: this runs for every address an index sees.
+  let bits = 0;
+  for (let i = 1; i <= 4; i++) {
+    const n = Number(m[i]);
     if (n > 255) return undefined;
-    bits = (bits << 8n) | BigInt(n);
+    bits = bits * 256 + n;
   }
-  return bits;
+  return BigInt(bits);
 }
 
 function parseV6(text: string): bigint | undefined {
