@@ -89,6 +89,16 @@ describe('validateObject: errors and warnings', () => {
     expect(validateObject(tlp('red', 'marking-definition--613f2e26-407d-48c7-9eca-b8e91df99dc9')).errors[0]?.code).toBe('invalid-tlp-marking');
   });
 
+  it('parses stix patterns unless told not to', () => {
+    const broken = { ...indicator, pattern: "[ipv4-addr:value = '198.51.100.3'" };
+    expect(validateObject(broken).errors[0]?.message).toContain('column');
+    expect(validateObject(broken, { patterns: false }).errors).toEqual([]);
+  });
+
+  it('does not parse patterns of other languages', () => {
+    expect(validateObject({ ...indicator, pattern_type: 'sigma', pattern: 'title: x' }).errors).toEqual([]);
+  });
+
   it('requires the type and reports it first when missing', () => {
     expect(codes(validateObject({ id: 'x' }).errors)).toEqual(['required-property $.type']);
   });

@@ -14,6 +14,11 @@ export interface ValidationIssue {
 export interface ValidationOptions {
   /** Refuse what the specification only tolerates: warnings become errors. */
   readonly strict?: boolean;
+  /**
+   * Parse the `pattern` of indicators whose pattern_type is `stix` (default true). Turn off only
+   * for trusted bulk loads: parsing is the most expensive check on indicator-heavy feeds.
+   */
+  readonly patterns?: boolean;
 }
 
 export interface ValidationResult {

@@ -5,6 +5,8 @@ import {
   atLeastOne, bool, closed, int, num, open, openList, order, ref, refs, str, strs, ts,
 } from './property-spec.js';
 import { killChainPhases } from './common-rules.js';
+import { parsePattern } from '../../pattern/index.js';
+import { isEntenteError } from '../../errors.js';
 import * as V from './vocabularies.js';
 
 const RELATIONSHIP_TYPE = /^[a-z0-9-]+$/;
@@ -34,6 +36,21 @@ function checkRelationshipType(value: JsonRecord, sink: IssueSink, path: string)
   const type = value['relationship_type'];
   if (typeof type === 'string' && !RELATIONSHIP_TYPE.test(type)) {
     sink.error('invalid-relationship-type', `${path}.relationship_type`, `relationship_type must use only a-z, 0-9 and hyphen, not ${JSON.stringify(type)}`);
+  }
+}
+
+/**
+ * Section 4.7: a `stix` pattern MUST be valid STIX patterning (section 9); the pattern engine says
+ * where it breaks. Other pattern languages (sigma, yara, ...) are not parsed here.
+ */
+function checkPattern(value: JsonRecord, sink: IssueSink, path: string): void {
+  const pattern = value['pattern'];
+  if (!sink.patterns || value['pattern_type'] !== 'stix' || typeof pattern !== 'string') return;
+  try {
+    parsePattern(pattern);
+  } catch (error) {
+    const reason = isEntenteError(error) ? error.message : 'the pattern could not be parsed';
+    sink.error('invalid-pattern', `${path}.pattern`, reason);
   }
 }
 
@@ -67,7 +84,8 @@ export const SDO_RULES: Readonly<Record<string, TypeRule>> = {
   },
   incident: { category: 'sdo', name: 'incident', properties: { name: str, description: str, kill_chain_phases: killChainPhases }, required: ['name'] },
   indicator: {
-    category: 'sdo', name: 'indicator', required: ['pattern', 'pattern_type', 'valid_from'], constraints: [order('valid_from', 'valid_until', true)],
+    category: 'sdo', name: 'indicator', required: ['pattern', 'pattern_type', 'valid_from'],
+    constraints: [order('valid_from', 'valid_until', true), { kind: 'check', check: checkPattern }],
     properties: {
       name: str, description: str, indicator_types: openList('indicator-type-ov', V.INDICATOR_TYPE_OV), pattern: str,
       pattern_type: open('pattern-type-ov', V.PATTERN_TYPE_OV), pattern_version: str, valid_from: ts, valid_until: ts,

@@ -33,6 +33,8 @@ type Partial = Omit<Break, 'object'> & { readonly object: Json };
 /** Breaks merged into a valid object of the type (keys set to undefined are removed by the validator's view). */
 export const SPECIFIC_BREAKS: Readonly<Record<string, ReadonlyArray<Partial>>> = {
   indicator: [
+    { object: { pattern: "[ipv4-addr:value = '198.51.100.3'" }, code: 'invalid-pattern', path: '$.pattern' },
+    { object: { pattern: 'not a pattern' }, code: 'invalid-pattern', path: '$.pattern' },
     { object: { valid_from: '2024-03-01T00:00:00Z', valid_until: '2024-03-01T00:00:00Z' }, code: 'invalid-time-order', path: '$.valid_until' },
     { object: { valid_from: '2024-03-01T00:00:00Z', valid_until: '2024-02-01T00:00:00Z' }, code: 'invalid-time-order', path: '$.valid_until' },
   ],
