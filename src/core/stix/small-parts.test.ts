@@ -71,6 +71,11 @@ describe('titleOf', () => {
     expect(titleOf({ id: 'artifact--1' })).toBe('artifact--1');
   });
 
+  it('names sightings by what was sighted and nameless files by a hash', () => {
+    expect(titleOf({ type: 'sighting', id: 'sighting--1', sighting_of_ref: 'indicator--2' })).toBe('sighting of indicator--2');
+    expect(titleOf({ type: 'file', id: 'file--1', hashes: { MD5: 'abc' } })).toBe('MD5:abc');
+  });
+
   it('describes a relationship by its ends', () => {
     expect(titleOf({ type: 'relationship', id: 'relationship--1', source_ref: 'a', relationship_type: 'uses', target_ref: 'b' })).toBe('a uses b');
   });
