@@ -28,15 +28,20 @@ const MERGE_OBJECTS = `
  * when it is the batch's minimum (maximum) for its id and below (above) every version already
  * in the collection; the rows it displaces lose the flag. A duplicate equals a stored version,
  * so it is never computed first or last, and only ids that had rows can displace anything
- * (the write locks keep "existing" exact). Every part of a statement reads the
+ * (the write locks keep "existing" exact). The LATERAL probes keep every lookup on the primary
+ * key: a join would let the planner scan the whole collection once per batch, which makes a
+ * long import quadratic. Every part of a statement reads the
  * snapshot taken before its inserts, so the final SELECT sees only rows that existed already:
- * exactly the duplicates, with the date_added they keep.
+ * the duplicates (rows the INSERT skipped), with the date_added they keep.
  */
 const MERGE_MEMBERS = `
   WITH existing AS (
-    SELECT m.id, min(m.version) AS min_v, max(m.version) AS max_v
-    FROM members m WHERE m.collection_id = $1 AND m.id IN (SELECT id FROM stage_objects)
-    GROUP BY m.id),
+    SELECT s.id, x.min_v, x.max_v
+    FROM (SELECT DISTINCT id FROM stage_objects) s
+    CROSS JOIN LATERAL (
+      SELECT min(m.version) AS min_v, max(m.version) AS max_v FROM members m
+      WHERE m.id = s.id AND m.collection_id = $1) x
+    WHERE x.min_v IS NOT NULL),
   batch AS (
     SELECT s.ord, s.id, s.version, s.type, s.spec_version,
       min(s.version) OVER (PARTITION BY s.id) AS batch_min, max(s.version) OVER (PARTITION BY s.id) AS batch_max
@@ -51,17 +56,23 @@ const MERGE_MEMBERS = `
     SELECT $1, id, version, type, spec_version, $2, is_first, is_last FROM flagged
     ORDER BY ord
     ON CONFLICT DO NOTHING
-    RETURNING 1),
+    RETURNING id, version),
   displaced AS (
     SELECT id, bool_or(is_first) AS new_first, bool_or(is_last) AS new_last FROM flagged
     WHERE had_rows AND (is_first OR is_last) GROUP BY id),
   demoted AS (
     UPDATE members m SET is_first = m.is_first AND NOT d.new_first, is_last = m.is_last AND NOT d.new_last
     FROM displaced d
-    WHERE m.collection_id = $1 AND m.id = d.id AND ((d.new_first AND m.is_first) OR (d.new_last AND m.is_last))
-    RETURNING 1)
-  SELECT s.ord, m.date_added FROM stage_objects s
-  JOIN members m ON m.id = s.id AND m.version = s.version AND m.collection_id = $1`;
+    WHERE m.collection_id = $1 AND m.id = ANY(ARRAY(SELECT id FROM displaced)) AND m.id = d.id
+      AND ((d.new_first AND m.is_first) OR (d.new_last AND m.is_last))
+    RETURNING 1),
+  not_inserted AS MATERIALIZED (
+    SELECT s.ord, s.id, s.version FROM stage_objects s
+    WHERE NOT EXISTS (SELECT 1 FROM inserted i WHERE i.id = s.id AND i.version = s.version))
+  SELECT n.ord, d.date_added FROM not_inserted n
+  CROSS JOIN LATERAL (
+    SELECT m.date_added FROM members m
+    WHERE m.id = n.id AND m.version = n.version AND m.collection_id = $1 LIMIT 1) d`;
 
 /**
  * writeObjects: the whole call is one transaction. The collection row is key-share locked so
