@@ -13,14 +13,15 @@ import { decodeBase64, decodeHex, latin1Bytes, literalBytes, parseTimestamp } fr
 
 /** Separator that cannot be confused with text in a type, path or value prefix. */
 export const SEP = '\u0000';
-/** Paths that follow more references than this are not indexed (their patterns are always evaluated). */
-export const MAX_REF_HOPS = 2;
 
 /** One key a pattern can be found by, with an optional substring its value must contain. */
 export interface RequiredKey {
   readonly key: string;
-  /** The kind, type and path part of `key`, so an index can skip paths no pattern uses. */
+  /** The kind, type and path part of `key`: what an observation's value at that path offers. */
   readonly base: string;
+  readonly type: string;
+  /** The path's steps: property names, and `[*]` for any list step. */
+  readonly steps: ReadonlyArray<string>;
   /** For LIKE/MATCHES: a literal fragment every matching value contains. */
   readonly fragment?: string;
   /** For ISSUBSET: the prefix length whose network the key names. */
@@ -37,8 +38,8 @@ export function pathKey(path: ObjectPath): string {
   return text;
 }
 
-function refHops(path: ObjectPath): number {
-  return path.steps.filter((s, i) => s.kind === 'key' && /_refs?$/.test(s.name) && i < path.steps.length - 1).length;
+function stepNames(path: ObjectPath): string[] {
+  return path.steps.map((s) => (s.kind === 'key' ? s.name : '[*]'));
 }
 
 function hex(bytes: Uint8Array): string {
@@ -107,14 +108,14 @@ function regexFragment(source: string): string | undefined {
 }
 
 function leafRequirement(node: ComparisonExpression, type: string, path: ObjectPath): RequiredKey[] | undefined {
-  if (refHops(path) > MAX_REF_HOPS) return undefined;
   // Every key is `<kind> SEP <type> SEP <path> [SEP <value>]`; its base stops after the path.
   const base = `${type}${SEP}${pathKey(path)}`;
   const keys = leafKeys(node, base, type, path);
-  return keys?.map((k) => ({ ...k, base: k.key.slice(0, 2 + base.length) }));
+  const steps = stepNames(path);
+  return keys?.map((k) => ({ ...k, base: k.key.slice(0, 2 + base.length), type, steps }));
 }
 
-type LeafKey = Omit<RequiredKey, 'base'>;
+type LeafKey = Omit<RequiredKey, 'base' | 'type' | 'steps'>;
 
 function leafKeys(node: ComparisonExpression, base: string, type: string, path: ObjectPath): LeafKey[] | undefined {
   switch (node.kind) {
@@ -207,49 +208,56 @@ export function patternRequirement(node: PatternExpression): RequiredKey[] | und
   }
 }
 
-/** Receives the keys of an observation; `wants` lets it skip bases that no pattern uses. */
+/** What patterns want from the value at one path: the key bases they are indexed under. */
+export interface WantedKeys {
+  vKey: string | undefined;
+  eBase: string | undefined;
+  cBase: string | undefined;
+  sBase: string | undefined;
+}
+
+/** Receives the keys of an observation. */
 export interface KeySink {
-  wants(base: string): boolean;
   emit(key: string, text?: string): void;
+  /** ISSUBSET lookups for an address or block found where `cBase` is wanted. */
+  subset(cBase: string, text: string): void;
 }
 
 /**
- * Keys offered by one value reached at `path` of an SCO of `type`: `V` (the path holds a value,
- * with the text for fragment checks) for every value, exact keys for primitives.
+ * Emits the keys the value at one path offers, limited to what patterns want there: `V` (the path
+ * holds a value, with the text for fragment checks), exact keys for primitives, CIDR and domain
+ * suffix keys for `value` properties.
  */
-export function valueKeys(type: string, path: string, value: unknown, property: string, holderType: string | undefined, sink: KeySink): void {
-  const base = `${type}${SEP}${path}`;
+export function valueKeys(wanted: WantedKeys, value: unknown, property: string, holderType: string | undefined, sink: KeySink): void {
   const binary = isBinaryProperty(property);
-  const v = `V${SEP}${base}`;
-  if (sink.wants(v)) sink.emit(v, typeof value === 'string' && !binary ? value : undefined);
-  const e = `E${SEP}${base}`;
-  const wantsExact = sink.wants(e);
-  if (!wantsExact && !(property === 'value' && typeof value === 'string')) return;
+  if (wanted.vKey !== undefined) sink.emit(wanted.vKey, typeof value === 'string' && !binary ? value : undefined);
+  const e = wanted.eBase;
   if (typeof value === 'string') {
     if (binary) {
+      if (e === undefined) return;
       const bytes = property.endsWith('_bin') ? decodeBase64(value.replace(/[\r\n]/g, '')) : decodeHex(value);
-      if (bytes !== undefined && wantsExact) sink.emit(`${e}${SEP}b:${hex(bytes)}`);
+      if (bytes !== undefined) sink.emit(`${e}${SEP}b:${hex(bytes)}`);
       return;
     }
-    if (wantsExact) sink.emit(`${e}${SEP}s:${value}`);
+    if (e !== undefined) sink.emit(`${e}${SEP}s:${value}`);
     if (property === 'value') {
       const c = value.charCodeAt(0);
       // Only text starting like an address can parse as one; skips the parser for domains, URLs...
-      const cidr = (c >= 48 && c <= 57) || c === 58 || value.includes(':') ? parseCidr(value) : undefined;
+      const cidr = (e !== undefined || wanted.cBase !== undefined) && ((c >= 48 && c <= 57) || value.includes(':')) ? parseCidr(value) : undefined;
       if (cidr !== undefined) {
-        if (wantsExact) sink.emit(`${e}${SEP}ip:${cidrKey(cidr)}`);
-        if (sink.wants(`C${SEP}${base}`)) sink.emit(`C${SEP}${base}`, value);
+        if (e !== undefined) sink.emit(`${e}${SEP}ip:${cidrKey(cidr)}`);
+        if (wanted.cBase !== undefined) sink.subset(wanted.cBase, value);
       }
-      if (holderType === 'domain-name' && type === 'domain-name' && path === 'value' && sink.wants(`S${SEP}${base}`)) {
+      if (wanted.sBase !== undefined && holderType === 'domain-name') {
         const normal = value.normalize('NFC');
-        for (let i = normal.indexOf('.'); i >= 0; i = normal.indexOf('.', i + 1)) sink.emit(`S${SEP}${base}${SEP}${normal.slice(i)}`);
+        for (let i = normal.indexOf('.'); i >= 0; i = normal.indexOf('.', i + 1)) sink.emit(`${wanted.sBase}${SEP}${normal.slice(i)}`);
       }
     }
-    if (wantsExact && value.length >= 20 && value.charCodeAt(4) === 45 /* '-' */) {
+    if (e !== undefined && value.length >= 20 && value.charCodeAt(4) === 45 /* '-' */) {
       const instant = parseTimestamp(value);
       if (instant !== undefined) sink.emit(`${e}${SEP}t:${instant.key}`);
     }
-  } else if (!wantsExact) {
+  } else if (e === undefined) {
     return;
   } else if (typeof value === 'number') {
     sink.emit(`${e}${SEP}n:${value}`);

@@ -107,6 +107,14 @@ const scoArb = fc.oneof(
   fc.constantFrom(...ips).map((v) => sco(v.includes(':') ? 'ipv6-addr' : 'ipv4-addr', { value: v })),
   fc.constantFrom(...names).map((v) => sco('domain-name', { value: v })),
 );
+/** Network traffic with its destination address, so reference paths are exercised. */
+const trafficArb = fc.tuple(fc.constantFrom(...ips), fc.subarray(['ipv4', 'tcp', 'udp'])).map(([ip, protocols]) => {
+  const dst = sco(ip.includes(':') ? 'ipv6-addr' : 'ipv4-addr', { value: ip });
+  return [sco('network-traffic', { dst_ref: dst.id, protocols }), dst];
+});
+const objectsArb = fc.tuple(fc.array(scoArb, { maxLength: 3 }), fc.option(trafficArb, { nil: undefined }))
+  .map(([objects, traffic]) => [...objects, ...(traffic ?? [])])
+  .filter((objects) => objects.length > 0);
 const fileTest = fc.oneof(
   fc.constantFrom(...names).map((n) => `file:name = '${n}'`),
   fc.constantFrom(...names).map((n) => `file:name != '${n}'`),
@@ -120,6 +128,9 @@ const comparison = fc.oneof(
   fc.constantFrom(...ips).map((ip) => `[${ip.includes(':') ? 'ipv6' : 'ipv4'}-addr:value = '${ip}']`),
   fc.constantFrom("[ipv4-addr:value ISSUBSET '10.0.0.0/8']", "[ipv4-addr:value ISSUBSET '10.1.0.0/16']", "[ipv6-addr:value ISSUBSET '2001:db8::/32']"),
   fc.constantFrom("[domain-name:value LIKE '%.example.com']", "[domain-name:value = 'example.com']"),
+  fc.constantFrom(...ips).map((ip) => `[network-traffic:dst_ref.value = '${ip}']`),
+  fc.constantFrom("[network-traffic:protocols[*] = 'tcp']", "[network-traffic:protocols[0] = 'ipv4']", "[network-traffic:dst_ref.value ISSUBSET '10.0.0.0/8' AND network-traffic:protocols[*] != 'udp']",
+    '[EXISTS network-traffic:dst_ref]', "[network-traffic:dst_ref.type = 'ipv6-addr']", "[network-traffic:protocols NOT = 'tcp']"),
 );
 const patternText = fc.oneof(
   comparison,
@@ -129,7 +140,7 @@ const patternText = fc.oneof(
 
 describe('PatternIndex against a loop over every pattern', () => {
   it('returns exactly the indicators whose pattern matches', () => {
-    fc.assert(fc.property(fc.array(patternText, { minLength: 1, maxLength: 15 }), fc.array(scoArb, { minLength: 1, maxLength: 3 }), fc.integer({ min: 1, max: 2 }), (patterns, objects, count) => {
+    fc.assert(fc.property(fc.array(patternText, { minLength: 1, maxLength: 15 }), objectsArb, fc.integer({ min: 1, max: 2 }), (patterns, objects, count) => {
       const index = new PatternIndex();
       patterns.forEach((p, i) => index.add(`i${i}`, p));
       const observation = readObservations(observed(objects, { count }))[0] as Observation;

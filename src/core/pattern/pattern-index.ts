@@ -1,13 +1,14 @@
 /**
  * An index of many indicators' patterns (DESIGN.md: 1M equality-heavy patterns at >= 100k
  * observed-data/s per core). Patterns are compiled into the keys an observation must offer
- * (see index-keys.ts); an observation is flattened once into the keys it offers, and only the
- * indicators found that way are evaluated in full. Patterns that cannot be narrowed (only
- * negations, say) are evaluated for every observation.
+ * (see index-keys.ts). The paths those keys name form a trie per object type, so an observation
+ * is walked only along paths some pattern uses (following references where a path does), and
+ * only the indicators found through its keys are evaluated in full. Patterns that cannot be
+ * narrowed (only negations, say) are evaluated for every observation.
  */
 import type { PatternExpression } from './ast.js';
 import { matchPattern, observationMatches } from './evaluator.js';
-import { MAX_REF_HOPS, patternRequirement, SEP, valueKeys, type KeySink, type RequiredKey } from './index-keys.js';
+import { patternRequirement, SEP, valueKeys, type KeySink, type RequiredKey, type WantedKeys } from './index-keys.js';
 import { networkBits, parseCidr } from './ip.js';
 import type { Observation, StixObject } from './observations.js';
 import { parsePattern } from './parse.js';
@@ -22,23 +23,25 @@ interface Entry {
   readonly keys: ReadonlyArray<RequiredKey> | undefined;
 }
 
-/** The object type inside a key base `<kind> SEP <type> SEP <path>`. */
-function typeOf(base: string): string {
-  return base.slice(2, base.indexOf(SEP, 2));
+/** One path step of the trie; `wanted` holds the key bases some pattern uses at this path. */
+interface TrieNode extends WantedKeys {
+  readonly children: Map<string, TrieNode>;
+  /** How many required keys use each base here, so that removal can clear them. */
+  readonly uses: Map<string, number>;
 }
 
-function isRef(key: string): boolean {
-  return key.endsWith('_ref') || key.endsWith('_refs');
+const ANY = '[*]';
+const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
+
+function newNode(): TrieNode {
+  return { children: new Map(), uses: new Map(), vKey: undefined, eBase: undefined, cBase: undefined, sBase: undefined };
 }
 
 export class PatternIndex {
   private readonly entries = new Map<string, Entry>();
   private readonly postings = new Map<string, Posting | Posting[]>();
   private readonly always = new Set<string>();
-  /** How many postings name each root object type: SCOs of other types are not walked. */
-  private readonly types = new Map<string, number>();
-  /** How many postings each key base (kind, type, path) has: observations skip the others. */
-  private readonly bases = new Map<string, number>();
+  private readonly roots = new Map<string, TrieNode>();
   /** Prefix lengths used by ISSUBSET blocks, with how many blocks use each. */
   private readonly subsetPrefixes = new Map<string, number>();
 
@@ -63,9 +66,7 @@ export class PatternIndex {
       if (existing === undefined) this.postings.set(k.key, posting);
       else if (Array.isArray(existing)) existing.push(posting);
       else this.postings.set(k.key, [existing, posting]);
-      this.bases.set(k.base, (this.bases.get(k.base) ?? 0) + 1);
-      const type = typeOf(k.base);
-      this.types.set(type, (this.types.get(type) ?? 0) + 1);
+      this.want(k, 1);
       if (k.subsetPrefix !== undefined) {
         const p = `${k.subsetPrefix.version}/${k.subsetPrefix.prefix}`;
         this.subsetPrefixes.set(p, (this.subsetPrefixes.get(p) ?? 0) + 1);
@@ -83,15 +84,9 @@ export class PatternIndex {
       const existing = this.postings.get(k.key);
       if (existing === undefined) continue;
       const rest = Array.isArray(existing) ? existing.filter((p) => p.id !== id) : existing.id === id ? [] : [existing];
-      const left = (this.bases.get(k.base) ?? 1) - 1;
-      if (left === 0) this.bases.delete(k.base);
-      else this.bases.set(k.base, left);
-      const type = typeOf(k.base);
-      const typeLeft = (this.types.get(type) ?? 1) - 1;
-      if (typeLeft === 0) this.types.delete(type);
-      else this.types.set(type, typeLeft);
       if (rest.length === 0) this.postings.delete(k.key);
       else this.postings.set(k.key, rest.length === 1 ? rest[0] as Posting : rest);
+      this.want(k, -1);
       if (k.subsetPrefix !== undefined) {
         const p = `${k.subsetPrefix.version}/${k.subsetPrefix.prefix}`;
         const n = (this.subsetPrefixes.get(p) ?? 1) - 1;
@@ -102,13 +97,40 @@ export class PatternIndex {
     return true;
   }
 
+  /** Records (delta 1) or forgets (delta -1) that a key base is wanted at its path. */
+  private want(k: RequiredKey, delta: 1 | -1): void {
+    let node: TrieNode | undefined = this.roots.get(k.type);
+    if (node === undefined) {
+      node = newNode();
+      this.roots.set(k.type, node);
+    }
+    for (const step of k.steps) {
+      let child: TrieNode | undefined = node.children.get(step);
+      if (child === undefined) {
+        child = newNode();
+        node.children.set(step, child);
+      }
+      node = child;
+    }
+    const n = (node.uses.get(k.base) ?? 0) + delta;
+    if (n <= 0) node.uses.delete(k.base);
+    else node.uses.set(k.base, n);
+    const value = n > 0 ? k.base : undefined;
+    switch (k.base.charAt(0)) {
+      case 'V': node.vKey = value; break;
+      case 'E': node.eBase = value; break;
+      case 'C': node.cBase = value; break;
+      case 'S': node.sBase = value; break;
+    }
+  }
+
   /** Indicators worth evaluating on this observation: a superset of those that match. */
   candidates(observation: Observation): Set<string> {
-    // One sink object per call, no closures: this is the hot path of the index.
-    const sink = new CandidateSink(this.postings, this.bases, this.subsetPrefixes);
+    const sink = new CandidateSink(this.postings, this.subsetPrefixes);
     for (const id of this.always) sink.found.add(id);
     for (const root of observation.roots) {
-      if (typeof root.type === 'string' && this.types.has(root.type)) flatten(root.type, root, '', 0, root.type, '', observation, sink);
+      const node = typeof root.type === 'string' ? this.roots.get(root.type) : undefined;
+      if (node !== undefined) walkObject(node, root, root.type as string, observation, sink);
     }
     return sink.found;
   }
@@ -127,26 +149,41 @@ export class PatternIndex {
   }
 }
 
+/** Follows the trie's children into an object (an SCO, a dictionary or a dereferenced object). */
+function walkObject(node: TrieNode, object: StixObject, holderType: string | undefined, observation: Observation, sink: KeySink): void {
+  const type = typeof object.type === 'string' ? object.type : holderType;
+  for (const [name, child] of node.children) {
+    if (name !== ANY && hasOwn(object, name)) walkValue(child, object[name], name, type, observation, sink);
+  }
+}
+
+/** Emits what is wanted at this path, then descends: list items, references, nested objects. */
+function walkValue(node: TrieNode, value: unknown, property: string, holderType: string | undefined, observation: Observation, sink: KeySink): void {
+  if (value === undefined || value === null) return;
+  valueKeys(node, value, property, holderType, sink);
+  if (node.children.size === 0) return;
+  if (Array.isArray(value)) {
+    const items = node.children.get(ANY);
+    if (items !== undefined) for (const item of value) walkValue(items, item, property, holderType, observation, sink);
+  } else if (typeof value === 'string') {
+    // A reference is followed only when the path continues past it (section 9.7.4).
+    const target = property.endsWith('_ref') || property.endsWith('_refs') ? observation.resolve(value) : undefined;
+    if (target !== undefined) walkObject(node, target, undefined, observation, sink);
+  } else if (typeof value === 'object') {
+    walkObject(node, value as StixObject, holderType, observation, sink);
+  }
+}
+
 /** Collects the indicators whose keys an observation offers. */
 class CandidateSink implements KeySink {
   readonly found = new Set<string>();
 
   constructor(
     private readonly postings: ReadonlyMap<string, Posting | Posting[]>,
-    private readonly bases: ReadonlyMap<string, number>,
     private readonly subsetPrefixes: ReadonlyMap<string, number>,
   ) {}
 
-  wants(base: string): boolean {
-    return this.bases.has(base);
-  }
-
   emit(key: string, text?: string): void {
-    if (key.charCodeAt(0) === 67 /* 'C' */) this.subset(key, text);
-    else this.lookup(key, text);
-  }
-
-  private lookup(key: string, text?: string): void {
     const hit = this.postings.get(key);
     if (hit === undefined) return;
     if (!Array.isArray(hit)) {
@@ -161,49 +198,14 @@ class CandidateSink implements KeySink {
   }
 
   /** ISSUBSET: look the value's network up at every prefix length some block uses. */
-  private subset(key: string, text: string | undefined): void {
-    const cidr = text === undefined ? undefined : parseCidr(text);
+  subset(cBase: string, text: string): void {
+    const cidr = parseCidr(text);
     if (cidr === undefined) return;
     for (const p of this.subsetPrefixes.keys()) {
       const [version, prefixText] = p.split('/');
       const prefix = Number(prefixText);
       if (Number(version) !== cidr.version || prefix > cidr.prefix) continue;
-      this.lookup(`${key}${SEP}${cidr.version}/${prefix}/${networkBits(cidr, prefix).toString(16)}`);
+      this.emit(`${cBase}${SEP}${cidr.version}/${prefix}/${networkBits(cidr, prefix).toString(16)}`);
     }
-  }
-}
-
-/** Walks an SCO (following references up to MAX_REF_HOPS) and emits the keys of every value. */
-function flatten(
-  type: string, value: unknown, path: string, hops: number, holderType: string | undefined, property: string,
-  observation: Observation, sink: KeySink,
-): void {
-  if (path !== '') valueKeys(type, path, value, property, holderType, sink);
-  if (Array.isArray(value)) {
-    for (const element of value) {
-      flatten(type, element, `${path}[*]`, hops, holderType, property, observation, sink);
-      if (isRef(property) && typeof element === 'string' && hops < MAX_REF_HOPS) followRef(type, element, `${path}[*]`, hops, observation, sink);
-    }
-  } else if (typeof value === 'object' && value !== null) {
-    const object = value as StixObject;
-    const objectType = typeof object.type === 'string' ? object.type : holderType;
-    for (const key of Object.keys(object)) {
-      const child = object[key];
-      const childPath = path === '' ? key : `${path}.${key}`;
-      flatten(type, child, childPath, hops, objectType, key, observation, sink);
-      if (isRef(key) && typeof child === 'string' && hops < MAX_REF_HOPS) followRef(type, child, childPath, hops, observation, sink);
-    }
-  }
-}
-
-function followRef(type: string, ref: string, path: string, hops: number, observation: Observation, sink: KeySink): void {
-  const target = observation.resolve(ref);
-  if (target === undefined) return;
-  const targetType = typeof target.type === 'string' ? target.type : undefined;
-  for (const key of Object.keys(target)) {
-    const child = target[key];
-    const childPath = `${path}.${key}`;
-    flatten(type, child, childPath, hops + 1, targetType, key, observation, sink);
-    if (isRef(key) && typeof child === 'string' && hops + 1 < MAX_REF_HOPS) followRef(type, child, childPath, hops + 1, observation, sink);
   }
 }
