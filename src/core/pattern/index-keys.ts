@@ -8,7 +8,7 @@
  */
 import type { ComparisonExpression, Literal, ObjectPath, PatternExpression } from './ast.js';
 import { isBinaryProperty } from './compare.js';
-import { cidrKey, networkBits, parseCidr } from './ip.js';
+import { cidrKey, ipv4Key, networkBits, parseCidr, parseIpv4 } from './ip.js';
 import { decodeBase64, decodeHex, latin1Bytes, literalBytes, parseTimestamp } from './literals.js';
 
 /** Separator that cannot be confused with text in a type, path or value prefix. */
@@ -19,6 +19,9 @@ export interface RequiredKey {
   readonly key: string;
   /** The kind, type and path part of `key`: what an observation's value at that path offers. */
   readonly base: string;
+  readonly kind: 'V' | 'E' | 'C' | 'S';
+  /** The part of `key` after the base: the canonical value, suffix or network; '' for `V`. */
+  readonly value: string;
   readonly type: string;
   /** The path's steps: property names, and `[*]` for any list step. */
   readonly steps: ReadonlyArray<string>;
@@ -112,10 +115,13 @@ function leafRequirement(node: ComparisonExpression, type: string, path: ObjectP
   const base = `${type}${SEP}${pathKey(path)}`;
   const keys = leafKeys(node, base, type, path);
   const steps = stepNames(path);
-  return keys?.map((k) => ({ ...k, base: k.key.slice(0, 2 + base.length), type, steps }));
+  return keys?.map((k) => ({
+    ...k, base: k.key.slice(0, 2 + base.length), kind: k.key.charAt(0) as RequiredKey['kind'],
+    value: k.key.slice(3 + base.length), type, steps,
+  }));
 }
 
-type LeafKey = Omit<RequiredKey, 'base' | 'type' | 'steps'>;
+type LeafKey = Omit<RequiredKey, 'base' | 'kind' | 'value' | 'type' | 'steps'>;
 
 function leafKeys(node: ComparisonExpression, base: string, type: string, path: ObjectPath): LeafKey[] | undefined {
   switch (node.kind) {
@@ -208,19 +214,30 @@ export function patternRequirement(node: PatternExpression): RequiredKey[] | und
   }
 }
 
-/** What patterns want from the value at one path: the key bases they are indexed under. */
-export interface WantedKeys {
-  vKey: string | undefined;
-  eBase: string | undefined;
-  cBase: string | undefined;
-  sBase: string | undefined;
+function keyOf(cidr: ReturnType<typeof parseCidr>): string | undefined {
+  return cidr === undefined ? undefined : cidrKey(cidr);
 }
 
-/** Receives the keys of an observation. */
-export interface KeySink {
-  emit(key: string, text?: string): void;
-  /** ISSUBSET lookups for an address or block found where `cBase` is wanted. */
-  subset(cBase: string, text: string): void;
+/** What patterns want from the value at one path. */
+export interface WantedKeys {
+  readonly hasV: boolean;
+  readonly hasE: boolean;
+  readonly hasC: boolean;
+  readonly hasS: boolean;
+}
+
+/** Receives the keys of an observation, per trie node `N` (the path they were found at). */
+export interface KeySink<N> {
+  /** `V`: the path holds a value; `text` for fragment checks. */
+  present(node: N, text: string | undefined): void;
+  /** `E` for a string value, by the value itself. */
+  exactString(node: N, value: string): void;
+  /** `E` for other canonical values (`n:`, `B:`, `b:`, `ip:`, `t:`). */
+  exact(node: N, valueKey: string): void;
+  /** `S`: one parent-domain suffix of a domain name, starting with '.'. */
+  suffix(node: N, suffix: string): void;
+  /** `C`: an address or block, for ISSUBSET lookups. */
+  subset(node: N, value: string): void;
 }
 
 /**
@@ -228,40 +245,42 @@ export interface KeySink {
  * holds a value, with the text for fragment checks), exact keys for primitives, CIDR and domain
  * suffix keys for `value` properties.
  */
-export function valueKeys(wanted: WantedKeys, value: unknown, property: string, holderType: string | undefined, sink: KeySink): void {
+export function valueKeys<N extends WantedKeys>(node: N, value: unknown, property: string, holderType: string | undefined, sink: KeySink<N>): void {
   const binary = isBinaryProperty(property);
-  if (wanted.vKey !== undefined) sink.emit(wanted.vKey, typeof value === 'string' && !binary ? value : undefined);
-  const e = wanted.eBase;
+  if (node.hasV) sink.present(node, typeof value === 'string' && !binary ? value : undefined);
+  const e = node.hasE;
   if (typeof value === 'string') {
     if (binary) {
-      if (e === undefined) return;
+      if (!e) return;
       const bytes = property.endsWith('_bin') ? decodeBase64(value.replace(/[\r\n]/g, '')) : decodeHex(value);
-      if (bytes !== undefined) sink.emit(`${e}${SEP}b:${hex(bytes)}`);
+      if (bytes !== undefined) sink.exact(node, `b:${hex(bytes)}`);
       return;
     }
-    if (e !== undefined) sink.emit(`${e}${SEP}s:${value}`);
+    if (e) sink.exactString(node, value);
     if (property === 'value') {
       const c = value.charCodeAt(0);
       // Only text starting like an address can parse as one; skips the parser for domains, URLs...
-      const cidr = (e !== undefined || wanted.cBase !== undefined) && ((c >= 48 && c <= 57) || value.includes(':')) ? parseCidr(value) : undefined;
-      if (cidr !== undefined) {
-        if (e !== undefined) sink.emit(`${e}${SEP}ip:${cidrKey(cidr)}`);
-        if (wanted.cBase !== undefined) sink.subset(wanted.cBase, value);
+      const looksLikeIp = (e || node.hasC) && ((c >= 48 && c <= 57) || value.includes(':'));
+      const v4 = looksLikeIp && !value.includes(':') ? parseIpv4(value) : undefined;
+      const key = v4 !== undefined ? ipv4Key(v4) : looksLikeIp ? keyOf(parseCidr(value)) : undefined;
+      if (key !== undefined) {
+        if (e) sink.exact(node, `ip:${key}`);
+        if (node.hasC) sink.subset(node, value);
       }
-      if (wanted.sBase !== undefined && holderType === 'domain-name') {
+      if (node.hasS && holderType === 'domain-name') {
         const normal = value.normalize('NFC');
-        for (let i = normal.indexOf('.'); i >= 0; i = normal.indexOf('.', i + 1)) sink.emit(`${wanted.sBase}${SEP}${normal.slice(i)}`);
+        for (let i = normal.indexOf('.'); i >= 0; i = normal.indexOf('.', i + 1)) sink.suffix(node, normal.slice(i));
       }
     }
-    if (e !== undefined && value.length >= 20 && value.charCodeAt(4) === 45 /* '-' */) {
+    if (e && value.length >= 20 && value.charCodeAt(4) === 45 /* '-' */) {
       const instant = parseTimestamp(value);
-      if (instant !== undefined) sink.emit(`${e}${SEP}t:${instant.key}`);
+      if (instant !== undefined) sink.exact(node, `t:${instant.key}`);
     }
-  } else if (e === undefined) {
+  } else if (!e) {
     return;
   } else if (typeof value === 'number') {
-    sink.emit(`${e}${SEP}n:${value}`);
+    sink.exact(node, `n:${value}`);
   } else if (typeof value === 'boolean') {
-    sink.emit(`${e}${SEP}B:${value}`);
+    sink.exact(node, `B:${value}`);
   }
 }

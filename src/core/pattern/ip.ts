@@ -103,3 +103,36 @@ export function cidrContains(outer: Cidr, inner: Cidr): boolean {
 export function cidrKey(c: Cidr): string {
   return `${c.version}:${c.bits.toString(16)}/${c.prefix}`;
 }
+
+/** An IPv4 address or block as plain numbers: the index's fast path, free of BigInt. */
+export interface Ipv4Parts {
+  readonly bits: number;
+  readonly prefix: number;
+}
+
+/** Parses `a.b.c.d[/n]`; undefined for anything else (IPv6 included). */
+export function parseIpv4(text: string): Ipv4Parts | undefined {
+  const slash = text.indexOf('/');
+  const m = V4.exec(slash < 0 ? text : text.slice(0, slash));
+  if (m === null) return undefined;
+  let bits = 0;
+  for (let i = 1; i <= 4; i++) {
+    const n = Number(m[i]);
+    if (n > 255) return undefined;
+    bits = bits * 256 + n;
+  }
+  if (slash < 0) return { bits, prefix: 32 };
+  const prefixText = text.slice(slash + 1);
+  if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > 32) return undefined;
+  return { bits, prefix: Number(prefixText) };
+}
+
+/** Equals `cidrKey(parseCidr(text))` for the same IPv4 text. */
+export function ipv4Key(p: Ipv4Parts): string {
+  return `4:${p.bits.toString(16)}/${p.prefix}`;
+}
+
+/** Equals `networkBits(parseCidr(text), prefix).toString(16)` for the same IPv4 text. */
+export function ipv4Network(p: Ipv4Parts, prefix: number): string {
+  return Math.floor(p.bits / 2 ** (32 - prefix)).toString(16);
+}

@@ -8,8 +8,8 @@
  */
 import type { PatternExpression } from './ast.js';
 import { matchPattern, observationMatches } from './evaluator.js';
-import { patternRequirement, SEP, valueKeys, type KeySink, type RequiredKey, type WantedKeys } from './index-keys.js';
-import { networkBits, parseCidr } from './ip.js';
+import { patternRequirement, valueKeys, type KeySink, type RequiredKey, type WantedKeys } from './index-keys.js';
+import { ipv4Network, networkBits, parseCidr, parseIpv4 } from './ip.js';
 import type { Observation, StixObject } from './observations.js';
 import { parsePattern } from './parse.js';
 
@@ -18,28 +18,67 @@ interface Posting {
   readonly fragment?: string;
 }
 
+type Postings = Posting | Posting[];
+
 interface Entry {
   readonly ast: PatternExpression;
   readonly keys: ReadonlyArray<RequiredKey> | undefined;
 }
 
-/** One path step of the trie; `wanted` holds the key bases some pattern uses at this path. */
+/**
+ * One path step of the trie. The postings of the keys found at this path live here, split by
+ * kind, so that an observation looks values up in small maps by the value itself, without
+ * building and hashing long composite keys.
+ */
 interface TrieNode extends WantedKeys {
   readonly children: Map<string, TrieNode>;
-  /** How many required keys use each base here, so that removal can clear them. */
-  readonly uses: Map<string, number>;
+  readonly present: Posting[];
+  /** Exact string values, by the raw string. */
+  readonly strings: Map<string, Postings>;
+  /** Other exact values by canonical key (n:, B:, b:, ip:, t:). */
+  readonly exacts: Map<string, Postings>;
+  readonly suffixes: Map<string, Postings>;
+  readonly networks: Map<string, Postings>;
+  hasV: boolean;
+  hasE: boolean;
+  hasC: boolean;
+  hasS: boolean;
 }
 
 const ANY = '[*]';
 const hasOwn = (o: object, k: string): boolean => Object.prototype.hasOwnProperty.call(o, k);
 
 function newNode(): TrieNode {
-  return { children: new Map(), uses: new Map(), vKey: undefined, eBase: undefined, cBase: undefined, sBase: undefined };
+  return {
+    children: new Map(), present: [], strings: new Map(), exacts: new Map(), suffixes: new Map(), networks: new Map(),
+    hasV: false, hasE: false, hasC: false, hasS: false,
+  };
+}
+
+function addPosting(map: Map<string, Postings>, key: string, posting: Posting): void {
+  const existing = map.get(key);
+  if (existing === undefined) map.set(key, posting);
+  else if (Array.isArray(existing)) existing.push(posting);
+  else map.set(key, [existing, posting]);
+}
+
+function removePosting(map: Map<string, Postings>, key: string, id: string): void {
+  const existing = map.get(key);
+  if (existing === undefined) return;
+  const rest = Array.isArray(existing) ? existing.filter((p) => p.id !== id) : existing.id === id ? [] : [existing];
+  if (rest.length === 0) map.delete(key);
+  else map.set(key, rest.length === 1 ? rest[0] as Posting : rest);
+}
+
+function refresh(node: TrieNode): void {
+  node.hasV = node.present.length > 0;
+  node.hasE = node.strings.size > 0 || node.exacts.size > 0;
+  node.hasC = node.networks.size > 0;
+  node.hasS = node.suffixes.size > 0;
 }
 
 export class PatternIndex {
   private readonly entries = new Map<string, Entry>();
-  private readonly postings = new Map<string, Posting | Posting[]>();
   private readonly always = new Set<string>();
   private readonly roots = new Map<string, TrieNode>();
   /** Prefix lengths used by ISSUBSET blocks, with how many blocks use each. */
@@ -62,11 +101,17 @@ export class PatternIndex {
     }
     for (const k of keys) {
       const posting: Posting = k.fragment === undefined ? { id } : { id, fragment: k.fragment };
-      const existing = this.postings.get(k.key);
-      if (existing === undefined) this.postings.set(k.key, posting);
-      else if (Array.isArray(existing)) existing.push(posting);
-      else this.postings.set(k.key, [existing, posting]);
-      this.want(k, 1);
+      const node = this.node(k);
+      switch (k.kind) {
+        case 'V': node.present.push(posting); break;
+        case 'E':
+          if (k.value.startsWith('s:')) addPosting(node.strings, k.value.slice(2), posting);
+          else addPosting(node.exacts, k.value, posting);
+          break;
+        case 'S': addPosting(node.suffixes, k.value, posting); break;
+        case 'C': addPosting(node.networks, k.value, posting); break;
+      }
+      refresh(node);
       if (k.subsetPrefix !== undefined) {
         const p = `${k.subsetPrefix.version}/${k.subsetPrefix.prefix}`;
         this.subsetPrefixes.set(p, (this.subsetPrefixes.get(p) ?? 0) + 1);
@@ -81,12 +126,21 @@ export class PatternIndex {
     this.entries.delete(id);
     this.always.delete(id);
     for (const k of entry.keys ?? []) {
-      const existing = this.postings.get(k.key);
-      if (existing === undefined) continue;
-      const rest = Array.isArray(existing) ? existing.filter((p) => p.id !== id) : existing.id === id ? [] : [existing];
-      if (rest.length === 0) this.postings.delete(k.key);
-      else this.postings.set(k.key, rest.length === 1 ? rest[0] as Posting : rest);
-      this.want(k, -1);
+      const node = this.node(k);
+      switch (k.kind) {
+        case 'V': {
+          const at = node.present.findIndex((p) => p.id === id);
+          if (at >= 0) node.present.splice(at, 1);
+          break;
+        }
+        case 'E':
+          if (k.value.startsWith('s:')) removePosting(node.strings, k.value.slice(2), id);
+          else removePosting(node.exacts, k.value, id);
+          break;
+        case 'S': removePosting(node.suffixes, k.value, id); break;
+        case 'C': removePosting(node.networks, k.value, id); break;
+      }
+      refresh(node);
       if (k.subsetPrefix !== undefined) {
         const p = `${k.subsetPrefix.version}/${k.subsetPrefix.prefix}`;
         const n = (this.subsetPrefixes.get(p) ?? 1) - 1;
@@ -97,8 +151,8 @@ export class PatternIndex {
     return true;
   }
 
-  /** Records (delta 1) or forgets (delta -1) that a key base is wanted at its path. */
-  private want(k: RequiredKey, delta: 1 | -1): void {
+  /** The trie node of a key's type and path, created on first use. */
+  private node(k: RequiredKey): TrieNode {
     let node: TrieNode | undefined = this.roots.get(k.type);
     if (node === undefined) {
       node = newNode();
@@ -112,21 +166,12 @@ export class PatternIndex {
       }
       node = child;
     }
-    const n = (node.uses.get(k.base) ?? 0) + delta;
-    if (n <= 0) node.uses.delete(k.base);
-    else node.uses.set(k.base, n);
-    const value = n > 0 ? k.base : undefined;
-    switch (k.base.charAt(0)) {
-      case 'V': node.vKey = value; break;
-      case 'E': node.eBase = value; break;
-      case 'C': node.cBase = value; break;
-      case 'S': node.sBase = value; break;
-    }
+    return node;
   }
 
   /** Indicators worth evaluating on this observation: a superset of those that match. */
   candidates(observation: Observation): Set<string> {
-    const sink = new CandidateSink(this.postings, this.subsetPrefixes);
+    const sink = new CandidateSink(this.subsetPrefixes);
     for (const id of this.always) sink.found.add(id);
     for (const root of observation.roots) {
       const node = typeof root.type === 'string' ? this.roots.get(root.type) : undefined;
@@ -150,7 +195,7 @@ export class PatternIndex {
 }
 
 /** Follows the trie's children into an object (an SCO, a dictionary or a dereferenced object). */
-function walkObject(node: TrieNode, object: StixObject, holderType: string | undefined, observation: Observation, sink: KeySink): void {
+function walkObject(node: TrieNode, object: StixObject, holderType: string | undefined, observation: Observation, sink: KeySink<TrieNode>): void {
   const type = typeof object.type === 'string' ? object.type : holderType;
   for (const [name, child] of node.children) {
     if (name !== ANY && hasOwn(object, name)) walkValue(child, object[name], name, type, observation, sink);
@@ -158,7 +203,7 @@ function walkObject(node: TrieNode, object: StixObject, holderType: string | und
 }
 
 /** Emits what is wanted at this path, then descends: list items, references, nested objects. */
-function walkValue(node: TrieNode, value: unknown, property: string, holderType: string | undefined, observation: Observation, sink: KeySink): void {
+function walkValue(node: TrieNode, value: unknown, property: string, holderType: string | undefined, observation: Observation, sink: KeySink<TrieNode>): void {
   if (value === undefined || value === null) return;
   valueKeys(node, value, property, holderType, sink);
   if (node.children.size === 0) return;
@@ -175,37 +220,54 @@ function walkValue(node: TrieNode, value: unknown, property: string, holderType:
 }
 
 /** Collects the indicators whose keys an observation offers. */
-class CandidateSink implements KeySink {
+class CandidateSink implements KeySink<TrieNode> {
   readonly found = new Set<string>();
 
-  constructor(
-    private readonly postings: ReadonlyMap<string, Posting | Posting[]>,
-    private readonly subsetPrefixes: ReadonlyMap<string, number>,
-  ) {}
+  constructor(private readonly subsetPrefixes: ReadonlyMap<string, number>) {}
 
-  emit(key: string, text?: string): void {
-    const hit = this.postings.get(key);
-    if (hit === undefined) return;
-    if (!Array.isArray(hit)) {
-      this.accept(hit, text);
-      return;
-    }
-    for (const p of hit) this.accept(p, text);
+  present(node: TrieNode, text: string | undefined): void {
+    for (const p of node.present) this.accept(p, text);
   }
 
-  private accept(p: Posting, text: string | undefined): void {
-    if (p.fragment === undefined || (text !== undefined && text.normalize('NFC').includes(p.fragment))) this.found.add(p.id);
+  exactString(node: TrieNode, value: string): void {
+    this.take(node.strings.get(value));
+  }
+
+  exact(node: TrieNode, valueKey: string): void {
+    this.take(node.exacts.get(valueKey));
+  }
+
+  suffix(node: TrieNode, suffix: string): void {
+    this.take(node.suffixes.get(suffix));
   }
 
   /** ISSUBSET: look the value's network up at every prefix length some block uses. */
-  subset(cBase: string, text: string): void {
+  subset(node: TrieNode, text: string): void {
+    const v4 = text.includes(':') ? undefined : parseIpv4(text);
+    if (v4 !== undefined) {
+      for (const p of this.subsetPrefixes.keys()) {
+        const prefix = Number(p.slice(2));
+        if (p.startsWith('4/') && prefix <= v4.prefix) this.take(node.networks.get(`4/${prefix}/${ipv4Network(v4, prefix)}`));
+      }
+      return;
+    }
     const cidr = parseCidr(text);
     if (cidr === undefined) return;
     for (const p of this.subsetPrefixes.keys()) {
       const [version, prefixText] = p.split('/');
       const prefix = Number(prefixText);
       if (Number(version) !== cidr.version || prefix > cidr.prefix) continue;
-      this.emit(`${cBase}${SEP}${cidr.version}/${prefix}/${networkBits(cidr, prefix).toString(16)}`);
+      this.take(node.networks.get(`${cidr.version}/${prefix}/${networkBits(cidr, prefix).toString(16)}`));
     }
+  }
+
+  private take(hit: Postings | undefined): void {
+    if (hit === undefined) return;
+    if (!Array.isArray(hit)) this.accept(hit, undefined);
+    else for (const p of hit) this.accept(p, undefined);
+  }
+
+  private accept(p: Posting, text: string | undefined): void {
+    if (p.fragment === undefined || (text !== undefined && text.normalize('NFC').includes(p.fragment))) this.found.add(p.id);
   }
 }

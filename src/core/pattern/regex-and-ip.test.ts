@@ -51,3 +51,17 @@ describe('parseCidr', () => {
     expect(cidrContains(wide, parseCidr('::a00:1') as NonNullable<ReturnType<typeof parseCidr>>)).toBe(false);
   });
 });
+
+describe('parseIpv4, the BigInt-free path of the index', () => {
+  it('gives the same keys and networks as parseCidr', async () => {
+    const fc = (await import('fast-check')).default;
+    const { ipv4Key, ipv4Network, networkBits, parseIpv4 } = await import('./ip.js');
+    fc.assert(fc.property(fc.ipV4(), fc.option(fc.integer({ min: 0, max: 32 }), { nil: undefined }), fc.integer({ min: 0, max: 32 }), (ip, prefix, q) => {
+      const text = prefix === undefined ? ip : `${ip}/${prefix}`;
+      const slow = parseCidr(text) as NonNullable<ReturnType<typeof parseCidr>>;
+      const fast = parseIpv4(text) as NonNullable<ReturnType<typeof parseIpv4>>;
+      expect(ipv4Key(fast)).toBe(cidrKey(slow));
+      if (q <= slow.prefix) expect(ipv4Network(fast, q)).toBe(networkBits(slow, q).toString(16));
+    }));
+  });
+});
