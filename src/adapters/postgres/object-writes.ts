@@ -28,11 +28,11 @@ const MERGE_OBJECTS = `
  * when it is the batch's minimum (maximum) for its id and below (above) every version already
  * in the collection; the rows it displaces lose the flag. A duplicate equals a stored version,
  * so it is never computed first or last, and only ids that had rows can displace anything
- * (the write locks keep "existing" exact). The LATERAL probes keep every lookup on the primary
- * key: a join would let the planner scan the whole collection once per batch, which makes a
- * long import quadratic. Every part of a statement reads the
- * snapshot taken before its inserts, so the final SELECT sees only rows that existed already:
- * the duplicates (rows the INSERT skipped), with the date_added they keep.
+ * (the write locks keep "existing" exact). The LATERAL probes and `= ANY(ARRAY(…))` keep every
+ * lookup on the primary key: a join would let the planner scan the whole collection once per
+ * batch, which makes a long import quadratic. Every part of a statement reads the snapshot
+ * taken before its inserts, so the final SELECT sees only rows that existed already: the
+ * duplicates (rows the INSERT skipped), with the date_added they keep.
  */
 const MERGE_MEMBERS = `
   WITH existing AS (
