@@ -1,7 +1,7 @@
 import { EntenteError } from '../../core/errors.js';
 import type { StixLike, WriteOptions, WriteResult } from '../../ports/store.js';
 import type { PgClient, PgDatabase } from './pg-pool.js';
-import { ensureStaging, stageByCopy, stageByInsert, stageObject } from './staging.js';
+import { ensureStaging, forgetStaging, stageByCopy, stageByInsert, stageObject, type StagedObject } from './staging.js';
 import { lockObjectIds } from './write-locks.js';
 
 /** From this many objects a call goes through COPY even without the bulk hint. */
@@ -85,21 +85,12 @@ export async function writeObjects(
   const rows = objects.map(stageObject);
   const useCopy = options.bulk === true || rows.length >= COPY_THRESHOLD;
   const duplicates = await db.transaction('writeObjects', async (client) => {
-    await requireCollection(client, collectionId);
-    // Staging touches only this session's temporary tables and the object merge needs no lock,
-    // so a concurrent writer's COPY and object merge overlap this one's membership merge.
-    await ensureStaging(client);
-    if (useCopy) {
-      await client.query(`SET LOCAL work_mem = '64MB'`);
-      await stageByCopy(client, rows);
-    } else {
-      await stageByInsert(client, rows);
+    try {
+      return await mergeBatch(client, db.schema, collectionId, rows, useCopy, options.dateAdded);
+    } catch (error) {
+      forgetStaging(client);
+      throw error;
     }
-    // Bodies need no lock (ON CONFLICT settles races); only the membership flags do.
-    await client.query(MERGE_OBJECTS);
-    await lockObjectIds(client, db.schema, collectionId, rows.map((r) => r.id));
-    const result = await client.query<{ ord: number; date_added: string }>(MERGE_MEMBERS, [collectionId, options.dateAdded]);
-    return new Map(result.rows.map((row) => [row.ord, row.date_added]));
   });
   return rows.map((row, i): WriteResult => {
     const existing = duplicates.get(i);
@@ -107,6 +98,26 @@ export async function writeObjects(
       ? { id: row.id, version: row.version, outcome: 'added', dateAdded: options.dateAdded }
       : { id: row.id, version: row.version, outcome: 'duplicate', dateAdded: existing };
   });
+}
+
+async function mergeBatch(
+  client: PgClient, schema: string, collectionId: string, rows: ReadonlyArray<StagedObject>, useCopy: boolean, dateAdded: string,
+): Promise<Map<number, string>> {
+  await requireCollection(client, collectionId);
+  // Staging touches only this session's temporary tables and the object merge needs no lock,
+  // so a concurrent writer's COPY and object merge overlap this one's membership merge.
+  await ensureStaging(client);
+  if (useCopy) {
+    await client.query(`SET LOCAL work_mem = '64MB'`);
+    await stageByCopy(client, rows);
+  } else {
+    await stageByInsert(client, rows);
+  }
+  // Bodies need no lock (ON CONFLICT settles races); only the membership flags do.
+  await client.query(MERGE_OBJECTS);
+  await lockObjectIds(client, schema, collectionId, rows.map((r) => r.id));
+  const result = await client.query<{ ord: number; date_added: string }>(MERGE_MEMBERS, [collectionId, dateAdded]);
+  return new Map(result.rows.map((row) => [row.ord, row.date_added]));
 }
 
 async function requireCollection(client: PgClient, collectionId: string): Promise<void> {

@@ -81,6 +81,20 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL adapter specifics', () =>
     expect(await store.countObjects()).toBe(objects.length);
   });
 
+  it('keeps a connection usable after a write fails on it before its staging tables existed', async () => {
+    const opened = await openTestStore(url, 1);
+    cleanups.push(opened.cleanup);
+    const store = opened.store;
+    await store.createCollection({ id: COLLECTION, title: 'C1', mediaTypes: [], createdAt: '2024-01-01T00:00:00.000Z' });
+    // A NUL byte cannot be stored in PostgreSQL text: the COPY fails after the staging tables were created.
+    const broken = { ...indicator(1), id: 'indicator--\u0000' } as StixLike;
+    for (const bulk of [true, false]) {
+      await expect(store.writeObjects(COLLECTION, [broken], { dateAdded: '2024-01-02T00:00:00.000Z', bulk })).rejects.toBeDefined();
+      const [result] = await store.writeObjects(COLLECTION, [indicator(bulk ? 2 : 3)], { dateAdded: '2024-01-02T00:00:00.000Z', bulk });
+      expect(result?.outcome).toBe('added');
+    }
+  });
+
   it('lets several processes migrate the same schema at once, applying each migration once', async () => {
     const schema = testSchema();
     cleanups.push(() => dropSchema(url, schema));

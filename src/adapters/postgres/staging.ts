@@ -23,10 +23,19 @@ const STAGING_DDL = `
 /** Connections whose temporary tables exist (they live as long as the session). */
 const prepared = new WeakSet<PgClient>();
 
+/** Creates the staging tables on this connection unless it already has them. */
 export async function ensureStaging(client: PgClient): Promise<void> {
   if (prepared.has(client)) return;
   await client.query(STAGING_DDL);
   prepared.add(client);
+}
+
+/**
+ * Forgets that a connection has staging tables: to call when its transaction failed, since a
+ * rollback also undoes a CREATE TEMP TABLE made in that transaction.
+ */
+export function forgetStaging(client: PgClient): void {
+  prepared.delete(client);
 }
 
 /** One object as the staging row it becomes. */
