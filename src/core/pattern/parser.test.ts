@@ -168,3 +168,17 @@ describe('parsePattern: semantic checks of section 9', () => {
     expect(() => parsePattern("[file:hashes.'x-custom' = 'abc' AND file:hashes.md5 = '001dd76872d80801692ff942308c64e6']")).not.toThrow();
   });
 });
+
+describe('parsePattern: limits for untrusted input', () => {
+  it('refuses parentheses nested more than 100 deep, at the first one too many', () => {
+    expect(failure(`${'('.repeat(5000)}[a:b = 1]${')'.repeat(5000)}`)).toMatchObject({ column: 101 });
+    expect(failure(`[${'('.repeat(5000)}a:b = 1${')'.repeat(5000)}]`)).toMatchObject({ column: 102 });
+    expect(() => parsePattern(`${'('.repeat(100)}[a:b = 1]${')'.repeat(100)}`)).not.toThrow();
+  });
+
+  it('refuses more than 1000 operands instead of exhausting the stack', () => {
+    expect(failure(`[a:b = 1]${' AND [a:b = 1]'.repeat(5000)}`).message).toContain('more than 1000 operands');
+    expect(failure(`[a:b = 1${' OR a:b = 1'.repeat(5000)}]`).message).toContain('more than 1000 operands');
+    expect(() => parsePattern(`[a:b = 1]${' AND [a:b = 1]'.repeat(999)}`)).not.toThrow();
+  });
+});

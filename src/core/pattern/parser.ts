@@ -30,6 +30,13 @@ export interface ParseResult {
   readonly positions: Positions;
 }
 
+/**
+ * Limits that keep untrusted patterns from exhausting the stack of the recursive parts (parser,
+ * checks, printer, evaluator): nesting of parentheses, and operands of one chain of operators.
+ */
+export const MAX_NESTING = 100;
+export const MAX_OPERANDS = 1000;
+
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
@@ -44,6 +51,8 @@ export function parseSyntax(text: string): ParseResult {
 class Parser {
   readonly positions: Positions = new WeakMap();
   private pos = 0;
+  private nesting = 0;
+  private operands = 0;
 
   constructor(private readonly tokens: ReadonlyArray<Token>) {}
 
@@ -85,6 +94,20 @@ class Parser {
     }
   }
 
+  /** Counts one more operand of an operator chain, refusing patterns past MAX_OPERANDS. */
+  private operand(column: number): void {
+    if (++this.operands > MAX_OPERANDS) {
+      throw patternError(column, `the pattern has more than ${MAX_OPERANDS} operands; split it into several indicators`);
+    }
+  }
+
+  /** Enters one level of parentheses or brackets, refusing patterns nested past MAX_NESTING. */
+  private enter(column: number): void {
+    if (++this.nesting > MAX_NESTING) {
+      throw patternError(column, `parentheses nest more than ${MAX_NESTING} levels deep`);
+    }
+  }
+
   private mark<T extends object>(node: T, column: number): T {
     this.positions.set(node, column);
     return node;
@@ -94,6 +117,7 @@ class Parser {
     let left = this.orObservation();
     while (this.isKeyword('FOLLOWEDBY')) {
       const column = this.next().column;
+      this.operand(column);
       left = this.mark({ kind: 'followed-by', left, right: this.orObservation() }, column);
     }
     return left;
@@ -103,6 +127,7 @@ class Parser {
     let left = this.andObservation();
     while (this.isKeyword('OR')) {
       const column = this.next().column;
+      this.operand(column);
       left = this.mark({ kind: 'observation-or', left, right: this.andObservation() }, column);
     }
     return left;
@@ -112,6 +137,7 @@ class Parser {
     let left = this.qualified();
     while (this.isKeyword('AND')) {
       const column = this.next().column;
+      this.operand(column);
       left = this.mark({ kind: 'observation-and', left, right: this.qualified() }, column);
     }
     return left;
@@ -126,9 +152,10 @@ class Parser {
       this.expectPunct(']', "AND, OR or ']'");
       operand = this.mark({ kind: 'observation', expression }, start.column);
     } else if (this.isPunct('(')) {
-      this.next();
+      this.enter(this.next().column);
       operand = this.followedBy();
       this.expectPunct(')', "AND, OR, FOLLOWEDBY, a qualifier or ')'");
+      this.nesting--;
     } else {
       this.fail("'[' to open an observation expression or '(' to group observation expressions");
     }
@@ -141,6 +168,7 @@ class Parser {
       }
       qualifiers.push(q);
     }
+    if (qualifiers.length > 0) this.operand(start.column);
     return qualifiers.length === 0 ? operand : this.mark({ kind: 'qualified', operand, qualifiers }, start.column);
   }
 
@@ -178,6 +206,7 @@ class Parser {
     let left = this.andComparison();
     while (this.isKeyword('OR')) {
       const column = this.next().column;
+      this.operand(column);
       left = this.mark({ kind: 'or', left, right: this.andComparison() }, column);
     }
     return left;
@@ -187,6 +216,7 @@ class Parser {
     let left = this.test();
     while (this.isKeyword('AND')) {
       const column = this.next().column;
+      this.operand(column);
       left = this.mark({ kind: 'and', left, right: this.test() }, column);
     }
     return left;
@@ -195,9 +225,10 @@ class Parser {
   private test(): ComparisonExpression {
     const start = this.peek();
     if (this.isPunct('(')) {
-      this.next();
+      this.enter(this.next().column);
       const inner = this.orComparison();
       this.expectPunct(')', "AND, OR or ')'");
+      this.nesting--;
       return inner;
     }
     if (this.isKeyword('EXISTS') && this.isPunct(':', this.tokens[this.pos + 1]) === false) {
