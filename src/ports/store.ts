@@ -43,6 +43,41 @@ export interface StoredObject {
   /** When this version was added to the collection (TAXII `date_added`), ms precision, UTC. */
   readonly dateAdded: string;
   readonly object: StixLike;
+  /**
+   * The object's JSON text as the adapter holds it, when it holds text: interfaces that only send
+   * the object on (TAXII pages, exports) write it as it is instead of parsing and re-encoding it.
+   * Always `JSON.parse`-equal to `object`.
+   */
+  readonly json?: string;
+}
+
+/**
+ * A StoredObject over stored JSON text whose `object` is parsed only when first read, so a TAXII
+ * page that sends `json` on never pays for the parse.
+ */
+export function storedFromJson(fields: Omit<StoredObject, 'object' | 'json'>, json: string): StoredObject {
+  return new LazyStoredObject(fields.id, fields.type, fields.version, fields.specVersion, fields.dateAdded, json);
+}
+
+// A class rather than an object literal with a getter: constructing it on every row of every
+// page is the hot path, and a prototype getter costs nothing per instance.
+class LazyStoredObject implements StoredObject {
+  #parsed: StixLike | undefined;
+  constructor(
+    readonly id: string,
+    readonly type: string,
+    readonly version: string,
+    readonly specVersion: string,
+    readonly dateAdded: string,
+    readonly json: string,
+  ) {}
+  get object(): StixLike {
+    this.#parsed ??= JSON.parse(this.json) as StixLike;
+    return this.#parsed;
+  }
+  toJSON(): Omit<StoredObject, 'json'> {
+    return { id: this.id, type: this.type, version: this.version, specVersion: this.specVersion, dateAdded: this.dateAdded, object: this.object };
+  }
 }
 
 export type WriteOutcome =

@@ -1,5 +1,5 @@
 import { EntenteError } from '../../core/errors.js';
-import type { ObjectPage, ObjectQuery, StixLike, StoredObject } from '../../ports/store.js';
+import { storedFromJson, type ObjectPage, type ObjectQuery, type StixLike, type StoredObject } from '../../ports/store.js';
 import { collectionKey } from './context.js';
 import type { SqliteContext } from './context.js';
 import { decodeObjectCursor, decodeVersionCursor, encodeObjectCursor, encodeVersionCursor } from './cursor.js';
@@ -20,7 +20,7 @@ interface ListedRow {
 const COLUMNS = 'm.seq, m.id, m.type, m.version, m.spec_version, m.date_added';
 
 function toStored(row: ListedRow): StoredObject {
-  return { id: row.id, type: row.type, version: row.version, specVersion: row.spec_version, dateAdded: millisTimestamp(row.date_added), object: JSON.parse(row.json) as StixLike };
+  return storedFromJson({ id: row.id, type: row.type, version: row.version, specVersion: row.spec_version, dateAdded: millisTimestamp(row.date_added) }, row.json);
 }
 
 function requireCollection(ctx: SqliteContext, collectionId: string): number {

@@ -15,15 +15,15 @@ export function collectionResource(collection: Collection, rights: Rights): Reco
 }
 
 /**
- * Section 3.7 envelope: `more` says whether another page follows and `next` is the value to pass
- * back. `objects` is left out when empty, as TAXII lists are never empty.
+ * The section 3.7 envelope as JSON text (`more`, `next`, and `objects` left out when empty, as
+ * TAXII lists are never empty), with each object's stored text spliced in as it is: a page of
+ * objects is the hot path of every TAXII client, and re-encoding parsed objects would cost more
+ * than reading them from the store.
  */
-export function envelope(page: ObjectPage): Record<string, unknown> {
-  return {
-    more: page.next !== undefined,
-    ...(page.next === undefined ? {} : { next: page.next }),
-    ...(page.objects.length === 0 ? {} : { objects: page.objects.map((o) => o.object) }),
-  };
+export function envelopeJson(page: ObjectPage): string {
+  const head = `{"more":${page.next !== undefined}${page.next === undefined ? '' : `,"next":${JSON.stringify(page.next)}`}`;
+  if (page.objects.length === 0) return `${head}}`;
+  return `${head},"objects":[${page.objects.map((o) => o.json ?? JSON.stringify(o.object)).join(',')}]}`;
 }
 
 /** Section 5.3: one manifest record per object version. */

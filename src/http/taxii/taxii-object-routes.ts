@@ -1,9 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { EntenteError } from '../../core/errors.js';
 import { ENDPOINT_FILTERS, parseTaxiiFilters, type FilterParameter, type ObjectFilters } from '../../services/intel/taxii-filters.js';
-import { apiRootOf, callerOf, sendTaxii, type ApiRootParams } from './taxii-context.js';
+import { apiRootOf, callerOf, sendTaxii, sendTaxiiJson, type ApiRootParams } from './taxii-context.js';
 import type { TaxiiRouteDeps } from './taxii-discovery-routes.js';
-import { dateAddedHeaders, envelope, manifestResource, statusResource, versionsResource } from './taxii-format.js';
+import { dateAddedHeaders, envelopeJson, manifestResource, statusResource, versionsResource } from './taxii-format.js';
 
 interface CollectionParams extends ApiRootParams {
   readonly collectionId: string;
@@ -36,7 +36,7 @@ export function taxiiObjectRoutes({ intel, collections, config }: TaxiiRouteDeps
     app.get<{ Params: CollectionParams }>('/:apiRoot/collections/:collectionId/objects/', async (request, reply) => {
       const { collection } = await collectionFor(request, 'read');
       const page = await intel.objects(collection.id, filtersOf(request, ENDPOINT_FILTERS.objects));
-      return sendTaxii(reply, envelope(page), 200, dateAddedHeaders(page.objects));
+      return sendTaxiiJson(reply, envelopeJson(page), 200, dateAddedHeaders(page.objects));
     });
 
     app.post<{ Params: CollectionParams }>('/:apiRoot/collections/:collectionId/objects/', async (request, reply) => {
@@ -54,7 +54,7 @@ export function taxiiObjectRoutes({ intel, collections, config }: TaxiiRouteDeps
       const filters = filtersOf(request, ENDPOINT_FILTERS.object);
       const page = await intel.object(collection.id, request.params.objectId, filters);
       if (page.objects.length === 0 && filters.cursor === undefined) throw new EntenteError('ENTENTE_NOT_FOUND', `No object ${request.params.objectId} matches in this collection`);
-      return sendTaxii(reply, envelope(page), 200, dateAddedHeaders(page.objects));
+      return sendTaxiiJson(reply, envelopeJson(page), 200, dateAddedHeaders(page.objects));
     });
 
     app.delete<{ Params: ObjectParams }>('/:apiRoot/collections/:collectionId/objects/:objectId/', async (request, reply) => {
