@@ -26,9 +26,14 @@ export interface SqliteStoreOptions {
   readonly file: string;
   /** Page cache in MiB for ordinary work (default 64); bulk loads raise it to at least 512. */
   readonly cacheMiB?: number;
+  /** Memory-mapped read window in MiB (default 1024; 0 turns it off). */
+  readonly mmapMiB?: number;
 }
 
 const BULK_CACHE_MIB = 512;
+/** Pages of WAL before an automatic checkpoint: 40 MiB normally, 400 MiB while bulk loading. */
+const CHECKPOINT_PAGES = 10_000;
+const BULK_CHECKPOINT_PAGES = 100_000;
 
 /**
  * The Store on one SQLite file in WAL mode. better-sqlite3 is synchronous: every method does its
@@ -78,9 +83,12 @@ export class SqliteStore implements Store {
   writeObjects(collectionId: string, objects: ReadonlyArray<StixLike>, options: WriteOptions): Promise<ReadonlyArray<WriteResult>> {
     return this.run(() => {
       if (options.bulk === true && !this.bulkTuned) {
-        // A bulk load touches index pages all over the (id, version) index; a larger cache keeps
-        // them resident. Durability is unchanged: each call is still one committed transaction.
+        // A bulk load touches index pages all over the (id, ckey, version) index; a larger cache
+        // keeps them resident, and rarer checkpoints copy each hot index page back to the main
+        // file once per 400 MiB of WAL instead of once per 40 MiB. Durability is unchanged: each
+        // call is still one committed WAL transaction; only the checkpoint (the fsync) is later.
         this.db.pragma(`cache_size = -${Math.max(this.cacheMiB, BULK_CACHE_MIB) * 1024}`);
+        this.db.pragma(`wal_autocheckpoint = ${BULK_CHECKPOINT_PAGES}`);
         this.bulkTuned = true;
       }
       // IMMEDIATE takes the write lock up front: with several processes on one file a deferred
@@ -221,6 +229,10 @@ export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStor
     db.pragma('busy_timeout = 5000');
     db.pragma(`cache_size = -${cacheMiB * 1024}`);
     db.pragma('temp_store = MEMORY');
+    db.pragma(`wal_autocheckpoint = ${CHECKPOINT_PAGES}`);
+    // Reads through the memory map skip a system call and a copy per page (sqlite.org/mmap.html);
+    // the WAL still takes every write, so this changes nothing about durability.
+    db.pragma(`mmap_size = ${(options.mmapMiB ?? 1024) * 2 ** 20}`);
     return Promise.resolve(new SqliteStore(db, cacheMiB));
   } catch (error) {
     return Promise.reject(new EntenteError('ENTENTE_STORE_UNAVAILABLE', `Cannot open the SQLite store at ${options.file}: ${String(error)}`, [], { cause: error }));
