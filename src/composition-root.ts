@@ -40,7 +40,11 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
   const logger = options.logger ?? pino({ level: config.log.level, name: config.node.name });
   const store: Store =
     config.database.url !== undefined
-      ? await openPostgresStore({ url: config.database.url, poolSize: config.database.poolSize })
+      ? await openPostgresStore({
+          url: config.database.url,
+          poolSize: config.database.poolSize,
+          ...(config.database.schema === undefined ? {} : { schema: config.database.schema }),
+        })
       : await openSqliteStore({ file: config.database.sqliteFile });
   try {
     await store.migrate();

@@ -16,6 +16,8 @@ export interface NodeConfig {
   readonly database: {
     /** A `postgres://` URL selects the PostgreSQL adapter; absent means SQLite under the data dir. */
     readonly url?: string;
+    /** The PostgreSQL schema holding Entente's tables (several nodes may share one database). */
+    readonly schema?: string;
     readonly sqliteFile: string;
     readonly poolSize: number;
   };
@@ -40,6 +42,7 @@ export const ENVIRONMENT_VARIABLES = {
   ENTENTE_TLS_KEY: 'http.tlsKeyFile',
   ENTENTE_METRICS_AUTH: 'http.metricsAuth',
   ENTENTE_DATABASE_URL: 'database.url',
+  ENTENTE_DATABASE_SCHEMA: 'database.schema',
   ENTENTE_DB_POOL_SIZE: 'database.poolSize',
   ENTENTE_MAX_CONTENT_LENGTH: 'taxii.maxContentLength',
   ENTENTE_LOG_LEVEL: 'log.level',
@@ -49,7 +52,7 @@ export const ENVIRONMENT_VARIABLES = {
 export const SETTINGS = [
   'dataDir', 'node.name',
   'http.host', 'http.port', 'http.tlsCertFile', 'http.tlsKeyFile', 'http.metricsAuth',
-  'database.url', 'database.sqliteFile', 'database.poolSize',
+  'database.url', 'database.schema', 'database.sqliteFile', 'database.poolSize',
   'taxii.title', 'taxii.description', 'taxii.contact', 'taxii.maxContentLength', 'taxii.defaultPageSize', 'taxii.maxPageSize',
   'log.level',
 ] as const;
@@ -111,6 +114,8 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
   const dataDir = str('dataDir', 'data');
   const url = optStr('database.url');
   if (url !== undefined && !/^postgres(ql)?:\/\//.test(url)) fail('database.url', 'a postgres:// or postgresql:// URL');
+  const schema = optStr('database.schema');
+  if (schema !== undefined && !/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) fail('database.schema', 'a lower-case SQL identifier (letters, digits, _)');
   const tlsCertFile = optStr('http.tlsCertFile');
   const tlsKeyFile = optStr('http.tlsKeyFile');
   if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) {
@@ -132,6 +137,7 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
     },
     database: {
       ...(url !== undefined ? { url } : {}),
+      ...(schema !== undefined ? { schema } : {}),
       sqliteFile: str('database.sqliteFile', 'entente.db'),
       poolSize: int('database.poolSize', 10, 1, 1_000),
     },
