@@ -90,6 +90,7 @@ export interface WriteResult {
   readonly id: string;
   readonly version: string;
   readonly outcome: WriteOutcome;
+  /** For a duplicate, the date_added the collection first recorded (TAXII keeps the original). */
   readonly dateAdded: string;
 }
 
@@ -107,7 +108,12 @@ export interface WriteOptions {
 /** A TAXII `match[version]` value: `first`, `last`, `all` or a STIX timestamp. */
 export type VersionSelector = 'first' | 'last' | 'all' | { readonly at: string };
 
-/** The TAXII 2.1 object filters (section 3.5) plus keyset pagination. */
+/**
+ * The TAXII 2.1 object filters (section 3.5) plus keyset pagination. Results come in date_added
+ * order (TAXII 3.4), objects of one write in the order of the batch. An unknown collection is
+ * ENTENTE_COLLECTION_NOT_FOUND; a cursor the store did not issue is ENTENTE_INVALID_PARAMETER.
+ * A spec_version absent from an object counts as `2.1` (STIX 2.1 section 3.1, for SCOs).
+ */
 export interface ObjectQuery {
   readonly collectionId: string;
   readonly ids?: ReadonlyArray<string>;
@@ -130,6 +136,11 @@ export interface ObjectPage {
   readonly next?: string;
 }
 
+/**
+ * TAXII 2.1 section 5.8: without `versions` every version is removed, and without
+ * `specVersions` every spec version (unlike the listings, whose defaults are `last` and the
+ * latest spec_version). first/last are recomputed from what remains.
+ */
 export interface DeleteQuery {
   readonly collectionId: string;
   readonly id: string;
@@ -137,8 +148,15 @@ export interface DeleteQuery {
   readonly specVersions?: ReadonlyArray<string>;
 }
 
+/**
+ * Hits are latest versions (the latest in at least one collection searched), newest stored first:
+ * relevance ranking cannot be paged by keyset. Query syntax typed by a user is plain text.
+ */
 export interface SearchQuery {
-  /** Free text: words are AND-ed, matched as prefixes, case-insensitively. */
+  /**
+   * Free text: words are AND-ed, matched as prefixes, case-insensitively. A word with
+   * punctuation (`evil.example.com`, `198.51.100.7`) matches its parts in that order.
+   */
   readonly text: string;
   /** Limit the search to objects in these collections (all collections when absent). */
   readonly collectionIds?: ReadonlyArray<string>;
@@ -162,10 +180,13 @@ export interface SearchPage {
 }
 
 /**
- * An edge of the object graph. `relationship` edges come from relationship SROs (via = the SRO
- * id, label = relationship_type); `sighting` edges from sighting SROs (label = the property:
- * sighting_of_ref, observed_data_refs, where_sighted_refs); `ref` edges from embedded `_ref`
- * and `_refs` properties other than created_by_ref and object_marking_refs (label = property).
+ * An edge of the object graph, derived from the latest version of the object that carries it.
+ * `relationship` edges come from relationship SROs (source_ref → target_ref, via = the SRO id,
+ * label = relationship_type; the SRO itself is not a node); `sighting` edges go from the
+ * sighting to each object it references (via = the sighting id, label = the property:
+ * sighting_of_ref, observed_data_refs, where_sighted_refs); `ref` edges go from an object to
+ * what its top-level `_ref` and `_refs` properties name, other than created_by_ref and
+ * object_marking_refs (label = property, no via).
  */
 export interface GraphEdge {
   readonly source: string;
@@ -176,7 +197,10 @@ export interface GraphEdge {
 }
 
 export interface Neighbourhood {
-  /** Latest version of every object reached, the start included; ids absent from the store are listed in `missing`. */
+  /**
+   * Latest version of every object reached, the start included; ids absent from the store are
+   * listed in `missing`. An unknown start gives no objects, no edges and `missing: [id]`.
+   */
   readonly objects: ReadonlyArray<StixLike>;
   readonly edges: ReadonlyArray<GraphEdge>;
   readonly missing: ReadonlyArray<string>;
@@ -202,9 +226,12 @@ export interface ObjectStore {
   queryObjects(query: ObjectQuery): Promise<ObjectPage>;
   /** The TAXII manifest: same filters, same order, same paging as queryObjects. */
   queryManifest(query: ObjectQuery): Promise<ObjectPage>;
-  /** Every version of one object in a collection, oldest first (TAXII versions endpoint). */
+  /**
+   * Every version of one object in a collection, oldest first (TAXII versions endpoint): the
+   * versions default is `all`; with several ids the order is by version, then id.
+   */
   listVersions(query: ObjectQuery & { readonly ids: ReadonlyArray<string> }): Promise<ObjectPage>;
-  /** Removes matching versions from the collection; returns how many were removed. */
+  /** Removes matching versions from the collection; returns how many were removed (0 for an unknown collection). */
   deleteObjects(query: DeleteQuery): Promise<number>;
   /** The latest stored version of an object in any collection (or in the given ones). */
   getLatest(id: string, collectionIds?: ReadonlyArray<string>): Promise<StixLike | undefined>;
@@ -212,7 +239,10 @@ export interface ObjectStore {
   search(query: SearchQuery): Promise<SearchPage>;
   /** Relationship neighbours of an object, in and out, to depth 1 or 2. */
   neighbours(query: NeighbourQuery): Promise<Neighbourhood>;
-  /** Counts for metrics and the CLI. */
+  /**
+   * Counts for metrics and the CLI: the versions a collection holds, or, without a collection,
+   * the distinct (id, version) pairs stored (one object in two collections counts once).
+   */
   countObjects(collectionId?: string): Promise<number>;
 }
 
@@ -241,8 +271,9 @@ export interface CollectionStore {
   createCollection(collection: Collection): Promise<void>;
   getCollection(idOrAlias: string): Promise<Collection | undefined>;
   listCollections(): Promise<ReadonlyArray<Collection>>;
+  /** Also removes the collection's memberships and grants. */
   deleteCollection(id: string): Promise<boolean>;
-  /** Upserts the grant of a principal on a collection. */
+  /** Upserts the grant of a principal on a collection; ENTENTE_COLLECTION_NOT_FOUND when it does not exist. */
   setGrant(grant: Grant): Promise<void>;
   listGrants(filter?: { readonly collectionId?: string; readonly principal?: string }): Promise<ReadonlyArray<Grant>>;
 }
@@ -272,10 +303,12 @@ export interface ApiToken {
 }
 
 export interface AccountStore {
+  /** ENTENTE_CONFLICT when the name is taken (likewise createToken for a taken id or secret). */
   createUser(user: User): Promise<void>;
   getUser(name: string): Promise<User | undefined>;
   listUsers(): Promise<ReadonlyArray<User>>;
   updateUser(name: string, change: Partial<Pick<User, 'passwordHash' | 'roles' | 'disabled'>>): Promise<boolean>;
+  /** Also removes the user's tokens. */
   deleteUser(name: string): Promise<boolean>;
   createToken(token: ApiToken): Promise<void>;
   findTokenBySecretHash(secretHash: string): Promise<ApiToken | undefined>;
