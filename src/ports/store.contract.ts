@@ -314,6 +314,12 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         expect(walked.map((o) => o.id)).toEqual(objs.filter((o) => o.type === 'malware').map((o) => o.id));
       });
 
+      it('answers a listing of a collection that does not exist with ENTENTE_COLLECTION_NOT_FOUND', async () => {
+        await expectCode(store.queryObjects(q({ collectionId: 'no-such-collection' })), 'ENTENTE_COLLECTION_NOT_FOUND');
+        await expectCode(store.queryManifest(q({ collectionId: 'no-such-collection' })), 'ENTENTE_COLLECTION_NOT_FOUND');
+        expect(await store.deleteObjects({ collectionId: 'no-such-collection', id: 'indicator--ffffffff-0000-4000-8000-000000000000' })).toBe(0);
+      });
+
       it('rejects a cursor it did not issue with ENTENTE_INVALID_PARAMETER', async () => {
         await expectCode(store.queryObjects(q({ cursor: 'not a cursor!' })), 'ENTENTE_INVALID_PARAMETER');
       });
@@ -552,6 +558,16 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         expect(edgeKeys(n.edges)).toEqual([`${g.report.id} -ref:object_refs-> ${g.ap.id}`]);
         expect(n.objects.find((o) => o.id === g.report.id)?.modified).toBe(at(5));
         expect((await store.neighbours({ id: g.ind.id, depth: 1, collectionIds: [B] })).objects).toEqual([]);
+      });
+
+      it('walks inward to depth 2', async () => {
+        const g = await graph();
+        const n = await store.neighbours({ id: g.ap.id, depth: 2, direction: 'in' });
+        expect(edgeKeys(n.edges)).toEqual([
+          `${g.ind.id} -relationship:indicates@${g.indicates.id}-> ${g.mal.id}`,
+          `${g.mal.id} -relationship:uses@${g.uses.id}-> ${g.ap.id}`,
+          `${g.report.id} -ref:object_refs-> ${g.mal.id}`,
+        ].sort());
       });
 
       it('reports an unknown start as missing', async () => {
