@@ -1,0 +1,57 @@
+/**
+ * Chooses the indicators worth matching and compiles them into a PatternIndex: the latest
+ * version of each (highest `modified`), STIX patterns only, neither revoked nor past
+ * `valid_until` (STIX 2.1 section 4.7) at the time given by the caller's clock.
+ */
+import { isEntenteError } from '../errors.js';
+import { PatternIndex } from '../pattern/index.js';
+
+export interface IndicatorSelection {
+  readonly index: PatternIndex;
+  /** Pattern text by indicator id, for reports. */
+  readonly patterns: ReadonlyMap<string, string>;
+  readonly revoked: number;
+  readonly expired: number;
+  /** pattern_type other than stix (sigma, yara, snort, …): not for this engine. */
+  readonly otherPatternTypes: number;
+  readonly invalid: ReadonlyArray<{ readonly id: string; readonly reason: string }>;
+}
+
+type Stix = Readonly<Record<string, unknown>>;
+
+/** Collects the indicators from STIX objects (bundles are opened) and compiles the usable ones. */
+export function selectIndicators(input: Iterable<unknown>, nowMs: number): IndicatorSelection {
+  const latest = new Map<string, Stix>();
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) { for (const v of value) visit(v); return; }
+    if (typeof value !== 'object' || value === null) return;
+    const o = value as Stix;
+    if (o['type'] === 'bundle') { visit(o['objects']); return; }
+    if (o['type'] !== 'indicator' || typeof o['id'] !== 'string') return;
+    const known = latest.get(o['id']);
+    if (known === undefined || String(o['modified'] ?? '') > String(known['modified'] ?? '')) latest.set(o['id'], o);
+  };
+  for (const v of input) visit(v);
+
+  const index = new PatternIndex();
+  const patterns = new Map<string, string>();
+  const invalid: Array<{ id: string; reason: string }> = [];
+  let revoked = 0;
+  let expired = 0;
+  let otherPatternTypes = 0;
+  for (const [id, o] of latest) {
+    if (o['revoked'] === true) { revoked++; continue; }
+    const until = typeof o['valid_until'] === 'string' ? Date.parse(o['valid_until']) : Number.NaN;
+    if (!Number.isNaN(until) && until <= nowMs) { expired++; continue; }
+    if (o['pattern_type'] !== undefined && o['pattern_type'] !== 'stix') { otherPatternTypes++; continue; }
+    if (typeof o['pattern'] !== 'string') { invalid.push({ id, reason: 'no pattern' }); continue; }
+    try {
+      index.add(id, o['pattern']);
+      patterns.set(id, o['pattern']);
+    } catch (error) {
+      if (!isEntenteError(error)) throw error;
+      invalid.push({ id, reason: error.details[0]?.message ?? error.message });
+    }
+  }
+  return { index, patterns, revoked, expired, otherPatternTypes, invalid };
+}
