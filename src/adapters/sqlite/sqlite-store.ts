@@ -73,8 +73,11 @@ export class SqliteStore implements Store {
       this.closed = true;
       // Folds the WAL back into the main file so a copied data directory is one self-contained file.
       return this.run(() => {
-        this.db.pragma('wal_checkpoint(TRUNCATE)');
-        this.db.close();
+        try {
+          this.db.pragma('wal_checkpoint(TRUNCATE)');
+        } finally {
+          this.db.close();
+        }
       });
     }
     return Promise.resolve();
