@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { isEntenteError } from '../core/errors.js';
 import { collectionsCommand, tokensCommand, usersCommand } from './commands/accounts.js';
+import { detectCommand } from './commands/detect.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { getCommand, searchCommand } from './commands/search.js';
@@ -26,7 +27,8 @@ export function buildProgram(): Command {
     .addCommand(tokensCommand())
     .addCommand(collectionsCommand())
     .addCommand(validateCommand())
-    .addCommand(patternCommand());
+    .addCommand(patternCommand())
+    .addCommand(detectCommand());
 }
 
 /**

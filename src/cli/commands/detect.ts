@@ -1,0 +1,248 @@
+import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { basename, extname, join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { Command, Option } from 'commander';
+import { systemClock } from '../../adapters/system/system-clock.js';
+import { EntenteError } from '../../core/errors.js';
+import type { Clock } from '../../ports/clock.js';
+import {
+  TELEMETRY_FORMATS, TelemetryReader, reasonKey, selectIndicators, summarise,
+  type IndicatorSelection, type TelemetryEvent, type TelemetryFormat,
+} from '../../core/telemetry/index.js';
+import { colour, table } from '../output.js';
+import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
+import { readStixDocuments } from '../stix-documents.js';
+
+interface DetectFlags extends NodeFlags {
+  readonly indicators?: ReadonlyArray<string>;
+  readonly format: TelemetryFormat | 'auto';
+  readonly follow?: boolean;
+  readonly json?: boolean;
+}
+
+/** Files a directory argument contributes: sensor logs, not notes or hidden files. */
+const LOG_EXTENSIONS = new Set(['', '.json', '.ndjson', '.jsonl', '.log', '.eve', '.zeektsv', '.tsv', '.txt', '.stix']);
+const ZEEK_LOGS = /^(conn|dns|http|ssl|files|x509|smtp|notice|weird|dhcp|ftp|ssh)(\.|$)/;
+const CHUNK = 64 * 1024;
+
+/** Totals over every input, for the summary. */
+interface Totals {
+  events: number;
+  matches: number;
+  bad: number;
+  lines: number;
+  readonly perIndicator: Map<string, number>;
+  readonly badByReason: Map<string, number>;
+  readonly badSamples: Array<{ file: string; line: number; reason: string }>;
+}
+
+/**
+ * `entente detect`: match sensor logs (Suricata EVE, Zeek, ECS, STIX observed-data) against STIX
+ * indicators, from bundles given with --indicators or from the node's store.
+ * Exit codes: 0 it ran (with or without matches), 2 an error.
+ */
+export function detectCommand(): Command {
+  return withNodeOptions(new Command('detect'))
+    .description('Match sensor logs against STIX indicators (from --indicators bundles or the node store)')
+    .argument('<inputs...>', 'log files, directories (read recursively) or - for standard input')
+    .option('-i, --indicators <bundle>', 'STIX bundle holding indicators (repeat for several); without it, every indicator in the node store', collect)
+    .addOption(new Option('-f, --format <format>', 'input format').choices(['auto', ...TELEMETRY_FORMATS]).default('auto'))
+    .option('--follow', 'keep reading a growing file until interrupted (Ctrl-C)')
+    .option('--json', 'print matches as NDJSON on standard output; the summary goes to standard error')
+    .addHelpText('after', '\nExit status: 0 it ran (matches or not), 2 an error (unreadable file, bad indicators).\nSee docs/detection.md.')
+    .action(async (inputs: string[], opts: DetectFlags) => {
+      const clock: Clock = systemClock;
+      const selection = selectIndicators(await loadIndicators(opts), clock.now());
+      reportSelection(selection, opts.json === true);
+      const totals: Totals = { events: 0, matches: 0, bad: 0, lines: 0, perIndicator: new Map(), badByReason: new Map(), badSamples: [] };
+      const files = await expand(inputs);
+      if (opts.follow === true && (files.length !== 1 || files[0] === '-')) {
+        throw new EntenteError('ENTENTE_INVALID_PARAMETER', '--follow takes exactly one file', [{ path: '--follow', message: 'give one file, not a directory or -' }]);
+      }
+      const progress = liveProgress(totals, opts.json !== true);
+      const stop = new AbortController();
+      const onSignal = (): void => stop.abort();
+      process.once('SIGINT', onSignal);
+      try {
+        for (const file of files) await scanFile(file, opts, selection, totals, stop.signal);
+      } finally {
+        process.removeListener('SIGINT', onSignal);
+        progress.stop();
+      }
+      printSummary(totals, selection, opts.json === true);
+      process.exitCode = 0;
+    });
+}
+
+function collect(value: string, previous: ReadonlyArray<string> | undefined): ReadonlyArray<string> {
+  return [...(previous ?? []), value];
+}
+
+async function loadIndicators(opts: DetectFlags): Promise<unknown[]> {
+  if (opts.indicators !== undefined) {
+    const values: unknown[] = [];
+    for (const file of opts.indicators) {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch {
+        throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${file}: cannot read the indicators file`, [{ path: file, message: 'not found or unreadable' }]);
+      }
+      for (const d of readStixDocuments(text, file)) values.push(d.value);
+    }
+    return values;
+  }
+  return withNode(opts, async (node) => {
+    const values: unknown[] = [];
+    for (const collection of await node.collections.listAll()) {
+      for await (const page of node.intel.exportBundle({ collectionId: collection.id, types: ['indicator'] })) values.push(...page);
+    }
+    return values;
+  });
+}
+
+function reportSelection(s: IndicatorSelection, json: boolean): void {
+  const skipped = [`${s.revoked} revoked`, `${s.expired} expired`, `${s.otherPatternTypes} not STIX patterns`, `${s.invalid.length} invalid`];
+  process.stderr.write(`${colour.bold(String(s.index.size))} indicators loaded (skipped: ${skipped.join(', ')})\n`);
+  if (!json) for (const bad of s.invalid.slice(0, 20)) process.stderr.write(`  ${colour.yellow('invalid')} ${bad.id}: ${bad.reason}\n`);
+}
+
+/** FILE|DIR|- arguments to a list of files; directories in name order, so runs are repeatable. */
+async function expand(inputs: ReadonlyArray<string>): Promise<string[]> {
+  const out: string[] = [];
+  for (const input of inputs) {
+    if (input === '-') { out.push('-'); continue; }
+    const info = await stat(input).catch(() => undefined);
+    if (info === undefined) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${input}: no such file or directory`, [{ path: input, message: 'not found' }]);
+    if (info.isDirectory()) out.push(...(await walk(input)));
+    else out.push(input);
+  }
+  return out;
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+  const out: string[] = [];
+  for (const e of entries) {
+    if (e.name.startsWith('.')) continue;
+    const path = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(path)));
+    else if (e.isFile() && LOG_EXTENSIONS.has(extname(e.name).toLowerCase())) out.push(path);
+  }
+  return out;
+}
+
+async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSelection, totals: Totals, signal: AbortSignal): Promise<void> {
+  const zeekPath = ZEEK_LOGS.exec(basename(file))?.[1];
+  const reader = new TelemetryReader(opts.format, zeekPath === undefined ? {} : { zeekPath });
+  const seenBad = { count: 0 };
+  const onEvents = (events: ReadonlyArray<TelemetryEvent>): void => {
+    for (const event of events) {
+      totals.events++;
+      for (const id of selection.index.match(event.observation)) {
+        totals.matches++;
+        totals.perIndicator.set(id, (totals.perIndicator.get(id) ?? 0) + 1);
+        printMatch(id, selection.patterns.get(id) ?? '', file, event, opts.json === true);
+      }
+    }
+    const stats = reader.stats;
+    if (stats.bad > seenBad.count) {
+      for (const bad of stats.badLines.slice(seenBad.count)) if (totals.badSamples.length < 50) totals.badSamples.push({ file, ...bad });
+      totals.bad += stats.bad - seenBad.count;
+      seenBad.count = stats.bad;
+    }
+  };
+  const lines = file === '-' ? stdinLines() : fileLines(file, opts.follow === true, signal);
+  for await (const line of lines) {
+    totals.lines++;
+    onEvents(reader.push(line));
+    if (signal.aborted) break;
+  }
+  onEvents(reader.end());
+  for (const [reason, n] of reader.stats.badByReason) totals.badByReason.set(reason, (totals.badByReason.get(reason) ?? 0) + n);
+}
+
+/**
+ * A file's lines, read in chunks so that memory stays flat whatever the size; with `follow`, waits
+ * at the end for more to be written until the signal aborts.
+ */
+async function* fileLines(path: string, follow: boolean, signal: AbortSignal): AsyncGenerator<string> {
+  const handle = await open(path, 'r').catch(() => {
+    throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${path}: cannot open`, [{ path, message: 'unreadable' }]);
+  });
+  try {
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    const decoder = new StringDecoder('utf8');
+    let pending = '';
+    let position = 0;
+    for (;;) {
+      const { bytesRead } = await handle.read(buffer, 0, CHUNK, position);
+      if (bytesRead === 0) {
+        if (!follow || signal.aborted) break;
+        await sleep(250, undefined, { signal }).catch(() => undefined);
+        continue;
+      }
+      position += bytesRead;
+      pending += decoder.write(buffer.subarray(0, bytesRead));
+      let start = 0;
+      for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
+        yield pending.slice(start, nl);
+        start = nl + 1;
+      }
+      pending = pending.slice(start);
+    }
+    pending += decoder.end();
+    if (pending !== '') yield pending;
+  } finally {
+    await handle.close();
+  }
+}
+
+async function* stdinLines(): AsyncGenerator<string> {
+  const decoder = new StringDecoder('utf8');
+  let pending = '';
+  for await (const chunk of process.stdin) {
+    pending += decoder.write(chunk as Buffer);
+    const parts = pending.split('\n');
+    pending = parts.pop() ?? '';
+    yield* parts;
+  }
+  pending += decoder.end();
+  if (pending !== '') yield pending;
+}
+
+function printMatch(id: string, pattern: string, file: string, event: TelemetryEvent, json: boolean): void {
+  const observed = summarise(event.observation);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ indicator: id, pattern, file, line: event.line, format: event.format, eventType: event.eventType, observed })}\n`);
+  } else {
+    process.stdout.write(`${colour.red('match')} ${id}  ${file}:${event.line}  ${event.eventType}  ${observed.filter((o) => !o.startsWith('network-traffic')).join(', ').slice(0, 160)}\n`);
+  }
+}
+
+/** Events/s, matches and bad lines on one stderr line, refreshed twice a second, for terminals only. */
+function liveProgress(totals: Totals, enabled: boolean): { stop(): void } {
+  if (!enabled || !process.stderr.isTTY) return { stop() {} };
+  const started = performance.now();
+  const draw = (): void => {
+    const seconds = (performance.now() - started) / 1000;
+    const rate = seconds > 0 ? Math.round(totals.events / seconds) : 0;
+    process.stderr.write(`\r${colour.dim(`events ${totals.events} (${rate}/s)  matches ${totals.matches}  bad lines ${totals.bad}`)}\u001b[K`);
+  };
+  const timer = setInterval(draw, 500);
+  return { stop() { clearInterval(timer); draw(); process.stderr.write('\n'); } };
+}
+
+function printSummary(totals: Totals, selection: IndicatorSelection, json: boolean): void {
+  const write = (text: string): void => void (json ? process.stderr : process.stdout).write(`${text}\n`);
+  write(`${colour.bold('summary')}  ${totals.events} events, ${totals.matches} matches, ${totals.bad} bad lines`);
+  if (totals.perIndicator.size > 0) {
+    const rows = [...totals.perIndicator].sort((a, b) => b[1] - a[1]).map(([id, n]) => [n, id, (selection.patterns.get(id) ?? '').slice(0, 80)]);
+    write(table(['matches', 'indicator', 'pattern'], rows));
+  }
+  if (totals.badByReason.size > 0) {
+    write(table(['bad lines', 'reason'], [...totals.badByReason].sort((a, b) => b[1] - a[1]).map(([r, n]) => [n, reasonKey(r)])));
+    for (const bad of totals.badSamples.slice(0, 10)) write(colour.dim(`  ${bad.file}:${bad.line}  ${bad.reason}`));
+  }
+}
