@@ -33,7 +33,8 @@ describe('TelemetryReader', () => {
     const events = lines.flatMap((l) => [...reader.push(l)]);
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ line: 2, format: 'stix', eventType: 'observed-data' });
-    expect(events[0]?.observation.lastObserved - (events[0]?.observation.firstObserved ?? 0)).toBe(60_000);
+    const window = events[0]?.observation;
+    expect(window === undefined ? undefined : window.lastObserved - window.firstObserved).toBe(60_000);
   });
 
   it('reports a STIX document left open at the end, and invalid observed-data, by line', () => {
