@@ -26,6 +26,8 @@ export function detectFormat(text: string): TelemetryFormat | 'unknown' | undefi
   const record = value as Record<string, unknown>;
   if (record['type'] === 'bundle' || record['type'] === 'observed-data') return 'stix';
   if (typeof record['event_type'] === 'string' && 'timestamp' in record) return 'suricata';
+  // Flattened Windows events (OTRF form) carry EventID and Channel at the top; Winlogbeat nests them under winlog.
+  if ('EventID' in record && 'Channel' in record) return 'windows';
   if ('_path' in record || 'id.orig_h' in record || 'uid' in record) return 'zeek-json';
   const keys = Object.keys(record);
   if (keys.length === 1) {

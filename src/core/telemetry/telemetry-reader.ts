@@ -6,6 +6,7 @@
 import { detectFormat } from './detect-format.js';
 import { ecsDecoder } from './ecs.js';
 import { stixDecoder } from './stix-observed.js';
+import { windowsDecoder } from './windows.js';
 import { suricataDecoder } from './suricata.js';
 import { zeekJsonDecoder } from './zeek-json.js';
 import { zeekTsvDecoder } from './zeek-tsv.js';
@@ -40,6 +41,7 @@ export function decoderFor(format: TelemetryFormat, options: ReaderOptions = {})
     case 'zeek-json': return zeekJsonDecoder(options.zeekPath);
     case 'zeek-tsv': return zeekTsvDecoder(options.zeekPath);
     case 'ecs': return ecsDecoder();
+    case 'windows': return windowsDecoder();
     case 'stix': return stixDecoder();
   }
 }
@@ -69,7 +71,7 @@ export class TelemetryReader {
     if (this.decoder === undefined) {
       const guess = detectFormat(clean);
       if (guess === undefined) return this.record({ kind: 'skipped', reason: 'blank' });
-      if (guess === 'unknown') return this.record({ kind: 'bad', line, reason: 'unknown format: not Suricata EVE, Zeek, ECS or STIX' });
+      if (guess === 'unknown') return this.record({ kind: 'bad', line, reason: 'unknown format: not Suricata EVE, Zeek, ECS, Windows events or STIX' });
       this.decoder = decoderFor(guess, this.options);
     }
     if (clean.trim() === '' && this.decoder.format !== 'stix') return this.record({ kind: 'skipped', reason: 'blank' });

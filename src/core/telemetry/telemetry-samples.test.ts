@@ -130,10 +130,24 @@ describe.skipIf(!present)('normalisers on the shared telemetry samples', () => {
     expect(events.some((e) => matches(e, "[ipv4-addr:value = '203.0.113.9']"))).toBe(false);
   });
 
-  it('counts the lines of an unknown format as bad, with numbers, and goes on', () => {
+  it('reads Sysmon and Security events from the OTRF Windows export', () => {
     const { events, reader } = read('windows/cmd_lsass_memory_dumpert_syscalls_2020-10-1822561997.json');
+    expect(reader.format).toBe('windows');
+    expect(reader.stats.bad).toBe(0);
+    const created = events.find((e) => e.eventType === 'sysmon-1');
+    expect(created && matches(created, "[process:image_ref.hashes.'SHA-256' = 'd286348de31501385a3a8f57a08af602722913c36aaa4aa9fcb9ee129a7680c0']")).toBe(true);
+    expect(created && matches(created, "[process:command_line = 'Outflank-Dumpert.exe']")).toBe(true);
+    expect(events.some((e) => matches(e, "[file:name = 'lsass.exe' AND file:parent_directory_ref.path = 'C:\\\\windows\\\\system32']"))).toBe(true);
+    const wfp = events.find((e) => e.eventType === 'security-5156');
+    expect(wfp && matches(wfp, "[network-traffic:dst_ref.value = '168.63.129.16' AND network-traffic:dst_port = 80 AND network-traffic:protocols[*] = 'tcp']")).toBe(true);
+    // Sysmon's UtcTime, not TimeCreated (the exporting host's local time), dates the event.
+    expect(created?.observation.firstObserved).toBe(Date.parse('2020-10-19T02:56:14.283Z'));
+  });
+
+  it('counts the lines of an unknown format as bad, with numbers, and goes on', () => {
+    const { events, reader } = read('zeek-json/SOURCES.md');
     expect(events).toHaveLength(0);
-    expect(reader.stats.bad).toBe(118);
+    expect(reader.stats.bad).toBeGreaterThan(5);
     expect(reader.stats.badLines[0]).toEqual({ line: 1, reason: expect.stringContaining('unknown format') });
   });
 });

@@ -1,9 +1,9 @@
 import type { Observation } from '../pattern/index.js';
 
 /** The sensor formats the normalisers understand. */
-export type TelemetryFormat = 'suricata' | 'zeek-json' | 'zeek-tsv' | 'ecs' | 'stix';
+export type TelemetryFormat = 'suricata' | 'zeek-json' | 'zeek-tsv' | 'ecs' | 'windows' | 'stix';
 
-export const TELEMETRY_FORMATS: ReadonlyArray<TelemetryFormat> = ['suricata', 'zeek-json', 'zeek-tsv', 'ecs', 'stix'];
+export const TELEMETRY_FORMATS: ReadonlyArray<TelemetryFormat> = ['suricata', 'zeek-json', 'zeek-tsv', 'ecs', 'windows', 'stix'];
 
 /** One sensor event turned into what the pattern engine reads, with where it came from. */
 export interface TelemetryEvent {
