@@ -60,7 +60,7 @@ export function detectCommand(): Command {
       if (opts.follow === true && (files.length !== 1 || files[0] === '-')) {
         throw new EntenteError('ENTENTE_INVALID_PARAMETER', '--follow takes exactly one file', [{ path: '--follow', message: 'give one file, not a directory or -' }]);
       }
-      const progress = liveProgress(totals, opts.json !== true);
+      const progress = liveProgress(totals);
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
       process.once('SIGINT', onSignal);
@@ -222,8 +222,8 @@ function printMatch(id: string, pattern: string, file: string, event: TelemetryE
 }
 
 /** Events/s, matches and bad lines on one stderr line, refreshed twice a second, for terminals only. */
-function liveProgress(totals: Totals, enabled: boolean): { stop(): void } {
-  if (!enabled || !process.stderr.isTTY) return { stop() {} };
+function liveProgress(totals: Totals): { stop(): void } {
+  if (!process.stderr.isTTY) return { stop() {} };
   const started = performance.now();
   const draw = (): void => {
     const seconds = (performance.now() - started) / 1000;
