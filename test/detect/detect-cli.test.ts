@@ -20,7 +20,7 @@ const expired = indicator({ pattern: "[domain-name:value = 'www.eicar.org']", va
 const absent = indicator({ pattern: "[domain-name:value = 'never-seen.example']" });
 const indicatorsFile = join(dir.path, 'indicators.json');
 
-interface MatchLine { indicator: string; file: string; line: number; format: string; eventType: string; observed: string[] }
+interface MatchLine { indicator: string; file: string; line: number; format: string; eventType: string; observed: string[]; event?: string }
 
 function matchesOf(stdout: string): MatchLine[] {
   return stdout.split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as MatchLine);
@@ -67,6 +67,7 @@ describe('entente detect on bad input', () => {
     const result = await runCli(['detect', file, '--indicators', indicatorsFile, '--json']);
     expect(result.code, result.stderr).toBe(0);
     expect(matchesOf(result.stdout).map((m) => m.line)).toEqual([1, 5]);
+    expect(matchesOf(result.stdout)[0]?.event).toBe(good);
     expect(result.stderr).toContain('2 events, 2 matches, 3 bad lines');
     expect(result.stderr).toContain(`${file}:2  not JSON`);
     expect(result.stderr).toContain(`${file}:3  not JSON`);

@@ -137,13 +137,13 @@ async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSel
   const zeekPath = ZEEK_LOGS.exec(basename(file))?.[1];
   const reader = new TelemetryReader(opts.format, zeekPath === undefined ? {} : { zeekPath });
   const seenBad = { count: 0 };
-  const onEvents = (events: ReadonlyArray<TelemetryEvent>): void => {
+  const onEvents = (events: ReadonlyArray<TelemetryEvent>, raw?: string): void => {
     for (const event of events) {
       totals.events++;
       for (const id of selection.index.match(event.observation)) {
         totals.matches++;
         totals.perIndicator.set(id, (totals.perIndicator.get(id) ?? 0) + 1);
-        printMatch(id, selection.patterns.get(id) ?? '', file, event, opts.json === true);
+        printMatch(id, selection.patterns.get(id) ?? '', file, event, event.format === 'stix' ? undefined : raw, opts.json === true);
       }
     }
     const stats = reader.stats;
@@ -156,7 +156,7 @@ async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSel
   const lines = file === '-' ? stdinLines() : fileLines(file, opts.follow === true, signal);
   for await (const line of lines) {
     totals.lines++;
-    onEvents(reader.push(line));
+    onEvents(reader.push(line), line);
     if (signal.aborted) break;
   }
   onEvents(reader.end());
@@ -212,10 +212,14 @@ async function* stdinLines(): AsyncGenerator<string> {
   if (pending !== '') yield pending;
 }
 
-function printMatch(id: string, pattern: string, file: string, event: TelemetryEvent, json: boolean): void {
+/** Raw events longer than this are cut in the JSON output (the file and line lead to the rest). */
+const MAX_RAW_CHARS = 8192;
+
+function printMatch(id: string, pattern: string, file: string, event: TelemetryEvent, raw: string | undefined, json: boolean): void {
   const observed = summarise(event.observation);
   if (json) {
-    process.stdout.write(`${JSON.stringify({ indicator: id, pattern, file, line: event.line, format: event.format, eventType: event.eventType, observed })}\n`);
+    const rawEvent = raw === undefined ? {} : { event: raw.length > MAX_RAW_CHARS ? `${raw.slice(0, MAX_RAW_CHARS)}…` : raw };
+    process.stdout.write(`${JSON.stringify({ indicator: id, pattern, file, line: event.line, format: event.format, eventType: event.eventType, observed, ...rawEvent })}\n`);
   } else {
     process.stdout.write(`${colour.red('match')} ${id}  ${file}:${event.line}  ${event.eventType}  ${observed.filter((o) => !o.startsWith('network-traffic')).join(', ').slice(0, 160)}\n`);
   }
