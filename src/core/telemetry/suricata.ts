@@ -41,7 +41,7 @@ export function normaliseSuricata(record: JsonRecord, line: number): LineOutcome
     dst: record['dest_ip'],
     srcPort: record['src_port'],
     dstPort: record['dest_port'],
-    layers: [record['proto'], record['app_proto'] ?? (http === undefined ? undefined : 'http')],
+    layers: [record['proto'], appLayer(record['app_proto']) ?? (http === undefined ? undefined : 'http')],
     extensions: http === undefined ? {} : {
       'http-request-ext': {
         request_method: http['http_method'],
@@ -72,6 +72,11 @@ export function normaliseSuricata(record: JsonRecord, line: number): LineOutcome
   const first = parseEventTime(flow?.['start']) ?? time;
   const last = parseEventTime(flow?.['end']) ?? time;
   return { kind: 'events', events: [{ line, format: 'suricata', eventType, observation: b.build(`observed-data--line-${line}`, Math.min(first, time), Math.max(last, time)) }] };
+}
+
+/** `app_proto` names the protocol Suricata recognised; `failed` and `unknown` say it recognised none. */
+function appLayer(value: unknown): string | undefined {
+  return typeof value === 'string' && value !== 'failed' && value !== 'unknown' ? value : undefined;
 }
 
 /** EVE DNS v1 (one answer per record) and v2 (`answers` list, `grouped`). */

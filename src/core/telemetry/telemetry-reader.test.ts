@@ -55,6 +55,12 @@ describe('TelemetryReader', () => {
     expect(Object.fromEntries(reader.stats.badByReason)).toEqual({ 'not JSON': 2, 'not a JSON object': 1 });
   });
 
+  it('leaves out an application protocol Suricata failed to recognise', () => {
+    const reader = new TelemetryReader('suricata');
+    const [event] = reader.push('{"event_type":"flow","timestamp":"2024-01-01T00:00:00Z","src_ip":"10.0.0.1","dest_ip":"10.0.0.2","proto":"TCP","app_proto":"failed"}');
+    expect(event?.observation.roots.find((o) => o.type === 'network-traffic')?.['protocols']).toEqual(['ipv4', 'tcp']);
+  });
+
   it('keeps only as many bad lines as asked, but counts them all', () => {
     const reader = new TelemetryReader('ecs', { keepBadLines: 2 });
     for (let i = 0; i < 5; i++) reader.push('nope');
