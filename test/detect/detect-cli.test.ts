@@ -106,6 +106,20 @@ describe('entente detect on bad input', () => {
     expect(matchesOf(result.stdout).map((m) => m.indicator)).toEqual([eicarDomain['id']]);
   });
 
+  it('stops quietly when the reader of its output goes away (| head)', async () => {
+    const file = join(dir.path, 'many.json');
+    const line = '{"timestamp":"2024-05-01T10:00:00Z","event_type":"dns","src_ip":"10.0.0.1","dest_ip":"10.0.0.53","proto":"UDP","dns":{"rrname":"www.eicar.org"}}\n';
+    writeFileSync(file, line.repeat(20_000));
+    const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'entente.js'), 'detect', file, '--indicators', indicatorsFile, '--json'], { env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1' } });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(0);
+    expect(stderr).not.toContain('EPIPE');
+    expect(stderr).toMatch(/summary {2}\d+ events/);
+  }, 20_000);
+
   it('follows a growing file until interrupted', async () => {
     const file = join(dir.path, 'growing.json');
     writeFileSync(file, '');

@@ -64,6 +64,12 @@ export function detectCommand(): Command {
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
       process.once('SIGINT', onSignal);
+      // `entente detect … | head` closes the pipe early: stop reading rather than die on EPIPE.
+      const onStdoutError = (error: NodeJS.ErrnoException): void => {
+        if (error.code === 'EPIPE' || error.code === 'ERR_STREAM_DESTROYED') stop.abort();
+        else throw error;
+      };
+      process.stdout.on('error', onStdoutError);
       try {
         for (const file of files) await scanFile(file, opts, selection, totals, stop.signal);
       } finally {
