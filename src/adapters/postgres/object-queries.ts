@@ -1,3 +1,4 @@
+import { EntenteError } from '../../core/errors.js';
 import type { ObjectPage, ObjectQuery, StixLike, StoredObject } from '../../ports/store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { normaliseTimestamp } from './object-facets.js';
@@ -51,6 +52,7 @@ export async function queryObjects(db: PgDatabase, query: ObjectQuery): Promise<
   }
   const limit = filter.param(query.limit + 1);
   const rows = await db.query<MemberRow>('queryObjects', `${SELECT_MEMBERS} ${filter.where()} ORDER BY m.seq LIMIT ${limit}`, filter.values);
+  if (rows.length === 0) await requireCollection(db, query.collectionId);
   return page(rows, query.limit, (last) => encodeCursor('objects', [last.seq]));
 }
 
@@ -67,7 +69,17 @@ export async function listVersions(db: PgDatabase, query: ObjectQuery & { readon
   }
   const limit = filter.param(query.limit + 1);
   const rows = await db.query<MemberRow>('listVersions', `${SELECT_MEMBERS} ${filter.where()} ORDER BY m.version, m.seq LIMIT ${limit}`, filter.values);
+  if (rows.length === 0) await requireCollection(db, query.collectionId);
   return page(rows, query.limit, (last) => encodeCursor('versions', [last.version, last.seq]));
+}
+
+/**
+ * An empty listing of a collection that does not exist is an error, not an empty page; the
+ * check costs a query only when a page comes back empty.
+ */
+async function requireCollection(db: PgDatabase, collectionId: string): Promise<void> {
+  const found = await db.query('queryObjects', 'SELECT 1 FROM collections WHERE id = $1', [collectionId]);
+  if (found.length === 0) throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `Collection ${collectionId} does not exist`);
 }
 
 function page(rows: ReadonlyArray<MemberRow>, limit: number, cursorOf: (last: MemberRow) => string): ObjectPage {
