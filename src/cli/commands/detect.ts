@@ -152,28 +152,31 @@ async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSel
         printMatch(id, selection.patterns.get(id) ?? '', file, event, event.format === 'stix' ? undefined : raw, opts.json === true);
       }
     }
-    const stats = reader.stats;
-    if (stats.bad > seenBad.count) {
+    if (reader.badCount > seenBad.count) {
+      const stats = reader.stats;
       for (const bad of stats.badLines.slice(seenBad.count)) if (totals.badSamples.length < 50) totals.badSamples.push({ file, ...bad });
       totals.bad += stats.bad - seenBad.count;
       seenBad.count = stats.bad;
     }
   };
   const lines = file === '-' ? stdinLines() : fileLines(file, opts.follow === true, signal);
-  for await (const line of lines) {
-    totals.lines++;
-    onEvents(reader.push(line), line);
-    if (signal.aborted) break;
+  reading: for await (const batch of lines) {
+    for (const line of batch) {
+      totals.lines++;
+      onEvents(reader.push(line), line);
+      if (signal.aborted) break reading;
+    }
   }
   onEvents(reader.end());
   for (const [reason, n] of reader.stats.badByReason) totals.badByReason.set(reason, (totals.badByReason.get(reason) ?? 0) + n);
 }
 
 /**
- * A file's lines, read in chunks so that memory stays flat whatever the size; with `follow`, waits
+ * A file's lines, read in chunks so that memory stays flat whatever the size, handed out a chunk's
+ * worth at a time (one await per line would cost more than the matching); with `follow`, waits
  * at the end for more to be written until the signal aborts.
  */
-async function* fileLines(path: string, follow: boolean, signal: AbortSignal): AsyncGenerator<string> {
+async function* fileLines(path: string, follow: boolean, signal: AbortSignal): AsyncGenerator<string[]> {
   const handle = await open(path, 'r').catch(() => {
     throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${path}: cannot open`, [{ path, message: 'unreadable' }]);
   });
@@ -191,31 +194,33 @@ async function* fileLines(path: string, follow: boolean, signal: AbortSignal): A
       }
       position += bytesRead;
       pending += decoder.write(buffer.subarray(0, bytesRead));
+      const batch: string[] = [];
       let start = 0;
       for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n', start)) {
-        yield pending.slice(start, nl);
+        batch.push(pending.slice(start, nl));
         start = nl + 1;
       }
       pending = pending.slice(start);
+      if (batch.length > 0) yield batch;
     }
     pending += decoder.end();
-    if (pending !== '') yield pending;
+    if (pending !== '') yield [pending];
   } finally {
     await handle.close();
   }
 }
 
-async function* stdinLines(): AsyncGenerator<string> {
+async function* stdinLines(): AsyncGenerator<string[]> {
   const decoder = new StringDecoder('utf8');
   let pending = '';
   for await (const chunk of process.stdin) {
     pending += decoder.write(chunk as Buffer);
     const parts = pending.split('\n');
     pending = parts.pop() ?? '';
-    yield* parts;
+    if (parts.length > 0) yield parts;
   }
   pending += decoder.end();
-  if (pending !== '') yield pending;
+  if (pending !== '') yield [pending];
 }
 
 /** Raw events longer than this are cut in the JSON output (the file and line lead to the rest). */

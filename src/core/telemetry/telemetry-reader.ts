@@ -84,6 +84,11 @@ export class TelemetryReader {
     return last === undefined ? [] : this.record(last);
   }
 
+  /** Bad lines so far; cheaper than `stats` for checking after every line. */
+  get badCount(): number {
+    return this.counts.bad;
+  }
+
   get stats(): ReaderStats {
     return { lines: this.lineNo, ...this.counts, badByReason: this.byReason, badLines: this.kept };
   }
