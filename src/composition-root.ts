@@ -7,7 +7,7 @@ import { systemClock } from './adapters/system/system-clock.js';
 import type { NodeConfig } from './config/node-config.js';
 import { buildHttpApp } from './http/app.js';
 import { createMetrics, instrumentIntel, metricsHooksPlugin, opsRoutes } from './http/ops/index.js';
-import { hasStatusListing, restApi } from './http/rest/index.js';
+import { restApi } from './http/rest/index.js';
 import type { Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import { AccountService } from './services/accounts/index.js';
@@ -88,13 +88,7 @@ export async function buildNodeHttp(node: NodeServices): Promise<FastifyInstance
     extraPlugins: [
       metricsHooksPlugin({ metrics }),
       opsRoutes({ store: node.store, version: VERSION, metrics, metricsAuth: config.http.metricsAuth }),
-      restApi({
-        intel,
-        accounts: node.accounts,
-        collections: node.collections,
-        version: VERSION,
-        ...(hasStatusListing(node.store) ? { statusListing: node.store } : {}),
-      }),
+      restApi({ intel, accounts: node.accounts, collections: node.collections, version: VERSION }),
     ],
   });
 }

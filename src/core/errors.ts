@@ -24,7 +24,6 @@ export const ERROR_CATALOGUE = {
   ENTENTE_STORE_MIGRATION_FAILED: { status: 500, message: 'A store migration failed' },
   ENTENTE_COLLECTION_NOT_FOUND: { status: 404, message: 'The collection does not exist' },
   ENTENTE_PATTERN_INVALID: { status: 422, message: 'The STIX pattern is invalid' },
-  ENTENTE_NOT_IMPLEMENTED: { status: 501, message: 'This node cannot do that yet' },
 } as const satisfies Record<string, { readonly status: number; readonly message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;

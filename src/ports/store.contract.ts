@@ -689,6 +689,28 @@ export function describeStoreContract(name: string, open: OpenStore): void {
         expect(await store.getStatus('status-1')).toEqual(done);
         expect(await store.getStatus('status-2')).toBeUndefined();
       });
+
+      it('lists status resources newest first, per owner, page by page', async () => {
+        const make = (n: number, owner: string) => ({
+          id: `status-${n}`, status: 'complete' as const, requestTimestamp: at(n % 3), totalCount: 0, successCount: 0, successes: [],
+          failureCount: 0, failures: [], pendingCount: 0, pendings: [], owner, collectionId: A,
+        });
+        for (let n = 0; n < 7; n++) await store.saveStatus(make(n, n % 2 === 0 ? 'ann' : 'bob'));
+        const seen: string[] = [];
+        let cursor: string | undefined;
+        do {
+          const page = await store.listStatuses({ limit: 3, ...(cursor === undefined ? {} : { cursor }) });
+          expect(page.statuses.length).toBeLessThanOrEqual(3);
+          seen.push(...page.statuses.map((s) => s.id));
+          cursor = page.next;
+        } while (cursor !== undefined);
+        // requestTimestamp descending, then id descending.
+        expect(seen).toEqual(['status-5', 'status-2', 'status-4', 'status-1', 'status-6', 'status-3', 'status-0']);
+        const anns = await store.listStatuses({ owner: 'ann', limit: 10 });
+        expect(anns.statuses.map((s) => s.id)).toEqual(['status-2', 'status-4', 'status-6', 'status-0']);
+        expect(anns.next).toBeUndefined();
+        await expect(store.listStatuses({ limit: 1, cursor: 'not-a-cursor' })).rejects.toMatchObject({ code: 'ENTENTE_INVALID_PARAMETER' });
+      });
     });
   });
 }

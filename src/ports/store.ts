@@ -343,9 +343,24 @@ export interface StatusResource {
   readonly collectionId: string;
 }
 
+export interface StatusQuery {
+  /** Only this user's status resources (all users' when absent). */
+  readonly owner?: string;
+  readonly limit: number;
+  /** An opaque cursor from a previous page's `next`. */
+  readonly cursor?: string;
+}
+
+export interface StatusPage {
+  readonly statuses: ReadonlyArray<StatusResource>;
+  readonly next?: string;
+}
+
 export interface StatusStore {
   saveStatus(status: StatusResource): Promise<void>;
   getStatus(id: string): Promise<StatusResource | undefined>;
+  /** Status resources newest first (requestTimestamp, then id, descending), keyset-paged: the import jobs listing. */
+  listStatuses(query: StatusQuery): Promise<StatusPage>;
 }
 
 // ---------------------------------------------------------------------------------------------

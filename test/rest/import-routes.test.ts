@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hasStatusListing } from '../../src/http/rest/index.js';
 import { bundle, importBundle, indicator, startRestNode, withoutId, type RestNode } from './rest-harness.js';
 
 describe('REST import jobs', () => {
@@ -69,13 +68,6 @@ describe('REST import jobs', () => {
     });
     expect(status.statusCode).toBe(200);
     expect(status.json()).toMatchObject({ id: job.id, status: 'complete', total_count: 1, success_count: 1 });
-  });
-
-  it('answers 501 for the job list while the store cannot list status resources', async (context) => {
-    if (hasStatusListing(node.store)) context.skip('the store lists status resources: the listing tests below apply');
-    const res = await node.call('alice', { method: 'GET', url: '/api/v1/imports' });
-    expect(res.statusCode).toBe(501);
-    expect(res.json().error.code).toBe('ENTENTE_NOT_IMPLEMENTED');
   });
 
   it('needs write access: 403 to a reader, 404 for a collection the caller cannot see', async () => {
@@ -153,10 +145,7 @@ describe('REST import job list', () => {
   });
   afterAll(async () => node.close());
 
-  it('lists the caller\'s jobs newest first, everyone\'s to an admin, with paging', async (context) => {
-    if (!hasStatusListing(node.store)) {
-      context.skip('the store cannot list status resources yet (StatusStore.listStatuses proposed); GET /imports answers 501 meanwhile');
-    }
+  it('lists the caller\'s jobs newest first, everyone\'s to an admin, with paging', async () => {
     const first = (await importBundle(node, 'alice', 'shared-intel', bundle(indicator()))).json();
     node.clock.advance(1000);
     const second = (await importBundle(node, 'alice', 'shared-intel', bundle(indicator()))).json();

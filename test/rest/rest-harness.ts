@@ -6,7 +6,7 @@ import { openSqliteStore } from '../../src/adapters/sqlite/index.js';
 import { ManualClock } from '../../src/adapters/system/manual-clock.js';
 import { buildHttpApp } from '../../src/http/app.js';
 import { createMetrics, instrumentIntel, metricsHooksPlugin, opsRoutes, type EntenteMetrics } from '../../src/http/ops/index.js';
-import { hasStatusListing, restApi } from '../../src/http/rest/index.js';
+import { restApi } from '../../src/http/rest/index.js';
 import type { Store } from '../../src/ports/store.js';
 import { AccountService } from '../../src/services/accounts/index.js';
 import { CollectionService } from '../../src/services/collections/index.js';
@@ -62,7 +62,7 @@ export async function startRestNode(options: { readonly metricsAuth?: boolean; r
     extraPlugins: [
       metricsHooksPlugin({ metrics }),
       opsRoutes({ store, version: '9.9.9-test', metrics, metricsAuth: options.metricsAuth ?? false }),
-      restApi({ intel, accounts, collections, version: '9.9.9-test', ...(hasStatusListing(store) ? { statusListing: store } : {}) }),
+      restApi({ intel, accounts, collections, version: '9.9.9-test' }),
     ],
   });
   await app.ready();

@@ -107,6 +107,16 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'status resources listed newest first, per owner',
+    sql: `
+      ALTER TABLE statuses ADD COLUMN requested_at text NOT NULL DEFAULT '';
+      UPDATE statuses SET requested_at = body->>'requestTimestamp';
+      CREATE INDEX statuses_newest ON statuses (requested_at DESC, id DESC);
+      CREATE INDEX statuses_owner_newest ON statuses (owner, requested_at DESC, id DESC);
+    `,
+  },
 ];
 
 /** Advisory lock key (bigint) for the migrations of one schema: hashtext of a fixed prefix + schema. */

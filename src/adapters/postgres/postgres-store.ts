@@ -1,6 +1,6 @@
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
-  SearchQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
+  SearchQuery, StatusPage, StatusQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
 } from '../../ports/store.js';
 import { AccountQueries } from './account-queries.js';
 import * as collections from './collection-queries.js';
@@ -11,7 +11,7 @@ import { writeObjects } from './object-writes.js';
 import { PgDatabase } from './pg-pool.js';
 import { neighbours } from './graph-queries.js';
 import { search } from './search-queries.js';
-import { getStatus, saveStatus } from './status-queries.js';
+import { getStatus, listStatuses, saveStatus } from './status-queries.js';
 
 export interface PostgresStoreOptions {
   /** `postgres://user@host:port/database`; every libpq URL parameter `pg` understands works. */
@@ -155,6 +155,10 @@ export class PostgresStore implements Store {
 
   getStatus(id: string): Promise<StatusResource | undefined> {
     return getStatus(this.db, id);
+  }
+
+  listStatuses(query: StatusQuery): Promise<StatusPage> {
+    return listStatuses(this.db, query);
   }
 }
 

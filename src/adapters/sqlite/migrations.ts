@@ -110,6 +110,17 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'status resources listed newest first, per owner',
+    sql: `
+      ALTER TABLE statuses ADD COLUMN owner TEXT NOT NULL DEFAULT '';
+      ALTER TABLE statuses ADD COLUMN requested_at TEXT NOT NULL DEFAULT '';
+      UPDATE statuses SET owner = json_extract(body, '$.owner'), requested_at = json_extract(body, '$.requestTimestamp');
+      CREATE INDEX statuses_newest ON statuses(requested_at DESC, id DESC);
+      CREATE INDEX statuses_owner_newest ON statuses(owner, requested_at DESC, id DESC);
+    `,
+  },
 ];
 
 /**

@@ -5,7 +5,7 @@ import type { Database as Connection } from 'better-sqlite3';
 import { EntenteError } from '../../core/errors.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
-  SearchQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
+  SearchQuery, StatusPage, StatusQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
 } from '../../ports/store.js';
 import * as accounts from './accounts.js';
 import * as collections from './collections.js';
@@ -205,6 +205,10 @@ export class SqliteStore implements Store {
 
   getStatus(id: string): Promise<StatusResource | undefined> {
     return this.run(() => statuses.getStatus(this.ctx, id));
+  }
+
+  listStatuses(query: StatusQuery): Promise<StatusPage> {
+    return this.run(() => statuses.listStatuses(this.ctx, query));
   }
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StatusResource } from '../../ports/store.js';
-import { hasStatusListing, jobOf } from './import-jobs.js';
+import { jobOf } from './import-jobs.js';
 
 const status = (failures: StatusResource['failures']): StatusResource => ({
   id: 'job-1', status: 'complete', requestTimestamp: '2026-01-01T00:00:00.000Z',
@@ -27,13 +27,5 @@ describe('jobOf', () => {
   it('keeps a message without a path as it is', () => {
     const job = jobOf(status([{ id: 'indicator--b', version: 'v', message: 'refused by the label gate' }, { id: 'indicator--c', version: 'v' }]));
     expect(job.failures.map((f) => f.errors)).toEqual([[{ message: 'refused by the label gate' }], [{ message: 'failed' }]]);
-  });
-});
-
-describe('hasStatusListing', () => {
-  it('recognises a store that can list status resources', () => {
-    expect(hasStatusListing({ listStatuses: async () => ({ statuses: [] }) })).toBe(true);
-    expect(hasStatusListing({ getStatus: async () => undefined })).toBe(false);
-    expect(hasStatusListing(null)).toBe(false);
   });
 });

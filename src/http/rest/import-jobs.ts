@@ -2,19 +2,6 @@ import type { ErrorDetail } from '../../core/errors.js';
 import type { StatusDetail, StatusResource } from '../../ports/store.js';
 
 /**
- * Listing of import jobs. The Store port keeps status resources (save, get) but cannot list
- * them yet; this is the smallest addition proposed for `StatusStore`. Until an adapter has it,
- * `GET /imports` answers ENTENTE_NOT_IMPLEMENTED and jobs stay readable one by one.
- */
-export interface StatusListing {
-  /** The newest status resources first, optionally only one owner's, with keyset paging. */
-  listStatuses(filter: { readonly owner?: string; readonly limit: number; readonly cursor?: string }): Promise<{
-    readonly statuses: ReadonlyArray<StatusResource>;
-    readonly next?: string;
-  }>;
-}
-
-/**
  * An import job as the REST API shows it. A job IS the TAXII status resource of its ingest
  * (same id, same store record), so a TAXII client can poll it at `…/status/{id}/` too.
  */
@@ -63,11 +50,6 @@ export function jobOf(status: StatusResource): ImportJob {
     pending: status.pendingCount,
     failures: status.failures.map((f) => ({ id: f.id, version: f.version, errors: errorsOf(f) })),
   };
-}
-
-/** Whether a store offers the proposed listing. */
-export function hasStatusListing(value: unknown): value is StatusListing {
-  return typeof (value as Partial<StatusListing> | null)?.listStatuses === 'function';
 }
 
 const detailSchema = {

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { EntenteError } from '../../core/errors.js';
 import { callerOf } from './caller.js';
 import { importJobSchema, jobOf } from './import-jobs.js';
 import type { RestDeps } from './rest-deps.js';
@@ -93,19 +92,11 @@ export function importRoutes(deps: RestDeps): FastifyPluginAsync {
         querystring: { type: 'object', additionalProperties: false, properties: { ...pageQueryProperties } },
         response: {
           200: { type: 'object', required: ['jobs'], properties: { jobs: { type: 'array', items: importJobSchema }, next: { type: 'string' } } },
-          ...errorResponses(501),
         },
       },
     }, async (request) => {
-      const principal = callerOf(request);
-      const listing = deps.statusListing;
-      if (listing === undefined) {
-        throw new EntenteError('ENTENTE_NOT_IMPLEMENTED', 'This node\'s store cannot list import jobs yet; read each job at /imports/{id}');
-      }
-      const admin = principal.roles.includes('admin');
-      const page = await listing.listStatuses({
-        limit: Math.min(request.query.limit ?? 100, 1000),
-        ...(admin ? {} : { owner: principal.name }),
+      const page = await deps.intel.listStatuses(callerOf(request), {
+        ...(request.query.limit === undefined ? {} : { limit: request.query.limit }),
         ...(request.query.cursor === undefined ? {} : { cursor: request.query.cursor }),
       });
       return { jobs: page.statuses.map(jobOf), ...(page.next === undefined ? {} : { next: page.next }) };

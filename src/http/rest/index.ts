@@ -15,8 +15,7 @@ import { tokenRoutes } from './token-routes.js';
 import { userRoutes } from './user-routes.js';
 
 export type { RestDeps } from './rest-deps.js';
-export type { ImportJob, JobFailure, StatusListing } from './import-jobs.js';
-export { hasStatusListing } from './import-jobs.js';
+export type { ImportJob, JobFailure } from './import-jobs.js';
 export { restErrorBody, type RestErrorBody } from './rest-errors.js';
 
 /** Where the REST API lives. */

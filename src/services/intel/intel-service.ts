@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { EntenteError } from '../../core/errors.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type {
-  CollectionStore, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, ObjectStore, SearchPage, StatusResource, StatusStore,
+  CollectionStore, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, ObjectStore, SearchPage, StatusPage, StatusResource, StatusStore,
   StixLike, VersionSelector,
 } from '../../ports/store.js';
 import { isAdmin, type Principal } from '../accounts/principal.js';
@@ -150,6 +150,15 @@ export class IntelService {
       throw new EntenteError('ENTENTE_NOT_FOUND', `No status ${id}`);
     }
     return status;
+  }
+
+  /** Status resources (import jobs) newest first: the caller's own, or everyone's to an admin. */
+  async listStatuses(principal: Principal, page: { readonly limit?: number; readonly cursor?: string } = {}): Promise<StatusPage> {
+    return this.#store.listStatuses({
+      limit: Math.max(1, Math.min(page.limit ?? 100, 1000)),
+      ...(isAdmin(principal) ? {} : { owner: principal.name }),
+      ...(page.cursor === undefined ? {} : { cursor: page.cursor }),
+    });
   }
 
   /** TAXII Get Objects (section 5.4): latest versions unless `versions` says otherwise. */
