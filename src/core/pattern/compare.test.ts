@@ -99,6 +99,14 @@ describe('LIKE and MATCHES', () => {
     expect(matches("[file:name LIKE 'a.c']", sco('file', { name: 'abc' }))).toBe(false);
   });
 
+  it('takes hyphens and slashes in a LIKE pattern literally', () => {
+    const url = sco('url', { value: 'http://update-checker.example/a-b/c' });
+    expect(matches("[url:value LIKE 'http://update-checker.example/%']", url)).toBe(true);
+    expect(matches("[url:value LIKE '%/a-b/%']", url)).toBe(true);
+    expect(matches("[url:value LIKE '%/a_b/%']", url)).toBe(true);
+    expect(matches("[url:value LIKE '%/a-c/%']", url)).toBe(false);
+  });
+
   it('NFC-normalises both sides of LIKE', () => {
     expect(matches("[file:name LIKE 'caf\u00e9%']", sco('file', { name: 'cafe\u0301.txt' }))).toBe(true);
   });

@@ -97,7 +97,8 @@ export function likeToRegExp(pattern: string, unicode: boolean): RegExp {
   for (const ch of pattern.normalize('NFC')) {
     if (ch === '%') source += '[\\s\\S]*';
     else if (ch === '_') source += '[\\s\\S]';
-    else source += ch.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&');
+    // `-` and `/` need no escape outside a class, and the `u` flag refuses escapes of them.
+    else source += ch.replace(/[\\^$.*+?()[\]{}|]/g, '\\$&');
   }
   return new RegExp(`^${source}$`, unicode ? 'u' : '');
 }
