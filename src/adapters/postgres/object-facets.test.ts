@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { StixLike } from '../../ports/store.js';
-import { edgesOf, normaliseTimestamp, searchLexemes, searchWords, titleOf } from './object-facets.js';
+import { titleOf } from '../../core/stix/index.js';
+import { edgesOf } from '../shared/object-edges.js';
+import { normaliseTimestamp, searchLexemes, searchWords } from './object-facets.js';
 import { copyText } from './staging.js';
 
 describe('normaliseTimestamp', () => {

@@ -1,4 +1,4 @@
-import { versionOf, type GraphEdge, type StixLike } from '../../ports/store.js';
+import { versionOf, type StixLike } from '../../ports/store.js';
 
 /**
  * What the adapter derives from a STIX object before storing it: the normalised version, the
@@ -29,14 +29,6 @@ export function specVersionOf(object: StixLike): string {
   return typeof object.spec_version === 'string' ? object.spec_version : '2.1';
 }
 
-/** A short human label: name, value, pattern or id (the order of the SearchHit contract). */
-export function titleOf(object: StixLike): string {
-  for (const key of ['name', 'value', 'pattern'] as const) {
-    const value = object[key];
-    if (typeof value === 'string' && value.length > 0) return value;
-  }
-  return object.id;
-}
 
 /** Properties whose text is searchable: names, descriptions, patterns, observable values. */
 const TEXT_PROPERTIES = ['name', 'description', 'pattern', 'value', 'aliases', 'abstract', 'content', 'explanation',
@@ -84,36 +76,3 @@ export function searchLexemes(object: StixLike): string {
 const MAX_SEARCH_TEXT = 256 * 1024;
 const LONG_WORD = new RegExp(`[^ ]{${MAX_LEXEME_LENGTH + 1}}`);
 const LONG_WORDS = new RegExp(`[^ ]{${MAX_LEXEME_LENGTH + 1},}`, 'g');
-
-/** Refs that are provenance or marking rather than graph: the Store port excludes them. */
-const NON_GRAPH_REFS = new Set(['created_by_ref', 'object_marking_refs']);
-const RELATIONSHIP_REFS = new Set(['source_ref', 'target_ref']);
-const SIGHTING_REFS = new Set(['sighting_of_ref', 'observed_data_refs', 'where_sighted_refs']);
-
-/**
- * The edges an object contributes (see GraphEdge): a relationship SRO gives one
- * `relationship` edge; a sighting gives `sighting` edges from itself to each referenced object;
- * every other top-level `_ref` / `_refs` gives `ref` edges from the object.
- */
-export function edgesOf(object: StixLike): GraphEdge[] {
-  const edges: GraphEdge[] = [];
-  const isRelationship = object.type === 'relationship';
-  const isSighting = object.type === 'sighting';
-  if (isRelationship && typeof object.source_ref === 'string' && typeof object.target_ref === 'string') {
-    const label = typeof object.relationship_type === 'string' ? object.relationship_type : 'related-to';
-    edges.push({ source: object.source_ref, target: object.target_ref, kind: 'relationship', label, via: object.id });
-  }
-  for (const [key, value] of Object.entries(object)) {
-    if (!(key.endsWith('_ref') || key.endsWith('_refs')) || NON_GRAPH_REFS.has(key)) continue;
-    if (isRelationship && RELATIONSHIP_REFS.has(key)) continue;
-    const kind = isSighting && SIGHTING_REFS.has(key) ? 'sighting' : 'ref';
-    const targets = Array.isArray(value) ? value : [value];
-    for (const target of targets) {
-      if (typeof target !== 'string') continue;
-      edges.push(kind === 'sighting'
-        ? { source: object.id, target, kind, label: key, via: object.id }
-        : { source: object.id, target, kind, label: key });
-    }
-  }
-  return edges;
-}

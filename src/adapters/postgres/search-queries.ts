@@ -1,6 +1,7 @@
 import type { SearchHit, SearchPage, SearchQuery, StixLike } from '../../ports/store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { searchWords, titleOf } from './object-facets.js';
+import { titleOf } from '../../core/stix/index.js';
+import { searchWords } from './object-facets.js';
 import type { PgDatabase } from './pg-pool.js';
 import { SqlFilter } from './sql-filters.js';
 

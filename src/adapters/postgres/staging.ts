@@ -2,7 +2,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { GraphEdge, StixLike } from '../../ports/store.js';
-import { edgesOf, normalisedVersion, searchLexemes, specVersionOf } from './object-facets.js';
+import { edgesOf } from '../shared/object-edges.js';
+import { normalisedVersion, searchLexemes, specVersionOf } from './object-facets.js';
 import type { PgClient } from './pg-pool.js';
 
 /**

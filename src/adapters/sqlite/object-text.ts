@@ -36,15 +36,6 @@ export function searchTextOf(object: StixLike): string {
   return parts.join('\n');
 }
 
-/** A short human label for a hit: name, value, pattern, else the id. */
-export function titleOf(object: StixLike): string {
-  for (const key of ['name', 'value', 'pattern'] as const) {
-    const value = object[key];
-    if (typeof value === 'string' && value !== '') return value;
-  }
-  return object.id;
-}
-
 /**
  * The FTS5 MATCH expression for free text, or undefined when the text holds no word. Each
  * whitespace-separated word becomes a quoted phrase of its tokens with a prefix star, so

@@ -3,7 +3,7 @@ import { versionOf } from '../../ports/store.js';
 import type { StixLike, WriteOptions, WriteResult } from '../../ports/store.js';
 import { collectionKey } from './context.js';
 import type { MemberRow, SqliteContext } from './context.js';
-import { edgesOf } from './object-edges.js';
+import { edgesOf } from '../shared/object-edges.js';
 import { searchTextOf } from './object-text.js';
 import { millisTimestamp, normaliseTimestamp, timestampMillis } from './timestamps.js';
 

@@ -2,7 +2,8 @@ import type { SearchHit, SearchPage, SearchQuery, StixLike } from '../../ports/s
 import type { SqliteContext } from './context.js';
 import { decodeSearchCursor, encodeSearchCursor } from './cursor.js';
 import { collectionFilter } from './object-queries.js';
-import { ftsQueryOf, titleOf } from './object-text.js';
+import { titleOf } from '../../core/stix/index.js';
+import { ftsQueryOf } from './object-text.js';
 import { placeholders } from './statements.js';
 import { EntenteError } from '../../core/errors.js';
 

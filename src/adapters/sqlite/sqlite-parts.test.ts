@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { decodeObjectCursor, decodeSearchCursor, decodeVersionCursor, encodeObjectCursor, encodeSearchCursor, encodeVersionCursor } from './cursor.js';
-import { edgesOf } from './object-edges.js';
-import { ftsQueryOf, searchTextOf, titleOf } from './object-text.js';
+import { edgesOf } from '../shared/object-edges.js';
+import { titleOf } from '../../core/stix/index.js';
+import { ftsQueryOf, searchTextOf } from './object-text.js';
 import { normaliseTimestamp } from './timestamps.js';
 
 describe('normaliseTimestamp', () => {
