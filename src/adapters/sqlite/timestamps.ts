@@ -24,7 +24,16 @@ export function timestampMillis(value: string, field = 'timestamp'): number {
   return millis;
 }
 
+// Rows of a page mostly share their date_added (one per write batch): remembering the last
+// conversion saves a Date and a string per row on the TAXII paging path.
+let lastMillis = Number.NaN;
+let lastText = '';
+
 /** Integer milliseconds back to a STIX timestamp with millisecond precision. */
 export function millisTimestamp(millis: number): string {
-  return new Date(millis).toISOString();
+  if (millis !== lastMillis) {
+    lastText = new Date(millis).toISOString();
+    lastMillis = millis;
+  }
+  return lastText;
 }
