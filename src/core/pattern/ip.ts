@@ -12,17 +12,22 @@ export interface Cidr {
 
 const V4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
-function parseV4(text: string): bigint | undefined {
-  const m = V4.exec(text);
+/** The 32-bit value of a dotted-quad match, or undefined when an octet exceeds 255. */
+function v4Bits(m: RegExpExecArray | null): number | undefined {
   if (m === null) return undefined;
-  // Plain number arithmetic, one BigInt at the end: this runs for every address an index sees.
   let bits = 0;
   for (let i = 1; i <= 4; i++) {
     const n = Number(m[i]);
     if (n > 255) return undefined;
     bits = bits * 256 + n;
   }
-  return BigInt(bits);
+  return bits;
+}
+
+function parseV4(text: string): bigint | undefined {
+  const bits = v4Bits(V4.exec(text));
+  // Plain number arithmetic, one BigInt at the end: this runs for every address an index sees.
+  return bits === undefined ? undefined : BigInt(bits);
 }
 
 function parseV6(text: string): bigint | undefined {
@@ -113,14 +118,8 @@ export interface Ipv4Parts {
 /** Parses `a.b.c.d[/n]`; undefined for anything else (IPv6 included). */
 export function parseIpv4(text: string): Ipv4Parts | undefined {
   const slash = text.indexOf('/');
-  const m = V4.exec(slash < 0 ? text : text.slice(0, slash));
-  if (m === null) return undefined;
-  let bits = 0;
-  for (let i = 1; i <= 4; i++) {
-    const n = Number(m[i]);
-    if (n > 255) return undefined;
-    bits = bits * 256 + n;
-  }
+  const bits = v4Bits(V4.exec(slash < 0 ? text : text.slice(0, slash)));
+  if (bits === undefined) return undefined;
   if (slash < 0) return { bits, prefix: 32 };
   const prefixText = text.slice(slash + 1);
   if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > 32) return undefined;
