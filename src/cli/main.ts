@@ -4,7 +4,7 @@ import { collectionsCommand, tokensCommand, usersCommand } from './commands/acco
 import { detectCommand } from './commands/detect.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
-import { getCommand, searchCommand } from './commands/search.js';
+import { getCommand, graphCommand, searchCommand } from './commands/search.js';
 import { initCommand } from './commands/init.js';
 import { patternCommand } from './commands/pattern.js';
 import { startCommand } from './commands/start.js';
@@ -23,6 +23,7 @@ export function buildProgram(): Command {
     .addCommand(exportCommand())
     .addCommand(searchCommand())
     .addCommand(getCommand())
+    .addCommand(graphCommand())
     .addCommand(usersCommand())
     .addCommand(tokensCommand())
     .addCommand(collectionsCommand())
@@ -50,6 +51,8 @@ export async function main(argv: ReadonlyArray<string>): Promise<number> {
     if (isEntenteError(error)) {
       process.stderr.write(`${colour.red('error')} ${colour.dim(error.code)} ${error.message}\n`);
       for (const detail of error.details) process.stderr.write(`  ${detail.path ?? ''}  ${detail.message}\n`);
+      // The operator on the host may see what HTTP callers may not: the underlying cause.
+      if (error.cause instanceof Error) process.stderr.write(`  ${colour.dim('cause:')} ${error.cause.message}\n`);
       return 2;
     }
     process.stderr.write(`${colour.red('error')} ${(error as Error).stack ?? String(error)}\n`);

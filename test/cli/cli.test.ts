@@ -102,6 +102,16 @@ describe('entente import, search, get and export', () => {
     expect(JSON.parse(got.stdout)).toEqual(mal);
   });
 
+  it('walks the relationships of an object in and out', async () => {
+    const graph = JSON.parse((await node('graph', mal['id'] as string, '--json')).stdout) as { edges: Array<{ source: string; target: string; kind: string; label: string }> };
+    expect(graph.edges).toContainEqual(expect.objectContaining({ source: ind['id'], target: mal['id'], kind: 'relationship', label: 'indicates' }));
+    const outOnly = JSON.parse((await node('graph', mal['id'] as string, '--direction', 'out', '--json')).stdout) as { edges: unknown[] };
+    expect(outOnly.edges).toEqual([]);
+    const bad = await node('graph', mal['id'] as string, '--depth', '3');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--depth must be 1 or 2');
+  });
+
   it('stores nothing of a bundle with one invalid object, and the valid ones with --partial', async () => {
     const good = indicator({ name: 'Atomicity probe' });
     const file = join(dir.path, 'mixed.json');

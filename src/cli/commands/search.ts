@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { EntenteError } from '../../core/errors.js';
+import { titleOf } from '../../core/stix/index.js';
 import { colour, makeOutput, table } from '../output.js';
 import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 
@@ -33,6 +34,30 @@ export function getCommand(): Command {
         const object = await node.intel.latest(id);
         if (object === undefined) throw new EntenteError('ENTENTE_NOT_FOUND', `No object ${id}`);
         process.stdout.write(`${JSON.stringify(object, null, 2)}\n`);
+      });
+    });
+}
+
+export function graphCommand(): Command {
+  return withNodeOptions(new Command('graph'))
+    .description('Walk the relationships of an object: relationship and sighting SROs and embedded references, in and out')
+    .argument('<id>', 'STIX id of the starting object')
+    .option('--depth <n>', '1 or 2', '1')
+    .option('--direction <dir>', 'in, out or both', 'both')
+    .option('--json', 'machine output: objects, edges and missing ids')
+    .action(async (id: string, opts: NodeFlags & { depth: string; direction: string; json?: boolean }) => {
+      const out = makeOutput(opts.json === true);
+      const depth = Number(opts.depth);
+      if (depth !== 1 && depth !== 2) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `--depth must be 1 or 2, got ${opts.depth}`);
+      if (!['in', 'out', 'both'].includes(opts.direction)) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `--direction must be in, out or both, got ${opts.direction}`);
+      await withNode(opts, async (node) => {
+        const graph = await node.intel.neighbours({ id, depth, direction: opts.direction as 'in' | 'out' | 'both' });
+        if (out.json) return out.data(graph);
+        if (graph.missing.includes(id)) throw new EntenteError('ENTENTE_NOT_FOUND', `No object ${id}`);
+        const titles = new Map(graph.objects.map((o) => [o.id, titleOf(o)]));
+        const label = (ref: string) => `${ref}${titles.has(ref) ? colour.dim(` (${truncate(titles.get(ref) ?? '', 40)})`) : colour.yellow(' (not stored)')}`;
+        out.line(table(['SOURCE', 'EDGE', 'TARGET'], graph.edges.map((e) => [label(e.source), colour.cyan(`${e.kind}:${e.label}`), label(e.target)])));
+        out.line(colour.dim(`${graph.objects.length} object(s), ${graph.edges.length} edge(s), ${graph.missing.length} referenced but not stored`));
       });
     });
 }
