@@ -3,8 +3,8 @@
  * shared contract test suite"). An adapter's test file calls `describeStoreContract` with a
  * factory that opens a fresh, migrated, empty store; nothing here knows which engine runs.
  *
- * It is one file because the brief gives the contract one path; the sections below follow the
- * port's own sections (objects, filters, paging, search, graph, collections, accounts, status).
+ * Its sections follow the port's own (objects, filters, paging, search, graph, collections,
+ * accounts, status), so a reader can hold one section of the port beside one of the suite.
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ErrorCode } from '../core/errors.js';
