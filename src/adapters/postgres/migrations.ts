@@ -1,12 +1,9 @@
 import { EntenteError } from '../../core/errors.js';
 import type { PgClient, PgDatabase } from './pg-pool.js';
 import { translatePgError } from './pg-errors.js';
+import type { Migration } from '../shared/migration.js';
 
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+export type { Migration };
 
 /**
  * Versioned migrations, applied in order, each in its own transaction, never edited once

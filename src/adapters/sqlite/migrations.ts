@@ -1,12 +1,8 @@
 import type { Database } from 'better-sqlite3';
 import { EntenteError } from '../../core/errors.js';
+import type { Migration } from '../shared/migration.js';
 
-/** One schema change. Versions only grow; an applied migration is never edited. */
-export interface Migration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: string;
-}
+export type { Migration };
 
 /*
  * Layout (see docs/storage.md):

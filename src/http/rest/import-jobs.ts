@@ -1,5 +1,6 @@
 import type { ErrorDetail } from '../../core/errors.js';
 import type { StatusDetail, StatusResource } from '../../ports/store.js';
+import { errorDetailSchema } from './schemas.js';
 
 /**
  * An import job as the REST API shows it. A job IS the TAXII status resource of its ingest
@@ -52,12 +53,6 @@ export function jobOf(status: StatusResource): ImportJob {
   };
 }
 
-const detailSchema = {
-  type: 'object',
-  required: ['message'],
-  properties: { path: { type: 'string' }, message: { type: 'string' } },
-} as const;
-
 export const importJobSchema = {
   type: 'object',
   required: ['id', 'status', 'collection', 'owner', 'createdAt', 'total', 'succeeded', 'failed', 'pending', 'failures'],
@@ -76,7 +71,7 @@ export const importJobSchema = {
       items: {
         type: 'object',
         required: ['id', 'version', 'errors'],
-        properties: { id: { type: 'string' }, version: { type: 'string' }, errors: { type: 'array', items: detailSchema } },
+        properties: { id: { type: 'string' }, version: { type: 'string' }, errors: { type: 'array', items: errorDetailSchema } },
       },
     },
   },

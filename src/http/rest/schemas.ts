@@ -3,6 +3,13 @@
  * request validation and the OpenAPI document, so the two cannot drift apart.
  */
 
+/** One problem, located by its JSON path: in error bodies and in import job failures alike. */
+export const errorDetailSchema = {
+  type: 'object',
+  required: ['message'],
+  properties: { path: { type: 'string', example: '$.objects[3].created' }, message: { type: 'string' }, code: { type: 'string' } },
+} as const;
+
 export const errorSchema = {
   $id: 'RestError',
   type: 'object',
@@ -17,11 +24,7 @@ export const errorSchema = {
         message: { type: 'string' },
         details: {
           type: 'array',
-          items: {
-            type: 'object',
-            required: ['message'],
-            properties: { path: { type: 'string', example: '$.objects[3].created' }, message: { type: 'string' }, code: { type: 'string' } },
-          },
+          items: errorDetailSchema,
         },
       },
     },
