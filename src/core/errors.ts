@@ -24,6 +24,11 @@ export const ERROR_CATALOGUE = {
   ENTENTE_STORE_MIGRATION_FAILED: { status: 500, message: 'A store migration failed' },
   ENTENTE_COLLECTION_NOT_FOUND: { status: 404, message: 'The collection does not exist' },
   ENTENTE_PATTERN_INVALID: { status: 422, message: 'The STIX pattern is invalid' },
+  ENTENTE_LABEL_INVALID: { status: 422, message: 'The security label or banner is invalid' },
+  ENTENTE_LABEL_UNKNOWN_MARKING: { status: 422, message: 'An object refers to a marking-definition this node does not know' },
+  ENTENTE_AGREEMENT_INVALID: { status: 422, message: 'The agreement is invalid' },
+  ENTENTE_PARTY_UNKNOWN: { status: 404, message: 'No organisation has this code' },
+  ENTENTE_POLICY_NO_AGREEMENT: { status: 403, message: 'No active agreement lets this party receive data' },
 } as const satisfies Record<string, { readonly status: number; readonly message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
