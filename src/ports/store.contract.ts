@@ -12,6 +12,7 @@ import type { Store } from './store.js';
 import { administrationSections } from './store-contract/administration.js';
 import { A, at, B, T0, type ContractContext } from './store-contract/builders.js';
 import { objectSections } from './store-contract/objects.js';
+import { policySections } from './store-contract/policy.js';
 import { searchAndGraphSections } from './store-contract/search-graph.js';
 
 export type OpenStore = () => Promise<{ readonly store: Store; readonly cleanup: () => Promise<void> }>;
@@ -43,5 +44,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     objectSections(ctx);
     searchAndGraphSections(ctx);
     administrationSections(ctx);
+    policySections(ctx);
   });
 }

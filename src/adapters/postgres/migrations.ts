@@ -114,6 +114,62 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       CREATE INDEX statuses_owner_newest ON statuses (owner, requested_at DESC, id DESC);
     `,
   },
+  {
+    version: 3,
+    name: 'policy: organisations, user profiles, agreement versions, release decisions',
+    sql: `
+      -- Scalars as columns, lists as arrays like users.roles. code is UNIQUE: agreements name
+      -- their parties by it, so two organisations with one code would make an agreement ambiguous.
+      CREATE TABLE organisations (
+        id text PRIMARY KEY,
+        code text NOT NULL UNIQUE,
+        name text NOT NULL,
+        kind text NOT NULL,
+        country text NOT NULL,
+        memberships text[] NOT NULL,
+        sectors text[] NOT NULL
+      );
+      -- Read and written whole by the release decision.
+      CREATE TABLE user_profiles (
+        name text PRIMARY KEY,
+        body jsonb NOT NULL
+      );
+      -- Every version of every agreement, never updated. The primary key is what makes
+      -- saveAgreement race-safe: of two writers of the same next version exactly one inserts.
+      CREATE TABLE agreement_versions (
+        id text NOT NULL,
+        version integer NOT NULL,
+        agreement jsonb NOT NULL,
+        source text NOT NULL,
+        recorded_at text NOT NULL,
+        recorded_by text NOT NULL,
+        change text NOT NULL,
+        PRIMARY KEY (id, version)
+      );
+      -- The release decision log, append-only, paged oldest first by seq. One index per filter,
+      -- each ending with seq, so a filtered page is an index range scan from the cursor; the
+      -- CHECK constraints refuse a channel or outcome the port does not know.
+      CREATE TABLE decisions (
+        seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        at text NOT NULL,
+        recipient text NOT NULL,
+        channel text NOT NULL CONSTRAINT decisions_channel CHECK (channel IN ('taxii', 'rest', 'export', 'federation', 'sensor-export')),
+        object_id text NOT NULL,
+        object_version text NOT NULL,
+        agreement_id text,
+        agreement_version integer,
+        outcome text NOT NULL CONSTRAINT decisions_outcome CHECK (outcome IN ('allow', 'redact', 'deny')),
+        reason text,
+        steps jsonb NOT NULL
+      );
+      CREATE INDEX decisions_recipient ON decisions (recipient, seq);
+      CREATE INDEX decisions_object ON decisions (object_id, seq);
+      CREATE INDEX decisions_agreement ON decisions (agreement_id, seq) WHERE agreement_id IS NOT NULL;
+      CREATE INDEX decisions_outcome ON decisions (outcome, seq);
+      CREATE INDEX decisions_channel ON decisions (channel, seq);
+      CREATE INDEX decisions_at ON decisions (at, seq);
+    `,
+  },
 ];
 
 /** Advisory lock key (bigint) for the migrations of one schema: hashtext of a fixed prefix + schema. */

@@ -36,3 +36,14 @@ export function translatePgError(error: unknown, operation: string): EntenteErro
   }
   return new EntenteError('ENTENTE_INTERNAL', `PostgreSQL failed during ${operation}`, [], { cause: error });
 }
+
+/** SQLSTATE and constraint name of a constraint violation (23xxx), looked up through a translated error's cause. */
+export function constraintViolation(error: unknown): { readonly state: string; readonly constraint: string | undefined } | undefined {
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 3; e = (e as { cause?: unknown }).cause, depth += 1) {
+    const { code, constraint } = e as { code?: unknown; constraint?: unknown };
+    if (typeof code === 'string' && code.startsWith('23')) {
+      return { state: code, constraint: typeof constraint === 'string' ? constraint : undefined };
+    }
+  }
+  return undefined;
+}

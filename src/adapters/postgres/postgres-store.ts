@@ -1,14 +1,18 @@
+import type { Organisation, UserProfile } from '../../core/policy/types.js';
+import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
   SearchQuery, StatusPage, StatusQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
 } from '../../ports/store.js';
 import { AccountQueries } from './account-queries.js';
 import * as collections from './collection-queries.js';
+import { appendDecisions, queryDecisions } from './decision-queries.js';
 import { migrate } from './migrations.js';
 import { deleteObjects } from './object-deletes.js';
 import * as reads from './object-queries.js';
 import { writeObjects } from './object-writes.js';
 import { PgDatabase } from './pg-pool.js';
+import * as policy from './policy-queries.js';
 import { neighbours } from './graph-queries.js';
 import { search } from './search-queries.js';
 import { getStatus, listStatuses, saveStatus } from './status-queries.js';
@@ -159,6 +163,54 @@ export class PostgresStore implements Store {
 
   listStatuses(query: StatusQuery): Promise<StatusPage> {
     return listStatuses(this.db, query);
+  }
+
+  putOrganisation(organisation: Organisation): Promise<void> {
+    return policy.putOrganisation(this.db, organisation);
+  }
+
+  getOrganisation(codeOrId: string): Promise<Organisation | undefined> {
+    return policy.getOrganisation(this.db, codeOrId);
+  }
+
+  listOrganisations(): Promise<ReadonlyArray<Organisation>> {
+    return policy.listOrganisations(this.db);
+  }
+
+  deleteOrganisation(code: string): Promise<boolean> {
+    return policy.deleteOrganisation(this.db, code);
+  }
+
+  putUserProfile(profile: UserProfile): Promise<void> {
+    return policy.putUserProfile(this.db, profile);
+  }
+
+  getUserProfile(name: string): Promise<UserProfile | undefined> {
+    return policy.getUserProfile(this.db, name);
+  }
+
+  saveAgreement(record: AgreementRecord): Promise<void> {
+    return policy.saveAgreement(this.db, record);
+  }
+
+  getAgreement(id: string, version?: number): Promise<AgreementRecord | undefined> {
+    return policy.getAgreement(this.db, id, version);
+  }
+
+  listAgreements(): Promise<ReadonlyArray<AgreementRecord>> {
+    return policy.listAgreements(this.db);
+  }
+
+  listAgreementVersions(id: string): Promise<ReadonlyArray<AgreementRecord>> {
+    return policy.listAgreementVersions(this.db, id);
+  }
+
+  appendDecisions(records: ReadonlyArray<DecisionRecord>): Promise<void> {
+    return appendDecisions(this.db, records);
+  }
+
+  queryDecisions(query: DecisionQuery): Promise<DecisionPage> {
+    return queryDecisions(this.db, query);
   }
 }
 

@@ -55,3 +55,15 @@ export function decodeVersionCursor(cursor: string): readonly [string, string] {
   }
   throw bad();
 }
+
+/** Encodes a decision-log position: the seq of the last decision sent. */
+export function encodeDecisionCursor(seq: number): string {
+  return Buffer.from(`d${seq}`, 'utf8').toString('base64url');
+}
+
+export function decodeDecisionCursor(cursor: string): number {
+  if (!BASE64URL.test(cursor)) throw bad();
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (text[0] !== 'd' || !/^\d{1,15}$/.test(text.slice(1))) throw bad();
+  return Number(text.slice(1));
+}

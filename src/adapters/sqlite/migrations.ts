@@ -23,6 +23,14 @@ export type { Migration };
  * - `search_fts` is a contentless FTS5 table whose rowid is `okey`; contentless_delete lets a
  *   deleted version leave the index without storing the text twice.
  * - `edges` are derived from each stored version (relationships, sightings, embedded refs).
+ * - Policy (version 3): `organisations` keeps its scalar fields as columns (code is UNIQUE: it
+ *   is how agreements name parties) and its lists as JSON; `user_profiles` are read whole, so
+ *   one JSON document each. `agreement_versions` keeps every version (id, version) with the
+ *   YAML source verbatim; nothing updates a row. `decisions` is an append-only log keyed by
+ *   AUTOINCREMENT `seq` (never reused, so a cursor never points at a recycled row); each
+ *   secondary index on one filter column implicitly ends with the rowid `seq`, so a filtered
+ *   page is an ordered range scan from the cursor. CHECK constraints on `channel` and
+ *   `outcome` make the store refuse a value the port does not know, rolling back the batch.
  */
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
@@ -115,6 +123,54 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       UPDATE statuses SET owner = json_extract(body, '$.owner'), requested_at = json_extract(body, '$.requestTimestamp');
       CREATE INDEX statuses_newest ON statuses(requested_at DESC, id DESC);
       CREATE INDEX statuses_owner_newest ON statuses(owner, requested_at DESC, id DESC);
+    `,
+  },
+  {
+    version: 3,
+    name: 'policy: organisations, user profiles, agreement versions, release decisions',
+    sql: `
+      CREATE TABLE organisations (
+        id TEXT PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE,
+        name TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        country TEXT NOT NULL,
+        memberships TEXT NOT NULL,
+        sectors TEXT NOT NULL
+      );
+      CREATE TABLE user_profiles (
+        name TEXT PRIMARY KEY,
+        body TEXT NOT NULL
+      );
+      CREATE TABLE agreement_versions (
+        id TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        agreement TEXT NOT NULL,
+        source TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        recorded_by TEXT NOT NULL,
+        change TEXT NOT NULL,
+        PRIMARY KEY (id, version)
+      );
+      CREATE TABLE decisions (
+        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        channel TEXT NOT NULL CONSTRAINT decisions_channel CHECK (channel IN ('taxii', 'rest', 'export', 'federation', 'sensor-export')),
+        object_id TEXT NOT NULL,
+        object_version TEXT NOT NULL,
+        agreement_id TEXT,
+        agreement_version INTEGER,
+        outcome TEXT NOT NULL CONSTRAINT decisions_outcome CHECK (outcome IN ('allow', 'redact', 'deny')),
+        reason TEXT,
+        steps TEXT NOT NULL
+      );
+      CREATE INDEX decisions_recipient ON decisions(recipient);
+      CREATE INDEX decisions_object ON decisions(object_id);
+      CREATE INDEX decisions_agreement ON decisions(agreement_id) WHERE agreement_id IS NOT NULL;
+      CREATE INDEX decisions_outcome ON decisions(outcome);
+      CREATE INDEX decisions_channel ON decisions(channel);
+      CREATE INDEX decisions_at ON decisions(at);
     `,
   },
 ];

@@ -3,6 +3,8 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
 import { EntenteError } from '../../core/errors.js';
+import type { Organisation, UserProfile } from '../../core/policy/types.js';
+import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
   SearchQuery, StatusPage, StatusQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
@@ -10,11 +12,13 @@ import type {
 import * as accounts from './accounts.js';
 import * as collections from './collections.js';
 import type { SqliteContext } from './context.js';
+import * as decisions from './decisions.js';
 import { applyMigrations } from './migrations.js';
 import { deleteObjects } from './object-deletes.js';
 import { countObjects, getLatest, listVersions, queryObjects } from './object-queries.js';
 import { writeBatch } from './object-writes.js';
 import { neighbours } from './graph.js';
+import * as policy from './policy.js';
 import { search } from './search.js';
 import { translateSqliteError } from './sqlite-errors.js';
 import type { ConstraintMeaning } from './sqlite-errors.js';
@@ -209,6 +213,56 @@ export class SqliteStore implements Store {
 
   listStatuses(query: StatusQuery): Promise<StatusPage> {
     return this.run(() => statuses.listStatuses(this.ctx, query));
+  }
+
+  putOrganisation(organisation: Organisation): Promise<void> {
+    return this.run(() => policy.putOrganisation(this.ctx, organisation), {
+      unique: ['ENTENTE_CONFLICT', `Organisation code ${organisation.code} is already used by an organisation other than ${organisation.id}`],
+    });
+  }
+
+  getOrganisation(codeOrId: string): Promise<Organisation | undefined> {
+    return this.run(() => policy.getOrganisation(this.ctx, codeOrId));
+  }
+
+  listOrganisations(): Promise<ReadonlyArray<Organisation>> {
+    return this.run(() => policy.listOrganisations(this.ctx));
+  }
+
+  deleteOrganisation(code: string): Promise<boolean> {
+    return this.run(() => policy.deleteOrganisation(this.ctx, code));
+  }
+
+  putUserProfile(profile: UserProfile): Promise<void> {
+    return this.run(() => policy.putUserProfile(this.ctx, profile));
+  }
+
+  getUserProfile(name: string): Promise<UserProfile | undefined> {
+    return this.run(() => policy.getUserProfile(this.ctx, name));
+  }
+
+  saveAgreement(record: AgreementRecord): Promise<void> {
+    return this.run(() => this.db.transaction(() => policy.saveAgreement(this.ctx, record)).immediate());
+  }
+
+  getAgreement(id: string, version?: number): Promise<AgreementRecord | undefined> {
+    return this.run(() => policy.getAgreement(this.ctx, id, version));
+  }
+
+  listAgreements(): Promise<ReadonlyArray<AgreementRecord>> {
+    return this.run(() => policy.listAgreements(this.ctx));
+  }
+
+  listAgreementVersions(id: string): Promise<ReadonlyArray<AgreementRecord>> {
+    return this.run(() => policy.listAgreementVersions(this.ctx, id));
+  }
+
+  appendDecisions(records: ReadonlyArray<DecisionRecord>): Promise<void> {
+    return this.run(() => this.db.transaction(() => decisions.appendDecisions(this.ctx, records)).immediate());
+  }
+
+  queryDecisions(query: DecisionQuery): Promise<DecisionPage> {
+    return this.run(() => decisions.queryDecisions(this.ctx, query));
   }
 }
 
