@@ -1,0 +1,97 @@
+/**
+ * Keeps what is released a consistent graph (issue: "a relationship or sighting goes only with
+ * its endpoints, a report's object_refs keeps only what is released"). Decisions are first made
+ * per object; this pass then withholds relationships and sightings whose endpoints are withheld
+ * and prunes references to withheld objects, until nothing changes.
+ */
+import { dropDanglingGranular } from './granular.js';
+import { copyJson, stripRefsTo, type Json } from './redaction.js';
+import type { ReleaseDecision } from './types.js';
+
+export interface ReleaseItem {
+  readonly object: Json;
+  readonly decision: ReleaseDecision;
+}
+
+/** References that must resolve to a released object, or the object cannot go at all. */
+const REQUIRED_REFS: Readonly<Record<string, ReadonlyArray<string>>> = {
+  relationship: ['source_ref', 'target_ref'],
+  sighting: ['sighting_of_ref'],
+};
+/** Containers whose `object_refs` may not end up empty (STIX 2.1 requires at least one entry). */
+const CONTAINERS = new Set(['report', 'grouping', 'note', 'opinion', 'observed-data']);
+/** Provenance and markings are not content: they stay whatever the recipient may see of them. */
+const KEPT = new Set(['created_by_ref', 'object_marking_refs']);
+
+/** The ids an object refers to through `*_ref` and `*_refs` (provenance and markings aside). */
+export function referencesOf(object: Json): ReadonlyArray<string> {
+  const out: string[] = [];
+  for (const [key, value] of Object.entries(object)) {
+    if (KEPT.has(key)) continue;
+    if (key.endsWith('_ref') && typeof value === 'string') out.push(value);
+    else if (key.endsWith('_refs') && Array.isArray(value)) for (const v of value) if (typeof v === 'string') out.push(v);
+  }
+  return out;
+}
+
+/** Ids referred to by the items that are not items themselves: the caller decides those. */
+export function outsideReferences(items: ReadonlyArray<ReleaseItem>): ReadonlyArray<string> {
+  const inside = new Set(items.map((i) => String(i.object['id'])));
+  const out = new Set<string>();
+  for (const item of items) for (const id of referencesOf(item.object)) if (!inside.has(id)) out.add(id);
+  return [...out];
+}
+
+/**
+ * Returns the decisions made consistent, in the items' order. `releasedOutside` holds the ids,
+ * among `outsideReferences(items)`, that the same recipient may receive.
+ */
+export function consistentRelease(items: ReadonlyArray<ReleaseItem>, releasedOutside: ReadonlySet<string>): ReadonlyArray<ReleaseDecision> {
+  const decisions = items.map((i) => i.decision);
+  const inside = new Set(items.map((i) => String(i.object['id'])));
+  const released = new Set<string>();
+  const refresh = (): void => {
+    released.clear();
+    decisions.forEach((d, i) => {
+      if (d.outcome !== 'deny') released.add(String(items[i]?.object['id']));
+    });
+  };
+  const isReleased = (id: string): boolean => (inside.has(id) ? released.has(id) : releasedOutside.has(id));
+  refresh();
+  for (let changed = true; changed;) {
+    changed = false;
+    decisions.forEach((decision, i) => {
+      if (decision.outcome === 'deny' || decision.object === undefined) return;
+      const next = prune(decision, decision.object, isReleased);
+      if (next === decision) return;
+      decisions[i] = next;
+      if (next.outcome === 'deny') changed = true;
+    });
+    if (changed) refresh();
+  }
+  return decisions;
+}
+
+function prune(decision: ReleaseDecision, object: Json, isReleased: (id: string) => boolean): ReleaseDecision {
+  const type = String(object['type']);
+  for (const key of REQUIRED_REFS[type] ?? []) {
+    const target = object[key];
+    if (typeof target === 'string' && !isReleased(target)) {
+      return {
+        outcome: 'deny', reason: 'endpoint-withheld',
+        steps: [...decision.steps, { rule: 'graph', outcome: 'fail', detail: `its ${key} ${target} is not released to this recipient, so it does not go either` }],
+      };
+    }
+  }
+  const withheld = new Set(referencesOf(object).filter((id) => !isReleased(id)));
+  if (withheld.size === 0) return decision;
+  const copy = copyJson(object) as Record<string, unknown>;
+  const removed = stripRefsTo(copy, withheld);
+  dropDanglingGranular(copy);
+  const steps = [...decision.steps, { rule: 'graph', outcome: 'redact' as const, detail: `removed references to ${withheld.size} object(s) not released to this recipient: ${removed.join(', ')}` }];
+  const refs = copy['object_refs'];
+  if (CONTAINERS.has(type) && object['object_refs'] !== undefined && (!Array.isArray(refs) || refs.length === 0)) {
+    return { outcome: 'deny', reason: 'no-released-content', steps: [...steps, { rule: 'graph', outcome: 'fail', detail: `none of its object_refs is released to this recipient` }] };
+  }
+  return { ...decision, outcome: 'redact', object: copy, steps };
+}
