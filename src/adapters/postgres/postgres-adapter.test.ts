@@ -95,6 +95,26 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL adapter specifics', () =>
     }
   });
 
+  it('gives each of several concurrent decision batches one unbroken run of seq, in commit order', async () => {
+    const store = await fresh();
+    const batch = (tag: string, size: number) => Array.from({ length: size }, (_, i) => ({
+      at: '2024-01-02T00:00:00.000Z', recipient: `peer:${tag}`, channel: 'taxii' as const, objectId: `indicator--${i}`,
+      objectVersion: '2024-01-01T00:00:00.000Z', outcome: 'allow' as const, steps: [],
+    }));
+    // Sizes on both sides of the COPY threshold, so both insert paths take part.
+    await Promise.all([batch('A', 3000), batch('B', 30), batch('C', 3000), batch('D', 5), batch('E', 3000)].map((b) => store.appendDecisions(b)));
+    const records = (await store.queryDecisions({ limit: 10000 })).records;
+    expect(records).toHaveLength(9035);
+    const runs = records.reduce<Array<{ recipient: string; count: number }>>((acc, r) => {
+      const last = acc[acc.length - 1];
+      if (last?.recipient === r.recipient) last.count += 1;
+      else acc.push({ recipient: r.recipient, count: 1 });
+      return acc;
+    }, []);
+    expect(runs.map((r) => r.recipient).sort()).toEqual(['peer:A', 'peer:B', 'peer:C', 'peer:D', 'peer:E']);
+    expect(records.every((r, i) => i === 0 || r.seq === (records[i - 1]?.seq ?? 0) + 1)).toBe(true);
+  });
+
   it('lets several processes migrate the same schema at once, applying each migration once', async () => {
     const schema = testSchema();
     cleanups.push(() => dropSchema(url, schema));

@@ -105,10 +105,11 @@ export async function stageByCopy(client: PgClient, rows: ReadonlyArray<StagedOb
 
 const CHUNK = 256 * 1024;
 
-async function copyRows(client: PgClient, sql: string, lines: () => Generator<string>): Promise<void> {
+/** Sends COPY text-format lines in chunks of about 256 KiB. */
+export async function copyRows(client: PgClient, sql: string, lines: Iterable<string> | (() => Generator<string>)): Promise<void> {
   function* chunks(): Generator<string> {
     let buffer = '';
-    for (const line of lines()) {
+    for (const line of typeof lines === 'function' ? lines() : lines) {
       buffer += line;
       if (buffer.length >= CHUNK) {
         yield buffer;

@@ -202,6 +202,19 @@ export function policySections(ctx: ContractContext): void {
       expect(seqs.every((s, i) => Number.isSafeInteger(s) && (i === 0 || s > (seqs[i - 1] as number)))).toBe(true);
     });
 
+    it('appends a page-sized batch in order, text with tabs, newlines, backslashes and quotes intact', async () => {
+      const awkward = 'tab\there\nnew line \\N back\\slash "quoted" \r \u00e9\u4e2d';
+      const batch = Array.from({ length: 2500 }, (_, n) => decision(n, n % 7 === 0
+        ? { reason: awkward, steps: [{ rule: 'redaction', outcome: 'redact', detail: awkward }], objectId: `note--${n}` }
+        : {}));
+      await ctx.store.appendDecisions(batch);
+      const { records } = await allDecisions(ctx, { limit: 1000 });
+      expect(records.map(({ seq: _seq, ...rest }) => rest)).toEqual(batch);
+      await expect(ctx.store.appendDecisions([...batch.slice(0, 1500), { ...decision(1), outcome: 'allowed' } as unknown as DecisionRecord, ...batch.slice(0, 500)]))
+        .rejects.toMatchObject({ code: 'ENTENTE_INVALID_PARAMETER', message: expect.stringContaining('records[1500].outcome') });
+      expect((await allDecisions(ctx, { limit: 1000 })).records).toHaveLength(2500);
+    });
+
     it('applies each filter alone, and several together, oldest first', async () => {
       await ctx.store.appendDecisions(Array.from({ length: 30 }, (_, n) => decision(n)));
       const log = (await ctx.store.queryDecisions({ limit: 100 })).records;
