@@ -34,6 +34,10 @@ export interface ClassificationPolicy {
   readonly levels: ReadonlyArray<string>;
   /** How the scheme's banners write a level when it differs from the name (`NATO SECRET`). */
   readonly bannerPrefix?: string;
+  /** Per level, the banner text when neither the name nor the prefix gives it (`RESTREINT UE/EU RESTRICTED`). */
+  readonly banners?: Readonly<Record<string, string>>;
+  /** Per level, other spellings accepted on input (`VS-NfD`, `EU RESTRICTED`); never printed. */
+  readonly aliases?: Readonly<Record<string, ReadonlyArray<string>>>;
   /**
    * For each level, the equivalent level in other policies: `equivalents[level][otherPolicy]`.
    * Absent entries mean no equivalence is recognised (clearance under the other policy does
