@@ -42,7 +42,7 @@ export interface DecisionQuery {
   readonly agreementId?: string;
   readonly outcome?: ReleaseOutcome;
   readonly channel?: DecisionChannel;
-  /** Inclusive lower bound on `at`. */
+  /** Inclusive lower bound on `at` (a STIX timestamp, compared at millisecond precision). */
   readonly since?: string;
   /** Exclusive upper bound on `at`. */
   readonly until?: string;
@@ -62,7 +62,7 @@ export interface PolicyStore {
   putOrganisation(organisation: Organisation): Promise<void>;
   /** By code or by identity id. */
   getOrganisation(codeOrId: string): Promise<Organisation | undefined>;
-  /** Ordered by code. */
+  /** Ordered by code, in byte order (`CERT-EU` before `CERTA`) whatever the engine's locale. */
   listOrganisations(): Promise<ReadonlyArray<Organisation>>;
   deleteOrganisation(code: string): Promise<boolean>;
 
@@ -77,12 +77,17 @@ export interface PolicyStore {
   saveAgreement(record: AgreementRecord): Promise<void>;
   /** The latest version, or the given one. */
   getAgreement(id: string, version?: number): Promise<AgreementRecord | undefined>;
-  /** The latest version of each agreement, ordered by id. */
+  /** The latest version of each agreement, ordered by id in byte order. */
   listAgreements(): Promise<ReadonlyArray<AgreementRecord>>;
   /** Every version of one agreement, oldest first. */
   listAgreementVersions(id: string): Promise<ReadonlyArray<AgreementRecord>>;
 
-  /** Appends decisions in one transaction, all or none. */
+  /**
+   * Appends decisions in one transaction, all or none, assigning increasing `seq` in batch order.
+   * A record the store refuses (a channel or outcome it does not know, an `at` that is not a
+   * timestamp) fails the batch with ENTENTE_INVALID_PARAMETER naming it (`records[3].outcome`).
+   */
   appendDecisions(records: ReadonlyArray<DecisionRecord>): Promise<void>;
+  /** Every filter of the query, oldest first; a cursor the store did not issue is ENTENTE_INVALID_PARAMETER. */
   queryDecisions(query: DecisionQuery): Promise<DecisionPage>;
 }
