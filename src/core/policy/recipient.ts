@@ -59,9 +59,18 @@ function ceilingFor(agreement: Agreement, code: string): Ceiling {
   return agreement.ceilings[code] ?? agreement.defaultCeiling;
 }
 
-/** Whether `targets` (codes or alliances from an `onward` entry) include this organisation. */
+/** Kinds an alliance or country named in an `onward` entry stands for: its public bodies, not every company in it. */
+const PUBLIC_KINDS: ReadonlySet<string> = new Set(['nation', 'agency', 'alliance', 'international-organisation']);
+
+/**
+ * Whether `targets` (codes, countries or alliances from an `onward` entry) include this
+ * organisation. Naming a country or an alliance covers its public bodies; a private partner or
+ * a university must be named by its own code.
+ */
 export function onwardIncludes(targets: ReadonlyArray<string>, organisation: Organisation, alliances: ReadonlyArray<string>): boolean {
-  return targets.some((t) => t === organisation.code || t === organisation.country || alliances.includes(t));
+  if (targets.includes(organisation.code)) return true;
+  if (!PUBLIC_KINDS.has(organisation.kind)) return false;
+  return targets.some((t) => t === organisation.country || alliances.includes(t));
 }
 
 export function prepareRecipient(recipient: Recipient, context: PolicyContext): PreparedRecipient {
@@ -78,12 +87,12 @@ export function prepareRecipient(recipient: Recipient, context: PolicyContext): 
       return { key: `user:${u.name}`, context, user, organisation: { ...context.node, id: '', code: u.organisation, kind: 'private-partner', memberships: [] }, terms: [], onwardFrom: new Map(), byIdentity };
     }
     if (foreign === undefined) return { key: `user:${u.name}`, context, user, terms: [], onwardFrom: new Map(), byIdentity };
-    return { key: `user:${u.name}`, context, user, ...peerPart(foreign, context) };
+    return { key: `user:${u.name}`, context, user, byIdentity, ...peerPart(foreign, context) };
   }
-  return { key: `peer:${recipient.organisation.code}`, context, ...peerPart(recipient.organisation, context) };
+  return { key: `peer:${recipient.organisation.code}`, context, byIdentity, ...peerPart(recipient.organisation, context) };
 }
 
-function peerPart(organisation: Organisation, context: PolicyContext): Pick<PreparedRecipient, 'organisation' | 'terms' | 'onwardFrom' | 'byIdentity'> {
+function peerPart(organisation: Organisation, context: PolicyContext): Pick<PreparedRecipient, 'organisation' | 'terms' | 'onwardFrom'> {
   const alliances = alliancesFor(organisation.country, organisation.memberships, context.alliances);
   const inForceNow = context.agreements.filter((a) => inForce(a, context.now)).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   const terms = inForceNow
@@ -103,7 +112,5 @@ function peerPart(organisation: Organisation, context: PolicyContext): Pick<Prep
       if (origin !== undefined && code !== context.node.code && !onwardFrom.has(origin.id)) onwardFrom.set(origin.id, a);
     }
   }
-  const byIdentity = new Map<string, Organisation>();
-  for (const o of context.organisations.values()) byIdentity.set(o.id, o);
-  return { organisation, terms, onwardFrom, byIdentity };
+  return { organisation, terms, onwardFrom };
 }

@@ -3,7 +3,9 @@
  * removed before it goes. Every function returns a new object and says what it removed; none
  * mutates its input. Whether the result is still a valid object is the caller's check.
  */
+import { ENTENTE_LABEL_EXTENSION_ID } from '../labels/stix-definitions.js';
 import { parseCidr, type Cidr } from '../pattern/ip.js';
+import { TLP2_EXTENSION_ID } from '../stix/rules/marking-rules.js';
 import { deterministicScoId } from '../stix/sco-id.js';
 import type { RedactionRule } from './types.js';
 
@@ -50,7 +52,7 @@ function child(value: unknown, step: string | number): unknown {
 }
 
 /** Extensions that carry labels are never stripped: the recipient needs them to honour the label. */
-const LABEL_EXTENSIONS = /^extension-definition--(60a3c5c5-0d10-413e-aab3-9e08dde9e88d)$/;
+const LABEL_EXTENSIONS: ReadonlySet<string> = new Set([TLP2_EXTENSION_ID, ENTENTE_LABEL_EXTENSION_ID]);
 
 export interface RedactionEffect {
   readonly rule: string;
@@ -83,7 +85,7 @@ function stripCustom(object: Record<string, unknown>, keep: ReadonlyArray<string
   if (isRecord(extensions)) {
     for (const key of Object.keys(extensions)) {
       const predefined = !key.startsWith('extension-definition--') && !key.startsWith('x-');
-      if (predefined || LABEL_EXTENSIONS.test(key) || keepExtensions.includes(key) || keep.includes(key)) continue;
+      if (predefined || LABEL_EXTENSIONS.has(key) || keepExtensions.includes(key) || keep.includes(key)) continue;
       delete extensions[key];
       removed.push(`extensions.${key}`);
     }

@@ -1,0 +1,227 @@
+/**
+ * The release decision (DESIGN "The security invariant"): one pure function that says whether
+ * an object may go to a recipient, as it is, redacted, or not at all, and lists every rule it
+ * consulted. Every path that lets data out of the node asks it: API and TAXII reads, exports,
+ * sensor exports and federation.
+ *
+ * For a peer, the object must fall inside an agreement in force with that peer and stay under
+ * the peer's ceilings (TLP, PAP, classification), its releasability (`REL TO`) and caveats must
+ * admit the peer, and data that came from a third party goes on only where that party's
+ * agreement allows. For a user of this node, the label must admit the user (clearance,
+ * nationality, need-to-know); a user of another organisation is also held to that
+ * organisation's agreements. Parts of an object under a stricter granular marking are removed
+ * rather than the whole object withheld, unless the object would no longer be valid STIX.
+ */
+import { admits } from '../labels/index.js';
+import type { LabelCheck, LabelSubject, ObjectLabels, SecurityLabel } from '../labels/types.js';
+import { PAP_LEVELS, TLP_LEVELS } from '../labels/types.js';
+import { validateObject } from '../stix/validate.js';
+import { dropDanglingGranular } from './granular.js';
+import type { PeerTerms, PreparedRecipient } from './recipient.js';
+import { applyRedaction, copyJson, removeSelected, stripRefsTo, type Json } from './redaction.js';
+import type { Agreement, DecisionStep, RedactionRule, ReleaseDecision } from './types.js';
+
+export interface DecisionInput {
+  readonly object: Json;
+  readonly labels: ObjectLabels;
+  /** Identities known, from the graph, to be victims (targets of attacks): for `strip-victim-identities`. */
+  readonly victims?: ReadonlySet<string>;
+}
+
+/** Types that define how to read other objects; they travel whatever an agreement's scope lists. */
+const DEFINITIONS = new Set(['marking-definition', 'extension-definition']);
+const NO_VICTIMS: ReadonlySet<string> = new Set();
+const TLP_RANK = new Map<string, number>(TLP_LEVELS.map((l, i) => [l, i]));
+const PAP_RANK = new Map<string, number>(PAP_LEVELS.map((l, i) => [l, i]));
+/** TLP 2.0: AMBER, AMBER+STRICT and RED information may not be passed beyond its recipients' organisation. */
+const NO_ONWARD_TLP = new Set(['amber', 'amber+strict', 'red']);
+
+interface Verdict {
+  readonly steps: DecisionStep[];
+  readonly denied?: string;
+  /** Selectors whose content must be removed, and the agreement redaction rules to apply. */
+  readonly strip: string[];
+  readonly rules: RedactionRule[];
+}
+
+/** Decides the release of one object to one prepared recipient. */
+export function decide(recipient: PreparedRecipient, input: DecisionInput): ReleaseDecision {
+  const steps: DecisionStep[] = [];
+  const strip: string[] = [];
+  const rules: RedactionRule[] = [];
+  const label = input.labels.object;
+  if (input.labels.defaulted) steps.push({ rule: 'label', outcome: 'pass', detail: 'the object carries no marking: the node\'s default label applies' });
+
+  if (recipient.user !== undefined) {
+    const verdict = judgeSubject(recipient, recipient.user, input, 'user');
+    steps.push(...verdict.steps);
+    if (verdict.denied !== undefined) return { outcome: 'deny', reason: verdict.denied, steps };
+    strip.push(...verdict.strip);
+  }
+
+  let agreement: Agreement | undefined;
+  if (recipient.organisation !== undefined) {
+    const peer = judgePeer(recipient, input, label);
+    steps.push(...peer.verdict.steps);
+    if (peer.verdict.denied !== undefined) return { outcome: 'deny', reason: peer.verdict.denied, steps };
+    strip.push(...peer.verdict.strip);
+    rules.push(...peer.verdict.rules);
+    agreement = peer.agreement;
+  }
+
+  const found = agreement === undefined ? {} : { agreement: { id: agreement.id, version: agreement.version } };
+  if (strip.length === 0 && rules.length === 0) return { outcome: 'allow', object: input.object, ...found, steps };
+  return redact(input, strip, rules, steps, found);
+}
+
+function redact(input: DecisionInput, strip: ReadonlyArray<string>, rules: ReadonlyArray<RedactionRule>, steps: DecisionStep[], found: Pick<ReleaseDecision, 'agreement'>): ReleaseDecision {
+  const copy = copyJson(input.object) as Record<string, unknown>;
+  const removed: string[] = [];
+  if (strip.length > 0) {
+    const gone = removeSelected(copy, strip);
+    if (gone.length > 0) steps.push({ rule: 'granular-marking', outcome: 'redact', detail: `removed ${gone.join(', ')}: marked above what the recipient may receive` });
+    removed.push(...gone);
+  }
+  const victims = input.victims ?? NO_VICTIMS;
+  for (const rule of rules) {
+    const effect = applyRedaction(copy, rule, { victims, keepExtensions: [] });
+    steps.push({ rule: `redact:${rule.kind}`, outcome: effect.removed.length > 0 ? 'redact' : 'pass', detail: effect.removed.length > 0 ? `removed ${effect.removed.join(', ')}` : 'nothing to remove' });
+    removed.push(...effect.removed);
+  }
+  if (removed.length === 0) return { outcome: 'allow', object: input.object, ...found, steps };
+  dropDanglingGranular(copy);
+  const check = validateObject(copy, { patterns: false });
+  if (!check.valid) {
+    const first = check.errors[0];
+    steps.push({ rule: 'redaction-validity', outcome: 'fail', detail: `after redaction the object is no longer valid STIX (${first?.path ?? '$'}: ${first?.message ?? ''}); it is withheld whole` });
+    return { outcome: 'deny', reason: 'redaction-invalid', steps };
+  }
+  return { outcome: 'redact', object: copy, ...found, steps };
+}
+
+/** Label checks of the object and of each granular part for one subject (a user, or a peer under one agreement). */
+function judgeSubject(recipient: PreparedRecipient, subject: LabelSubject, input: DecisionInput, who: 'user' | 'peer', terms?: PeerTerms): Verdict {
+  const ctx = recipient.context;
+  const labelContext = { policies: ctx.policies, alliances: ctx.alliances, nodeCountry: ctx.node.country, ...(who === 'peer' ? { now: ctx.now } : {}) };
+  const steps: DecisionStep[] = [];
+  const checks = admits(input.labels.object, subject, labelContext);
+  for (const c of checks) steps.push({ rule: `label:${c.component}`, outcome: c.ok ? 'pass' : 'fail', detail: c.detail });
+  const failed = checks.find((c) => !c.ok);
+  if (failed !== undefined) return { steps, denied: reasonOf(failed, who), strip: [], rules: [] };
+  const strip: string[] = [];
+  for (const part of input.labels.granular) {
+    const ok = admits(part.label, subject, labelContext).every((c) => c.ok) && (terms === undefined || underCeiling(part.label, terms) === undefined);
+    if (!ok) strip.push(...part.selectors);
+  }
+  return { steps, strip, rules: [] };
+}
+
+function reasonOf(check: LabelCheck, who: 'user' | 'peer'): string {
+  switch (check.component) {
+    case 'classification': return who === 'user' ? 'clearance' : 'classification-ceiling';
+    case 'handling': return 'expired';
+    default: return check.component;
+  }
+}
+
+/** The first ceiling the label goes above, or undefined. */
+function underCeiling(label: SecurityLabel, terms: PeerTerms): string | undefined {
+  if (label.tlp !== undefined && (TLP_RANK.get(label.tlp) ?? 0) > (TLP_RANK.get(terms.ceiling.tlp) ?? 0)) return 'tlp-ceiling';
+  if (label.pap !== undefined && terms.ceiling.pap !== undefined && (PAP_RANK.get(label.pap) ?? 0) > (PAP_RANK.get(terms.ceiling.pap) ?? 0)) return 'pap-ceiling';
+  return undefined;
+}
+
+function judgePeer(recipient: PreparedRecipient, input: DecisionInput, label: SecurityLabel): { verdict: Verdict; agreement?: Agreement } {
+  const org = recipient.organisation;
+  const steps: DecisionStep[] = [];
+  if (org === undefined || recipient.terms.length === 0) {
+    steps.push({ rule: 'agreement', outcome: 'fail', detail: `no agreement in force between ${recipient.context.node.code} and ${org?.code ?? 'the recipient'}` });
+    return { verdict: { steps, denied: 'no-agreement', strip: [], rules: [] } };
+  }
+  const onward = judgeOnward(recipient, input, label);
+  steps.push(onward.step);
+  if (onward.denied !== undefined) return { verdict: { steps, denied: onward.denied, strip: [], rules: [] } };
+
+  let best: { verdict: Verdict; agreement: Agreement } | undefined;
+  let firstDenial: string | undefined;
+  for (const terms of recipient.terms) {
+    const verdict = judgeTerms(recipient, input, label, terms);
+    steps.push(...verdict.steps);
+    if (verdict.denied !== undefined) {
+      firstDenial ??= verdict.denied;
+      continue;
+    }
+    const clean = verdict.strip.length === 0 && verdict.rules.length === 0;
+    if (best === undefined || clean) best = { verdict, agreement: terms.agreement };
+    if (clean) break;
+  }
+  if (best === undefined) return { verdict: { steps, denied: firstDenial ?? 'no-agreement', strip: [], rules: [] } };
+  return { verdict: { steps, strip: best.verdict.strip, rules: best.verdict.rules }, agreement: best.agreement };
+}
+
+/** Data from a third party: TLP must allow passing it on, and the origin's agreement must name this recipient. */
+function judgeOnward(recipient: PreparedRecipient, input: DecisionInput, label: SecurityLabel): { step: DecisionStep; denied?: string } {
+  const createdBy = input.object['created_by_ref'];
+  const origin = typeof createdBy === 'string' ? recipient.byIdentity.get(createdBy) : undefined;
+  const node = recipient.context.node;
+  const org = recipient.organisation;
+  if (origin === undefined || origin.code === node.code) return { step: { rule: 'origin', outcome: 'pass', detail: `originated by this node's organisation ${node.code}` } };
+  if (org !== undefined && origin.code === org.code) return { step: { rule: 'origin', outcome: 'pass', detail: `originated by the recipient ${org.code} itself` } };
+  if (label.tlp !== undefined && NO_ONWARD_TLP.has(label.tlp)) {
+    return { step: { rule: 'onward', outcome: 'fail', detail: `received from ${origin.code} as TLP:${label.tlp.toUpperCase()}, which may not be passed on outside this organisation` }, denied: 'tlp-no-onward' };
+  }
+  const allowing = recipient.onwardFrom.get(origin.id);
+  if (allowing === undefined) {
+    return { step: { rule: 'onward', outcome: 'fail', detail: `received from ${origin.code}, and no agreement with ${origin.code} lets ${node.code} pass it on to ${org?.code ?? 'the recipient'}` }, denied: 'onward-not-allowed' };
+  }
+  return { step: { rule: 'onward', outcome: 'pass', detail: `received from ${origin.code}; agreement ${allowing.id} v${allowing.version} lets ${node.code} pass it on to ${org?.code ?? 'the recipient'}` } };
+}
+
+function judgeTerms(recipient: PreparedRecipient, input: DecisionInput, label: SecurityLabel, terms: PeerTerms): Verdict {
+  const a = terms.agreement;
+  const name = `${a.id} v${a.version}`;
+  const steps: DecisionStep[] = [];
+  const deny = (reason: string, rule: string, detail: string): Verdict => {
+    steps.push({ rule: `${name}: ${rule}`, outcome: 'fail', detail });
+    return { steps, denied: reason, strip: [], rules: [] };
+  };
+  const scope = inScope(input.object, a);
+  if (scope !== undefined) return deny('out-of-scope', 'scope', scope);
+  steps.push({ rule: `${name}: scope`, outcome: 'pass', detail: `${String(input.object['type'])} is in scope` });
+  const over = underCeiling(label, terms);
+  if (over === 'tlp-ceiling') return deny(over, 'tlp-ceiling', `TLP:${(label.tlp ?? '').toUpperCase()} is above the ceiling TLP:${terms.ceiling.tlp.toUpperCase()}`);
+  if (over === 'pap-ceiling') return deny(over, 'pap-ceiling', `PAP:${(label.pap ?? '').toUpperCase()} is above the ceiling PAP:${(terms.ceiling.pap ?? '').toUpperCase()}`);
+  steps.push({ rule: `${name}: tlp-ceiling`, outcome: 'pass', detail: label.tlp === undefined ? 'no TLP marking' : `TLP:${label.tlp.toUpperCase()} within TLP:${terms.ceiling.tlp.toUpperCase()}` });
+  const subject = judgeSubject(recipient, terms.subject, input, 'peer', terms);
+  steps.push(...subject.steps.map((s) => ({ ...s, rule: `${name}: ${s.rule}` })));
+  if (subject.denied !== undefined) return { steps, denied: subject.denied, strip: [], rules: [] };
+  const rules = [...a.redactions];
+  if (label.handling.obfuscateAffectedParties === 'must' && !rules.some((r) => r.kind === 'strip-victim-identities')) rules.push({ kind: 'strip-victim-identities' });
+  if (rules.some((r) => r.kind === 'strip-victim-identities') && input.victims?.has(String(input.object['id']))) {
+    return deny('victim-identity', 'redact:strip-victim-identities', 'the object is the identity of a victim');
+  }
+  if (rules.some((r) => r.kind === 'strip-victim-identities') && input.object['type'] === 'relationship' && input.victims !== undefined) {
+    const probe = { source_ref: input.object['source_ref'], target_ref: input.object['target_ref'] };
+    if (stripRefsTo(probe, input.victims).length > 0) return deny('victim-identity', 'redact:strip-victim-identities', 'the relationship points at a victim');
+  }
+  return { steps, strip: subject.strip, rules };
+}
+
+/** Undefined when the object is in the agreement's scope, else why not. */
+function inScope(object: Json, a: Agreement): string | undefined {
+  const type = String(object['type']);
+  if (DEFINITIONS.has(type)) return undefined;
+  const s = a.scope;
+  if (s.types.length > 0 && !s.types.includes(type)) return `${type} is not among the types in scope (${s.types.join(', ')})`;
+  if (s.excludeTypes.includes(type)) return `${type} is excluded from the scope`;
+  const tags = Array.isArray(object['labels']) ? (object['labels'] as unknown[]).filter((t): t is string => typeof t === 'string') : [];
+  if (s.tags.length > 0 && !tags.some((t) => s.tags.includes(t))) return `the object carries none of the tags in scope (${s.tags.join(', ')})`;
+  if (s.sectors.length > 0) {
+    const sectors = [
+      ...(Array.isArray(object['sectors']) ? (object['sectors'] as unknown[]).filter((t): t is string => typeof t === 'string') : []),
+      ...tags.filter((t) => t.startsWith('sector:')).map((t) => t.slice('sector:'.length)),
+    ];
+    if (!sectors.some((x) => s.sectors.includes(x))) return `the object concerns none of the sectors in scope (${s.sectors.join(', ')})`;
+  }
+  return undefined;
+}
