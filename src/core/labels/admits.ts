@@ -44,7 +44,7 @@ function classificationChecks(index: PolicyIndex, label: SecurityLabel, subject:
     const held = holdsClearance(index, subject, c);
     if (held === 'anyone') return { component: 'classification', ok: true, detail: `${shown} needs no clearance` };
     if (held === undefined) return { component: 'classification', ok: false, detail: `${shown} needs a clearance the recipient does not hold` };
-    return { component: 'classification', ok: true, detail: `${shown} is covered by a ${held.policy} ${held.level} clearance` };
+    return { component: 'classification', ok: true, detail: `${shown} is covered by the recipient's ${held.policy} ${held.level} clearance` };
   });
 }
 

@@ -18,4 +18,4 @@ export {
   ENTENTE_IDENTITY, ENTENTE_LABEL_EXTENSION_ID, ENTENTE_LABEL_EXTENSION_VERSION, ENTENTE_LABEL_SCHEMA_URL, ENTENTE_LABEL_EPOCH,
   ENTENTE_MARKING_NAMESPACE, TLP2_MARKING_DEFINITIONS, labelExtensionDefinition,
 } from './stix-definitions.js';
-export { markingsForLabel, labelOfMarkingDefinition, labelsOfObject, type MarkingResolver, type ObjectLabelOptions } from './stix-markings.js';
+export { markingsForLabel, labelOfMarkingDefinition, labelsOfObject, type MarkingLike, type MarkingResolver, type ObjectLabelOptions } from './stix-markings.js';

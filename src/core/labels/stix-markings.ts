@@ -17,8 +17,10 @@ import type { ClassificationPolicy, HandlingRules, ObjectLabels, SecurityLabel, 
 
 type Json = Readonly<Record<string, unknown>>;
 
+/** A marking-definition as typed STIX or as parsed JSON. */
+export type MarkingLike = MarkingDefinition | Json;
 /** Finds a marking-definition by id; undefined when this node does not know it. */
-export type MarkingResolver = (id: string) => Json | undefined;
+export type MarkingResolver = (id: string) => MarkingLike | undefined;
 
 const NAMESPACE = Buffer.from(ENTENTE_MARKING_NAMESPACE.replace(/-/g, ''), 'hex');
 const TLP_BY_ID = new Map<string, TlpLevel>([
@@ -137,7 +139,8 @@ const CACHE = new WeakMap<Json, { readonly policies: ReadonlyArray<Classificatio
  * restricts nothing. Anything else (an extension this node does not understand) is
  * ENTENTE_LABEL_INVALID: treating it as unmarked could release what it protects.
  */
-export function labelOfMarkingDefinition(def: Json, policies: ReadonlyArray<ClassificationPolicy>, path = '$'): SecurityLabel {
+export function labelOfMarkingDefinition(marking: MarkingLike, policies: ReadonlyArray<ClassificationPolicy>, path = '$'): SecurityLabel {
+  const def = marking as Json;
   const cached = CACHE.get(def);
   if (cached !== undefined && cached.policies === policies) return cached.label;
   const parts: SecurityLabel[] = [];
