@@ -13,6 +13,12 @@ import type { Store } from './ports/store.js';
 import { AccountService } from './services/accounts/index.js';
 import { CollectionService } from './services/collections/index.js';
 import { IntelService } from './services/intel/index.js';
+import { nodePolicyOf } from './services/policy/node-policy.js';
+import { IntakeLabelGate } from './services/policy/intake-label-gate.js';
+import { MarkingResolver } from './services/policy/marking-resolver.js';
+import { PolicyDirectory } from './services/policy/policy-directory.js';
+import { PolicyService } from './services/policy/policy-service.js';
+import { ReleaseService } from './services/policy/release-service.js';
 
 /** The product version, from package.json (two levels above dist/ and src/). */
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -26,6 +32,8 @@ export interface NodeServices {
   readonly intel: IntelService;
   readonly accounts: AccountService;
   readonly collections: CollectionService;
+  readonly policy: PolicyService;
+  readonly release: ReleaseService;
   close(): Promise<void>;
 }
 
@@ -53,14 +61,27 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
     throw error;
   }
   const pageSizes = { default: config.taxii.defaultPageSize, max: config.taxii.maxPageSize };
+  const node = nodePolicyOf(config);
+  const directory = new PolicyDirectory(store, clock);
+  const markings = new MarkingResolver(store);
+  const release = new ReleaseService({ store, clock, node, directory, markings });
+  const policy = new PolicyService({ store, clock, node, directory });
+  try {
+    await policy.ensureNodeOrganisation();
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   return {
     config,
     clock,
     logger,
     store,
-    intel: new IntelService({ store, clock, pageSizes }),
+    intel: new IntelService({ store, clock, pageSizes, labelGate: new IntakeLabelGate(markings, node), release }),
     accounts: new AccountService({ store, clock }),
     collections: new CollectionService({ store, clock }),
+    policy,
+    release,
     close: () => store.close(),
   };
 }

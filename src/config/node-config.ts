@@ -3,7 +3,20 @@ import { EntenteError } from '../core/errors.js';
 /** The whole configuration of a node, after defaults, file, environment and flags are merged. */
 export interface NodeConfig {
   readonly dataDir: string;
-  readonly node: { readonly name: string };
+  readonly node: {
+    readonly name: string;
+    /** Code of this node's own organisation in agreements (`DEU`, `CERT-EU`). */
+    readonly organisation: string;
+    /** ISO 3166-1 alpha-3 trigraph of the node's country: the nationality of its users by default, and NOFORN's meaning. */
+    readonly country: string;
+    readonly kind: string;
+  };
+  readonly policy: {
+    /** Banner of the label applied to objects that carry no marking. */
+    readonly defaultLabel: string;
+    /** Record this node's own users' reads in the decision log too (peers' always are). */
+    readonly logLocalReads: boolean;
+  };
   readonly http: {
     readonly host: string;
     readonly port: number;
@@ -36,6 +49,9 @@ export interface NodeConfig {
 export const ENVIRONMENT_VARIABLES = {
   ENTENTE_DATA_DIR: 'dataDir',
   ENTENTE_NODE_NAME: 'node.name',
+  ENTENTE_ORGANISATION: 'node.organisation',
+  ENTENTE_COUNTRY: 'node.country',
+  ENTENTE_DEFAULT_LABEL: 'policy.defaultLabel',
   ENTENTE_HOST: 'http.host',
   ENTENTE_PORT: 'http.port',
   ENTENTE_TLS_CERT: 'http.tlsCertFile',
@@ -50,7 +66,7 @@ export const ENVIRONMENT_VARIABLES = {
 
 /** Every setting a file, the environment or a flag may give. */
 export const SETTINGS = [
-  'dataDir', 'node.name',
+  'dataDir', 'node.name', 'node.organisation', 'node.country', 'node.kind', 'policy.defaultLabel', 'policy.logLocalReads',
   'http.host', 'http.port', 'http.tlsCertFile', 'http.tlsKeyFile', 'http.metricsAuth',
   'database.url', 'database.schema', 'database.sqliteFile', 'database.poolSize',
   'taxii.title', 'taxii.description', 'taxii.contact', 'taxii.maxContentLength', 'taxii.defaultPageSize', 'taxii.maxPageSize',
@@ -124,10 +140,21 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
   const level = str('log.level', 'info');
   if (!LOG_LEVELS.includes(level)) fail('log.level', `one of ${LOG_LEVELS.join(', ')}`);
   const maxPageSize = int('taxii.maxPageSize', 10_000, 1, 100_000);
+  const organisation = str('node.organisation', 'LOCAL');
+  if (!/^[A-Z0-9][A-Z0-9-]{1,31}$/.test(organisation)) fail('node.organisation', 'an organisation code: upper-case letters, digits and -');
+  // XXX is the ICAO code for an unspecified nationality: a node that names no country shares nothing under NOFORN.
+  const country = str('node.country', 'XXX');
+  if (!/^[A-Z]{3}$/.test(country)) fail('node.country', 'an ISO 3166-1 alpha-3 trigraph such as DEU');
 
   return {
     dataDir,
-    node: { name: str('node.name', 'entente') },
+    node: {
+      name: str('node.name', 'entente'),
+      organisation: organisation,
+      country,
+      kind: str('node.kind', 'agency'),
+    },
+    policy: { defaultLabel: str('policy.defaultLabel', 'TLP:AMBER'), logLocalReads: bool('policy.logLocalReads', false) },
     http: {
       host: str('http.host', '127.0.0.1'),
       port: int('http.port', 8080, 0, 65_535),

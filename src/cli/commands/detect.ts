@@ -1,4 +1,5 @@
 import { open, readFile, readdir, stat } from 'node:fs/promises';
+import { OPERATOR } from '../../services/intel/release-gate.js';
 import { basename, extname, join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -102,7 +103,7 @@ async function loadIndicators(opts: DetectFlags): Promise<unknown[]> {
   return withNode(opts, async (node) => {
     const values: unknown[] = [];
     for (const collection of await node.collections.listAll()) {
-      for await (const page of node.intel.exportBundle({ collectionId: collection.id, types: ['indicator'] })) values.push(...page);
+      for await (const page of node.intel.exportBundle({ collectionId: collection.id, types: ['indicator'] }, OPERATOR)) values.push(...page);
     }
     return values;
   });

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { OPERATOR } from '../../services/intel/release-gate.js';
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { Command } from 'commander';
@@ -14,6 +15,7 @@ interface ExportFlags extends NodeFlags {
   readonly addedAfter?: string;
   readonly versions?: string;
   readonly out?: string;
+  readonly for?: string;
 }
 
 export function exportCommand(): Command {
@@ -24,6 +26,7 @@ export function exportCommand(): Command {
     .option('--added-after <timestamp>', 'only objects added to the collection after this time')
     .option('--versions <which>', 'last (default), first, all, or a timestamp; comma-separated', 'last')
     .option('-o, --out <file>', 'write to this file instead of standard output')
+    .option('--for <party>', 'export only what this organisation may receive under the agreements in force (redacted as they say; every decision is logged)')
     .action(async (opts: ExportFlags) => {
       const out = makeOutput(false);
       const filters = parseTaxiiFilters(
@@ -50,7 +53,7 @@ export function exportCommand(): Command {
           ...(filters.types === undefined ? {} : { types: filters.types }),
           ...(filters.addedAfter === undefined ? {} : { addedAfter: filters.addedAfter }),
           ...(filters.versions === undefined ? {} : { versions: filters.versions }),
-        })) {
+        }, opts.for === undefined ? OPERATOR : { audience: { kind: 'party', code: opts.for }, channel: 'export' })) {
           await write(page.map((o, i) => (count + i === 0 ? '\n' : ',\n') + JSON.stringify(o)).join(''));
           count += page.length;
           progress.update(count);

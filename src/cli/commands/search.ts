@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { EntenteError } from '../../core/errors.js';
 import { titleOf } from '../../core/stix/index.js';
+import { OPERATOR } from '../../services/intel/release-gate.js';
 import { colour, makeOutput, table } from '../output.js';
 import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 
@@ -16,7 +17,7 @@ export function searchCommand(): Command {
       const limit = Number.parseInt(opts.limit, 10);
       if (!Number.isInteger(limit) || limit < 1) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `--limit must be a positive integer, got ${opts.limit}`);
       await withNode(opts, async (node) => {
-        const page = await node.intel.search({ text: words.join(' '), limit, ...(opts.type === undefined ? {} : { types: opts.type.split(',') }) });
+        const page = await node.intel.search({ text: words.join(' '), limit, ...(opts.type === undefined ? {} : { types: opts.type.split(',') }) }, OPERATOR);
         if (out.json) return out.data({ hits: page.hits.map(({ object: _o, ...hit }) => hit), ...(page.next === undefined ? {} : { next: page.next }) });
         if (page.hits.length === 0) return out.line(colour.dim('no match'));
         out.line(table(['TYPE', 'ID', 'TITLE'], page.hits.map((h) => [colour.cyan(h.type), h.id, truncate(h.title, 70)])));
@@ -31,7 +32,7 @@ export function getCommand(): Command {
     .argument('<id>', 'STIX id, e.g. indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f')
     .action(async (id: string, opts: NodeFlags) => {
       await withNode(opts, async (node) => {
-        const object = await node.intel.latest(id);
+        const object = await node.intel.latest(id, undefined, OPERATOR);
         if (object === undefined) throw new EntenteError('ENTENTE_NOT_FOUND', `No object ${id}`);
         process.stdout.write(`${JSON.stringify(object, null, 2)}\n`);
       });
@@ -51,7 +52,7 @@ export function graphCommand(): Command {
       if (depth !== 1 && depth !== 2) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `--depth must be 1 or 2, got ${opts.depth}`);
       if (!['in', 'out', 'both'].includes(opts.direction)) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `--direction must be in, out or both, got ${opts.direction}`);
       await withNode(opts, async (node) => {
-        const graph = await node.intel.neighbours({ id, depth, direction: opts.direction as 'in' | 'out' | 'both' });
+        const graph = await node.intel.neighbours({ id, depth, direction: opts.direction as 'in' | 'out' | 'both' }, OPERATOR);
         if (out.json) return out.data(graph);
         if (graph.missing.includes(id)) throw new EntenteError('ENTENTE_NOT_FOUND', `No object ${id}`);
         const titles = new Map(graph.objects.map((o) => [o.id, titleOf(o)]));

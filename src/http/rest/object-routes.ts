@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { readerOf, type Reader } from '../../services/intel/release-gate.js';
 import { EntenteError } from '../../core/errors.js';
 import { normaliseTimestamp } from '../../core/stix/index.js';
 import type { StixLike, StoredObject } from '../../ports/store.js';
@@ -59,11 +60,11 @@ function notFound(id: string): EntenteError {
 }
 
 /** Every version of one object in one collection, following pages to the end. */
-async function versionsIn(deps: RestDeps, collectionId: string, id: string): Promise<StoredObject[]> {
+async function versionsIn(deps: RestDeps, collectionId: string, id: string, reader: Reader): Promise<StoredObject[]> {
   const all: StoredObject[] = [];
   let cursor: string | undefined;
   do {
-    const page = await deps.intel.versions(collectionId, id, { limit: deps.intel.pageSizes.max, ...(cursor === undefined ? {} : { cursor }) });
+    const page = await deps.intel.versions(collectionId, id, { limit: deps.intel.pageSizes.max, ...(cursor === undefined ? {} : { cursor }) }, reader);
     all.push(...page.objects);
     cursor = page.next;
   } while (cursor !== undefined);
@@ -87,15 +88,16 @@ export function objectRoutes(deps: RestDeps): FastifyPluginAsync {
       },
     }, async (request) => {
       const { id } = request.params;
+      const reader = readerOf(callerOf(request), 'rest');
       const scope = await readableScope(deps, callerOf(request));
       if (scope.length === 0) throw notFound(id);
       if (request.query.version === undefined) {
-        const latest = await deps.intel.latest(id, scope);
+        const latest = await deps.intel.latest(id, scope, reader);
         if (latest === undefined) throw notFound(id);
         return latest;
       }
       const at = normaliseTimestamp(request.query.version);
-      const pages = await Promise.all(scope.map((c) => deps.intel.object(c, id, { versions: [{ at }], limit: 1 })));
+      const pages = await Promise.all(scope.map((c) => deps.intel.object(c, id, { versions: [{ at }], limit: 1 }, reader)));
       const found: StixLike | undefined = pages.find((p) => p.objects.length > 0)?.objects[0]?.object;
       if (found === undefined) throw new EntenteError('ENTENTE_NOT_FOUND', `No version ${at} of ${id}`, [{ path: 'version', message: 'not found' }]);
       return found;
@@ -111,9 +113,10 @@ export function objectRoutes(deps: RestDeps): FastifyPluginAsync {
     }, async (request) => {
       const { id } = request.params;
       const scope = await readableScope(deps, callerOf(request));
+      const reader = readerOf(callerOf(request), 'rest');
       const byVersion = new Map<string, { version: string; specVersion: string; collections: string[] }>();
       for (const collectionId of scope) {
-        for (const stored of await versionsIn(deps, collectionId, id)) {
+        for (const stored of await versionsIn(deps, collectionId, id, reader)) {
           const entry = byVersion.get(stored.version) ?? { version: stored.version, specVersion: stored.specVersion, collections: [] };
           entry.collections.push(collectionId);
           byVersion.set(stored.version, entry);
@@ -141,13 +144,14 @@ export function objectRoutes(deps: RestDeps): FastifyPluginAsync {
     }, async (request) => {
       const { id } = request.params;
       const scope = await readableScope(deps, callerOf(request));
-      if (scope.length === 0 || (await deps.intel.latest(id, scope)) === undefined) throw notFound(id);
+      const reader = readerOf(callerOf(request), 'rest');
+      if (scope.length === 0 || (await deps.intel.latest(id, scope, reader)) === undefined) throw notFound(id);
       const graph = await deps.intel.neighbours({
         id,
         depth: request.query.depth ?? 1,
         direction: request.query.direction ?? 'both',
         collectionIds: scope,
-      });
+      }, reader);
       return { nodes: graph.objects, edges: graph.edges, missing: graph.missing };
     });
   };

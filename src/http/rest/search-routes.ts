@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
+import { readerOf } from '../../services/intel/release-gate.js';
 import type { RestDeps } from './rest-deps.js';
 import { callerOf } from './caller.js';
 import { readableScope } from './scope.js';
@@ -60,7 +61,7 @@ export function searchRoutes(deps: RestDeps): FastifyPluginAsync {
         ...(type === undefined ? {} : { types: type.split(',') }),
         ...(limit === undefined ? {} : { limit }),
         ...(cursor === undefined ? {} : { cursor }),
-      });
+      }, readerOf(principal, 'rest'));
       return { hits: page.hits, ...(page.next === undefined ? {} : { next: page.next }) };
     });
   };

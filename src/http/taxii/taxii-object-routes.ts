@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { EntenteError } from '../../core/errors.js';
+import { readerOf } from '../../services/intel/release-gate.js';
 import { ENDPOINT_FILTERS, parseTaxiiFilters, type FilterParameter, type ObjectFilters } from '../../services/intel/taxii-filters.js';
 import { apiRootOf, callerOf, sendTaxii, sendTaxiiJson, type ApiRootParams } from './taxii-context.js';
 import type { TaxiiRouteDeps } from './taxii-discovery-routes.js';
@@ -28,14 +29,14 @@ export function taxiiObjectRoutes({ intel, collections, config }: TaxiiRouteDeps
 
   return async (app) => {
     app.get<{ Params: CollectionParams }>('/:apiRoot/collections/:collectionId/manifest/', async (request, reply) => {
-      const { collection } = await collectionFor(request, 'read');
-      const page = await intel.manifest(collection.id, filtersOf(request, ENDPOINT_FILTERS.manifest));
+      const { caller, collection } = await collectionFor(request, 'read');
+      const page = await intel.manifest(collection.id, filtersOf(request, ENDPOINT_FILTERS.manifest), readerOf(caller, 'taxii'));
       return sendTaxii(reply, manifestResource(page), 200, dateAddedHeaders(page.objects));
     });
 
     app.get<{ Params: CollectionParams }>('/:apiRoot/collections/:collectionId/objects/', async (request, reply) => {
-      const { collection } = await collectionFor(request, 'read');
-      const page = await intel.objects(collection.id, filtersOf(request, ENDPOINT_FILTERS.objects));
+      const { caller, collection } = await collectionFor(request, 'read');
+      const page = await intel.objects(collection.id, filtersOf(request, ENDPOINT_FILTERS.objects), readerOf(caller, 'taxii'));
       return sendTaxiiJson(reply, envelopeJson(page), 200, dateAddedHeaders(page.objects));
     });
 
@@ -50,9 +51,9 @@ export function taxiiObjectRoutes({ intel, collections, config }: TaxiiRouteDeps
     });
 
     app.get<{ Params: ObjectParams }>('/:apiRoot/collections/:collectionId/objects/:objectId/', async (request, reply) => {
-      const { collection } = await collectionFor(request, 'read');
+      const { caller, collection } = await collectionFor(request, 'read');
       const filters = filtersOf(request, ENDPOINT_FILTERS.object);
-      const page = await intel.object(collection.id, request.params.objectId, filters);
+      const page = await intel.object(collection.id, request.params.objectId, filters, readerOf(caller, 'taxii'));
       if (page.objects.length === 0 && filters.cursor === undefined) throw new EntenteError('ENTENTE_NOT_FOUND', `No object ${request.params.objectId} matches in this collection`);
       return sendTaxiiJson(reply, envelopeJson(page), 200, dateAddedHeaders(page.objects));
     });
@@ -67,9 +68,9 @@ export function taxiiObjectRoutes({ intel, collections, config }: TaxiiRouteDeps
     });
 
     app.get<{ Params: ObjectParams }>('/:apiRoot/collections/:collectionId/objects/:objectId/versions/', async (request, reply) => {
-      const { collection } = await collectionFor(request, 'read');
+      const { caller, collection } = await collectionFor(request, 'read');
       const filters = filtersOf(request, ENDPOINT_FILTERS.versions);
-      const page = await intel.versions(collection.id, request.params.objectId, filters);
+      const page = await intel.versions(collection.id, request.params.objectId, filters, readerOf(caller, 'taxii'));
       if (page.objects.length === 0 && filters.cursor === undefined) throw new EntenteError('ENTENTE_NOT_FOUND', `No object ${request.params.objectId} matches in this collection`);
       return sendTaxii(reply, versionsResource(page), 200, dateAddedHeaders(page.objects));
     });

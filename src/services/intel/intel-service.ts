@@ -8,6 +8,7 @@ import type {
 import { isAdmin, type Principal } from '../accounts/principal.js';
 import { isStixLike, objectsOf, planIngest, type ObjectResult } from './ingest-plan.js';
 import type { LabelGate } from './label-gate.js';
+import type { ReleaseGate, Reader } from './release-gate.js';
 import { statusFromReport } from './status-resource.js';
 import type { ObjectFilters } from './taxii-filters.js';
 
@@ -22,8 +23,10 @@ export interface IntelServiceDeps {
   readonly store: ObjectStore & StatusStore & Pick<CollectionStore, 'getCollection'>;
   readonly clock: Clock;
   readonly pageSizes?: PageSizes;
-  /** Absent until the labels feature lands: then no label check is made (see LabelGate). */
+  /** Refuses objects whose markings cannot be read; absent only in unit tests of the service. */
   readonly labelGate?: LabelGate;
+  /** The release decision on every read; absent only in unit tests of the service (then every read is unfiltered). */
+  readonly release?: ReleaseGate;
 }
 
 export interface IngestOptions {
@@ -73,12 +76,14 @@ export class IntelService {
   readonly #clock: Clock;
   readonly #pages: PageSizes;
   readonly #labelGate: LabelGate | undefined;
+  readonly #release: ReleaseGate | undefined;
 
   constructor(deps: IntelServiceDeps) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#pages = deps.pageSizes ?? DEFAULT_PAGE_SIZES;
     this.#labelGate = deps.labelGate;
+    this.#release = deps.release;
   }
 
   /** The page sizes in force, for the TAXII API root and for clients. */
@@ -106,9 +111,20 @@ export class IntelService {
         entry.errors.push({ path: `${base}[${entry.index}]`, code: 'not-stix', message: 'not a STIX object: type and id are required' });
         continue;
       }
-      const verdict = this.#labelGate?.check(entry.object, { collectionId, actor: options.actor.name }) ?? { kind: 'accept', object: entry.object };
-      if (verdict.kind === 'reject') entry.errors.push({ path: `${base}[${entry.index}]`, code: 'label-refused', message: verdict.message });
-      else toWrite.push({ index: entry.index, object: verdict.object });
+      toWrite.push({ index: entry.index, object: entry.object });
+    }
+    if (this.#labelGate !== undefined && toWrite.length > 0) {
+      const verdicts = await this.#labelGate.check(toWrite.map((w) => w.object));
+      const refused = new Set<number>();
+      verdicts.forEach((verdict, i) => {
+        const w = toWrite[i];
+        if (verdict.kind === 'accept' || w === undefined) return;
+        const entry = plan.find((e) => e.index === w.index);
+        const path = verdict.path === undefined ? `${base}[${w.index}]` : verdict.path.replace(/^\$/, `${base}[${w.index}]`);
+        entry?.errors.push({ path, code: 'label-refused', message: verdict.message });
+        refused.add(i);
+      });
+      if (refused.size > 0) toWrite.splice(0, toWrite.length, ...toWrite.filter((_, i) => !refused.has(i)));
     }
     const rejected = plan.filter((e) => e.errors.length > 0).length;
     const writeNow = options.partial === true || rejected === 0;
@@ -162,23 +178,30 @@ export class IntelService {
   }
 
   /** TAXII Get Objects (section 5.4): latest versions unless `versions` says otherwise. */
-  async objects(collectionId: string, filters: ObjectFilters = {}): Promise<ObjectPage> {
-    return this.#store.queryObjects(this.#query(collectionId, filters));
+  async objects(collectionId: string, filters: ObjectFilters, reader: Reader): Promise<ObjectPage> {
+    return this.#released(await this.#store.queryObjects(this.#query(collectionId, filters)), reader);
   }
 
   /** TAXII Get Object Manifests (section 5.3): same filters and paging as objects. */
-  async manifest(collectionId: string, filters: ObjectFilters = {}): Promise<ObjectPage> {
-    return this.#store.queryManifest(this.#query(collectionId, filters));
+  async manifest(collectionId: string, filters: ObjectFilters, reader: Reader): Promise<ObjectPage> {
+    const page = await this.#store.queryManifest(this.#query(collectionId, filters));
+    if (this.#release === undefined || reader.audience.kind === 'operator' || page.objects.length === 0) return page;
+    // A manifest names objects: it lists only what the reader may receive. The decision needs
+    // the objects themselves, which a manifest query does not read.
+    const full = await this.#store.queryObjects({ ...this.#query(collectionId, filters), ids: [...new Set(page.objects.map((o) => o.id))], versions: ['all'], limit: this.#pages.max });
+    const released = await this.#release.releaseStored(reader.audience, full.objects, reader.channel);
+    const keep = new Set(released.map((o) => `${o.id}|${o.version}`));
+    return { ...page, objects: page.objects.filter((o) => keep.has(`${o.id}|${o.version}`)) };
   }
 
   /** TAXII Get An Object (section 5.6): the versions of one id selected by the filters. */
-  async object(collectionId: string, id: string, filters: ObjectFilters = {}): Promise<ObjectPage> {
-    return this.#store.queryObjects(this.#query(collectionId, { ...filters, ids: [id] }));
+  async object(collectionId: string, id: string, filters: ObjectFilters, reader: Reader): Promise<ObjectPage> {
+    return this.#released(await this.#store.queryObjects(this.#query(collectionId, { ...filters, ids: [id] })), reader);
   }
 
   /** TAXII Get Object Versions (section 5.8): every version, oldest first. */
-  async versions(collectionId: string, id: string, filters: ObjectFilters = {}): Promise<ObjectPage> {
-    return this.#store.listVersions({ ...this.#query(collectionId, filters), ids: [id], versions: ['all'] });
+  async versions(collectionId: string, id: string, filters: ObjectFilters, reader: Reader): Promise<ObjectPage> {
+    return this.#released(await this.#store.listVersions({ ...this.#query(collectionId, filters), ids: [id], versions: ['all'] }), reader);
   }
 
   /** TAXII Delete An Object (section 5.7); returns how many versions were removed. */
@@ -191,30 +214,45 @@ export class IntelService {
   }
 
   /** The latest version of an object, in any of the given collections (all when absent). */
-  async latest(id: string, collectionIds?: ReadonlyArray<string>): Promise<StixLike | undefined> {
-    return this.#store.getLatest(id, collectionIds);
+  async latest(id: string, collectionIds: ReadonlyArray<string> | undefined, reader: Reader): Promise<StixLike | undefined> {
+    const found = await this.#store.getLatest(id, collectionIds);
+    if (found === undefined || this.#release === undefined) return found;
+    return (await this.#release.releaseObjects(reader.audience, [found], reader.channel))[0];
   }
 
   /** Full-text search; the caller scopes it to the collections the user can read. */
-  async search(input: SearchInput): Promise<SearchPage> {
+  async search(input: SearchInput, reader: Reader): Promise<SearchPage> {
     if (input.text.trim() === '') throw new EntenteError('ENTENTE_INVALID_PARAMETER', 'Parameter q: the search text is empty', [{ path: 'q', message: 'empty' }]);
-    return this.#store.search({
+    const page = await this.#store.search({
       text: input.text,
       limit: this.#clamp(input.limit),
       ...(input.collectionIds === undefined ? {} : { collectionIds: input.collectionIds }),
       ...(input.types === undefined ? {} : { types: input.types }),
       ...(input.cursor === undefined ? {} : { cursor: input.cursor }),
     });
+    if (this.#release === undefined || page.hits.length === 0) return page;
+    const released = new Map((await this.#release.releaseObjects(reader.audience, page.hits.map((h) => h.object), reader.channel)).map((o) => [o.id, o]));
+    const hits = page.hits.flatMap((h) => {
+      const object = released.get(h.id);
+      return object === undefined ? [] : [{ ...h, object }];
+    });
+    return { ...page, hits };
   }
 
   /** The relationship neighbourhood of an object to depth 1 or 2. */
-  async neighbours(query: NeighbourQuery): Promise<Neighbourhood> {
+  async neighbours(query: NeighbourQuery, reader: Reader): Promise<Neighbourhood> {
     if (query.depth !== 1 && query.depth !== 2) throw new EntenteError('ENTENTE_INVALID_PARAMETER', 'Parameter depth: must be 1 or 2', [{ path: 'depth', message: 'must be 1 or 2' }]);
-    return this.#store.neighbours(query);
+    const graph = await this.#store.neighbours(query);
+    if (this.#release === undefined || reader.audience.kind === 'operator') return graph;
+    const objects = await this.#release.releaseObjects(reader.audience, graph.objects, reader.channel);
+    // An edge is shown only when both its ends are released (the root is released: the caller checked).
+    const shown = new Set([query.id, ...objects.map((o) => o.id)]);
+    const edges = graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target) && (e.via === undefined || shown.has(e.via)));
+    return { objects, edges, missing: [] };
   }
 
   /** Every matching object of a collection, page by page (keyset paging), for exports. */
-  async *exportBundle(filters: ExportFilters): AsyncGenerator<ReadonlyArray<StixLike>, void, undefined> {
+  async *exportBundle(filters: ExportFilters, reader: Reader): AsyncGenerator<ReadonlyArray<StixLike>, void, undefined> {
     let cursor: string | undefined;
     do {
       const page = await this.#store.queryObjects(this.#query(filters.collectionId, {
@@ -224,7 +262,8 @@ export class IntelService {
         ...(filters.versions === undefined ? {} : { versions: filters.versions }),
         ...(cursor === undefined ? {} : { cursor }),
       }));
-      if (page.objects.length > 0) yield page.objects.map((o) => o.object);
+      const objects = this.#release === undefined ? page.objects.map((o) => o.object) : await this.#release.releaseObjects(reader.audience, page.objects.map((o) => o.object), reader.channel);
+      if (objects.length > 0) yield objects;
       cursor = page.next;
     } while (cursor !== undefined);
   }
@@ -232,6 +271,11 @@ export class IntelService {
   /** Counts for metrics and the CLI. */
   async count(collectionId?: string): Promise<number> {
     return this.#store.countObjects(collectionId);
+  }
+
+  async #released(page: ObjectPage, reader: Reader): Promise<ObjectPage> {
+    if (this.#release === undefined || page.objects.length === 0) return page;
+    return { ...page, objects: await this.#release.releaseStored(reader.audience, page.objects, reader.channel) };
   }
 
   #clamp(limit: number | undefined): number {

@@ -1,0 +1,185 @@
+/**
+ * The release decision applied to real reads: labels resolved from the store, the recipient
+ * prepared from its profile or organisation, each object decided, the result made a consistent
+ * graph, and decisions about data leaving the node written to the decision log.
+ */
+import { EntenteError, isEntenteError } from '../../core/errors.js';
+import { labelsOfObject } from '../../core/labels/index.js';
+import type { AllianceDirectory, ClassificationPolicy, ObjectLabels, SecurityLabel } from '../../core/labels/types.js';
+import { decide, type DecisionInput } from '../../core/policy/release-decision.js';
+import { consistentRelease, outsideReferences, type ReleaseItem } from '../../core/policy/release-set.js';
+import { prepareRecipient, type PreparedRecipient } from '../../core/policy/recipient.js';
+import type { Organisation, ReleaseDecision, UserProfile } from '../../core/policy/types.js';
+import { stixNow, type Clock } from '../../ports/clock.js';
+import type { DecisionChannel, DecisionRecord, PolicyStore } from '../../ports/policy-store.js';
+import type { ObjectStore, StixLike, StoredObject } from '../../ports/store.js';
+import type { Audience, ReleaseGate } from '../intel/release-gate.js';
+import type { MarkingResolver } from './marking-resolver.js';
+import type { PolicyDirectory } from './policy-directory.js';
+
+/** What the node itself contributes to every decision. */
+export interface NodePolicy {
+  /** This node's own organisation. */
+  readonly organisation: Organisation;
+  /** Applied to objects that carry no marking (DESIGN "Intel in": every object carries a label). */
+  readonly defaultLabel: SecurityLabel;
+  readonly policies: ReadonlyArray<ClassificationPolicy>;
+  readonly alliances: AllianceDirectory;
+  /** Also log reads by this node's own users (they do not leave the node; off by default). */
+  readonly logLocalReads: boolean;
+}
+
+export interface ReleaseServiceDeps {
+  readonly store: Pick<ObjectStore, 'getLatest' | 'neighbours'> & Pick<PolicyStore, 'getUserProfile' | 'appendDecisions'>;
+  readonly clock: Clock;
+  readonly node: NodePolicy;
+  readonly directory: PolicyDirectory;
+  readonly markings: MarkingResolver;
+}
+
+export class ReleaseService implements ReleaseGate {
+  readonly #deps: ReleaseServiceDeps;
+
+  constructor(deps: ReleaseServiceDeps) {
+    this.#deps = deps;
+  }
+
+  get node(): NodePolicy {
+    return this.#deps.node;
+  }
+
+  /** The recipient an audience stands for; undefined for the local operator, who sees everything. */
+  async prepare(audience: Audience, overrides: { readonly agreements?: PreparedRecipient['context']['agreements'] } = {}): Promise<PreparedRecipient | undefined> {
+    if (audience.kind === 'operator') return undefined;
+    const state = await this.#deps.directory.state();
+    const { node } = this.#deps;
+    const context = {
+      node: node.organisation, organisations: state.organisations, agreements: overrides.agreements ?? state.agreements,
+      policies: node.policies, alliances: node.alliances, now: stixNow(this.#deps.clock),
+    };
+    if (audience.kind === 'party') {
+      const organisation = state.organisations.get(audience.code);
+      if (organisation === undefined) throw new EntenteError('ENTENTE_PARTY_UNKNOWN', `No organisation has the code ${audience.code}`);
+      return prepareRecipient({ kind: 'peer', organisation }, context);
+    }
+    const { principal } = audience;
+    const profile = await this.#deps.store.getUserProfile(principal.name);
+    const user: UserProfile = profile === undefined
+      ? { name: principal.name, nationality: node.organisation.country, clearances: [], caveats: [], roles: principal.roles }
+      : { ...profile, roles: principal.roles };
+    return prepareRecipient({ kind: 'user', user }, context);
+  }
+
+  /** The labels of an object; an unknown marking is ENTENTE_LABEL_UNKNOWN_MARKING. */
+  async labelsOf(object: StixLike): Promise<ObjectLabels> {
+    const resolve = await this.#deps.markings.resolverFor([object]);
+    return labelsOfObject(object, resolve, { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies });
+  }
+
+  /**
+   * Decides every object for one recipient and makes the result a consistent graph: references
+   * to objects outside the set are decided too (not logged), so a relationship never goes
+   * without its endpoints.
+   */
+  async decideAll(recipient: PreparedRecipient, objects: ReadonlyArray<StixLike>): Promise<ReadonlyArray<ReleaseDecision>> {
+    const resolve = await this.#deps.markings.resolverFor(objects);
+    const victims = await this.#victims(recipient, objects);
+    const one = (object: StixLike): ReleaseDecision => {
+      let labels: ObjectLabels;
+      try {
+        labels = labelsOfObject(object, resolve, { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies });
+      } catch (error) {
+        // Fail closed: a marking that cannot be read now (deleted, or from an older node) withholds the object.
+        if (!isEntenteError(error)) throw error;
+        return { outcome: 'deny', reason: 'unreadable-label', steps: [{ rule: 'label', outcome: 'fail', detail: error.message }] };
+      }
+      const input: DecisionInput = victims === undefined ? { object, labels } : { object, labels, victims };
+      return decide(recipient, input);
+    };
+    const items: ReleaseItem[] = objects.map((object) => ({ object, decision: one(object) }));
+    const outside = outsideReferences(items.filter((i) => i.decision.outcome !== 'deny'));
+    const releasedOutside = new Set<string>();
+    if (outside.length > 0) {
+      const found = (await Promise.all(outside.map((id) => this.#deps.store.getLatest(id)))).filter((o): o is StixLike => o !== undefined);
+      const outsideResolve = await this.#deps.markings.resolverFor(found);
+      for (const object of found) {
+        let decision: ReleaseDecision;
+        try {
+          const labels = labelsOfObject(object, outsideResolve, { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies });
+          decision = decide(recipient, victims === undefined ? { object, labels } : { object, labels, victims });
+        } catch (error) {
+          if (!isEntenteError(error)) throw error;
+          continue;
+        }
+        if (decision.outcome !== 'deny') releasedOutside.add(object.id);
+      }
+    }
+    return consistentRelease(items, releasedOutside);
+  }
+
+  async releaseObjects(audience: Audience, objects: ReadonlyArray<StixLike>, channel: DecisionChannel): Promise<ReadonlyArray<StixLike>> {
+    const recipient = await this.prepare(audience);
+    if (recipient === undefined || objects.length === 0) return objects;
+    const decisions = await this.decideAll(recipient, objects);
+    await this.#log(recipient, objects, decisions, channel);
+    const out: StixLike[] = [];
+    decisions.forEach((d) => {
+      if (d.outcome !== 'deny' && d.object !== undefined) out.push(d.object as StixLike);
+    });
+    return out;
+  }
+
+  async releaseStored(audience: Audience, stored: ReadonlyArray<StoredObject>, channel: DecisionChannel): Promise<ReadonlyArray<StoredObject>> {
+    const recipient = await this.prepare(audience);
+    if (recipient === undefined || stored.length === 0) return stored;
+    const objects = stored.map((s) => s.object);
+    const decisions = await this.decideAll(recipient, objects);
+    await this.#log(recipient, objects, decisions, channel);
+    const out: StoredObject[] = [];
+    decisions.forEach((d, i) => {
+      const s = stored[i] as StoredObject;
+      if (d.outcome === 'allow') out.push(s);
+      else if (d.outcome === 'redact' && d.object !== undefined) {
+        // The stored text no longer matches: the redacted object is serialised afresh.
+        out.push({ id: s.id, type: s.type, version: s.version, specVersion: s.specVersion, dateAdded: s.dateAdded, object: d.object as StixLike });
+      }
+    });
+    return out;
+  }
+
+  /** Decisions about data that leaves the node (to a peer, or a user of another organisation) are logged. */
+  async #log(recipient: PreparedRecipient, objects: ReadonlyArray<StixLike>, decisions: ReadonlyArray<ReleaseDecision>, channel: DecisionChannel): Promise<void> {
+    if (recipient.organisation === undefined && !this.#deps.node.logLocalReads) return;
+    const at = stixNow(this.#deps.clock);
+    const records: DecisionRecord[] = decisions.map((d, i) => {
+      const object = objects[i] as StixLike;
+      return {
+        at, recipient: recipient.key, channel, objectId: object.id, objectVersion: object.modified ?? object.created ?? '1970-01-01T00:00:00.000Z',
+        ...(d.agreement === undefined ? {} : { agreementId: d.agreement.id, agreementVersion: d.agreement.version }),
+        outcome: d.outcome, ...(d.reason === undefined ? {} : { reason: d.reason }), steps: d.steps,
+      };
+    });
+    await this.#deps.store.appendDecisions(records);
+  }
+
+  /** Identities targeted by a `targets` relationship, when a rule in force strips victims. */
+  async #victims(recipient: PreparedRecipient, objects: ReadonlyArray<StixLike>): Promise<ReadonlySet<string> | undefined> {
+    const stripping = recipient.terms.some((t) => t.agreement.redactions.some((r) => r.kind === 'strip-victim-identities'));
+    if (!stripping) return undefined;
+    const candidates = new Set<string>();
+    for (const o of objects) {
+      if (o.type === 'identity') candidates.add(o.id);
+      for (const [key, value] of Object.entries(o)) {
+        if (key === 'created_by_ref') continue;
+        if (key.endsWith('_ref') && typeof value === 'string' && value.startsWith('identity--')) candidates.add(value);
+        if (key.endsWith('_refs') && Array.isArray(value)) for (const v of value) if (typeof v === 'string' && v.startsWith('identity--')) candidates.add(v);
+      }
+    }
+    const victims = new Set<string>();
+    await Promise.all([...candidates].map(async (id) => {
+      const around = await this.#deps.store.neighbours({ id, depth: 1, direction: 'in' });
+      if (around.edges.some((e) => e.target === id && e.kind === 'relationship' && e.label === 'targets')) victims.add(id);
+    }));
+    return victims;
+  }
+}
