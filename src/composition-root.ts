@@ -18,7 +18,8 @@ import { IntakeLabelGate } from './services/policy/intake-label-gate.js';
 import { MarkingResolver } from './services/policy/marking-resolver.js';
 import { PolicyDirectory } from './services/policy/policy-directory.js';
 import { PolicyService } from './services/policy/policy-service.js';
-import { ReleaseService } from './services/policy/release-service.js';
+import { AgreementSimulator } from './services/policy/agreement-simulator.js';
+import { ReleaseService, type NodePolicy } from './services/policy/release-service.js';
 
 /** The product version, from package.json (two levels above dist/ and src/). */
 export const VERSION: string = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -34,6 +35,7 @@ export interface NodeServices {
   readonly collections: CollectionService;
   readonly policy: PolicyService;
   readonly release: ReleaseService;
+  readonly simulator: AgreementSimulator;
   close(): Promise<void>;
 }
 
@@ -61,11 +63,7 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
     throw error;
   }
   const pageSizes = { default: config.taxii.defaultPageSize, max: config.taxii.maxPageSize };
-  const node = nodePolicyOf(config);
-  const directory = new PolicyDirectory(store, clock);
-  const markings = new MarkingResolver(store);
-  const release = new ReleaseService({ store, clock, node, directory, markings });
-  const policy = new PolicyService({ store, clock, node, directory });
+  const { policy, release, simulator, labelGate } = policyServices(store, clock, nodePolicyOf(config));
   try {
     await policy.ensureNodeOrganisation();
   } catch (error) {
@@ -77,12 +75,28 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
     clock,
     logger,
     store,
-    intel: new IntelService({ store, clock, pageSizes, labelGate: new IntakeLabelGate(markings, node), release }),
+    intel: new IntelService({ store, clock, pageSizes, labelGate, release }),
     accounts: new AccountService({ store, clock }),
     collections: new CollectionService({ store, clock }),
     policy,
     release,
+    simulator,
     close: () => store.close(),
+  };
+}
+
+/** The policy engine's services on a store: what every read and every intake consults. */
+export function policyServices(store: Store, clock: Clock, node: NodePolicy): {
+  readonly policy: PolicyService; readonly release: ReleaseService; readonly simulator: AgreementSimulator; readonly labelGate: IntakeLabelGate;
+} {
+  const directory = new PolicyDirectory(store, clock);
+  const markings = new MarkingResolver(store);
+  const release = new ReleaseService({ store, clock, node, directory, markings });
+  return {
+    policy: new PolicyService({ store, clock, node, directory }),
+    release,
+    simulator: new AgreementSimulator({ store, release, directory }),
+    labelGate: new IntakeLabelGate(markings, node),
   };
 }
 
@@ -109,7 +123,7 @@ export async function buildNodeHttp(node: NodeServices): Promise<FastifyInstance
     extraPlugins: [
       metricsHooksPlugin({ metrics }),
       opsRoutes({ store: node.store, version: VERSION, metrics, metricsAuth: config.http.metricsAuth }),
-      restApi({ intel, accounts: node.accounts, collections: node.collections, version: VERSION }),
+      restApi({ intel, accounts: node.accounts, collections: node.collections, policy: node.policy, simulator: node.simulator, version: VERSION }),
     ],
   });
 }

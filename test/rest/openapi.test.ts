@@ -22,6 +22,23 @@ const REST_ROUTES = [
   'delete /api/v1/collections/{id}',
   'get /api/v1/collections/{id}/grants',
   'put /api/v1/collections/{id}/grants/{user}',
+  'get /api/v1/organisations',
+  'post /api/v1/organisations',
+  'get /api/v1/organisations/{code}',
+  'delete /api/v1/organisations/{code}',
+  'get /api/v1/users/{name}/profile',
+  'put /api/v1/users/{name}/profile',
+  'get /api/v1/agreements',
+  'post /api/v1/agreements',
+  'post /api/v1/agreements/validate',
+  'get /api/v1/agreements/{id}',
+  'get /api/v1/agreements/{id}/versions',
+  'get /api/v1/agreements/{id}/diff',
+  'post /api/v1/agreements/{id}/status',
+  'post /api/v1/agreements/simulate',
+  'post /api/v1/agreements/{id}/compare',
+  'get /api/v1/decisions',
+  'post /api/v1/labels/parse',
 ];
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];

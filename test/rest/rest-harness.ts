@@ -10,7 +10,11 @@ import { restApi } from '../../src/http/rest/index.js';
 import type { Store } from '../../src/ports/store.js';
 import { AccountService } from '../../src/services/accounts/index.js';
 import { CollectionService } from '../../src/services/collections/index.js';
+import type { PolicyService } from '../../src/services/policy/policy-service.js';
 import { IntelService } from '../../src/services/intel/index.js';
+import { policyServices } from '../../src/composition-root.js';
+import { resolveConfig } from '../../src/config/node-config.js';
+import { nodePolicyOf } from '../../src/services/policy/node-policy.js';
 
 export const PASSWORDS = { admin: 'admin-password-1', alice: 'alice-password-1', bob: 'bob-password-12', carol: 'carol-password-1' } as const;
 export type UserName = keyof typeof PASSWORDS;
@@ -31,6 +35,7 @@ export interface RestNode {
   readonly clock: ManualClock;
   readonly metrics: EntenteMetrics;
   readonly accounts: AccountService;
+  readonly policy: PolicyService;
   readonly intelId: string;
   readonly secretId: string;
   /** `app.inject` as `user` (anonymous when undefined). */
@@ -47,7 +52,9 @@ export async function startRestNode(options: { readonly metricsAuth?: boolean; r
   // A cheap scrypt cost: the tests exercise the logic, not the work factor.
   const accounts = new AccountService({ store, clock, scryptCost: { N: 1024, r: 8, p: 1 } });
   const collections = new CollectionService({ store, clock });
-  const intel = instrumentIntel(new IntelService({ store, clock }), metrics);
+  const policy = policyServices(store, clock, nodePolicyOf(resolveConfig([{ source: 'test', values: { node: { organisation: 'DEU', country: 'DEU', kind: 'nation' } } }])));
+  await policy.policy.ensureNodeOrganisation();
+  const intel = instrumentIntel(new IntelService({ store, clock, labelGate: policy.labelGate, release: policy.release }), metrics);
   await accounts.bootstrapAdmin(PASSWORDS.admin);
   await accounts.createUser('alice', PASSWORDS.alice, ['analyst']);
   await accounts.createUser('bob', PASSWORDS.bob, ['liaison']);
@@ -62,13 +69,13 @@ export async function startRestNode(options: { readonly metricsAuth?: boolean; r
     extraPlugins: [
       metricsHooksPlugin({ metrics }),
       opsRoutes({ store, version: '9.9.9-test', metrics, metricsAuth: options.metricsAuth ?? false }),
-      restApi({ intel, accounts, collections, version: '9.9.9-test' }),
+      restApi({ intel, accounts, collections, policy: policy.policy, simulator: policy.simulator, version: '9.9.9-test' }),
     ],
   });
   await app.ready();
   let closed = false;
   return {
-    app, store, clock, metrics, accounts, intelId: shared.id, secretId: secret.id,
+    app, store, clock, metrics, accounts, policy: policy.policy, intelId: shared.id, secretId: secret.id,
     call: (user, request) => app.inject({ ...request, headers: { ...(user === undefined ? {} : { authorization: basic(user) }), ...request.headers } }),
     async close() {
       await app.close();

@@ -244,11 +244,15 @@ export class IntelService {
     if (query.depth !== 1 && query.depth !== 2) throw new EntenteError('ENTENTE_INVALID_PARAMETER', 'Parameter depth: must be 1 or 2', [{ path: 'depth', message: 'must be 1 or 2' }]);
     const graph = await this.#store.neighbours(query);
     if (this.#release === undefined || reader.audience.kind === 'operator') return graph;
-    const objects = await this.#release.releaseObjects(reader.audience, graph.objects, reader.channel);
-    // An edge is shown only when both its ends are released (the root is released: the caller checked).
-    const shown = new Set([query.id, ...objects.map((o) => o.id)]);
+    // An edge is shown only when both its ends and the relationship or sighting that makes it
+    // are released (the root is released: the caller checked).
+    const inGraph = new Set(graph.objects.map((o) => o.id));
+    const vias = [...new Set(graph.edges.flatMap((e) => (e.via !== undefined && !inGraph.has(e.via) ? [e.via] : [])))];
+    const viaObjects = (await Promise.all(vias.map((id) => this.#store.getLatest(id, query.collectionIds)))).filter((o): o is StixLike => o !== undefined);
+    const released = await this.#release.releaseObjects(reader.audience, [...graph.objects, ...viaObjects], reader.channel);
+    const shown = new Set([query.id, ...released.map((o) => o.id)]);
     const edges = graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target) && (e.via === undefined || shown.has(e.via)));
-    return { objects, edges, missing: [] };
+    return { objects: released.filter((o) => inGraph.has(o.id)), edges, missing: graph.missing.filter((id) => edges.some((e) => e.source === id || e.target === id)) };
   }
 
   /** Every matching object of a collection, page by page (keyset paging), for exports. */
