@@ -1,7 +1,9 @@
 import { Command, CommanderError } from 'commander';
 import { isEntenteError } from '../core/errors.js';
 import { collectionsCommand, tokensCommand, usersCommand } from './commands/accounts.js';
+import { agreementsCommand } from './commands/agreements.js';
 import { detectCommand } from './commands/detect.js';
+import { decisionsCommand, labelsCommand, orgsCommand } from './commands/directory.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { getCommand, graphCommand, searchCommand } from './commands/search.js';
@@ -27,6 +29,10 @@ export function buildProgram(): Command {
     .addCommand(usersCommand())
     .addCommand(tokensCommand())
     .addCommand(collectionsCommand())
+    .addCommand(orgsCommand())
+    .addCommand(agreementsCommand())
+    .addCommand(decisionsCommand())
+    .addCommand(labelsCommand())
     .addCommand(validateCommand())
     .addCommand(patternCommand())
     .addCommand(detectCommand());

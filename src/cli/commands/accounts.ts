@@ -61,6 +61,34 @@ export function usersCommand(): Command {
     );
   }
   users.addCommand(
+    sub('profile').description('Show or set what the release decision knows of a user: nationality, clearances, caveats, organisation')
+      .argument('<name>')
+      .option('--nationality <trigraph>', 'e.g. DEU')
+      .option('--clearance <list>', 'comma-separated, policy then level: "NATO SECRET,DEU GEHEIM" (empty string clears)')
+      .option('--caveats <list>', 'comma-separated accreditations and need-to-know compartments (empty string clears)')
+      .option('--organisation <code>', 'the organisation the user belongs to, when not this node\'s own')
+      .action(async (name: string, opts: Flags & { nationality?: string; clearance?: string; caveats?: string; organisation?: string }) => {
+        const out = makeOutput(opts.json === true);
+        const split = (text: string) => text.split(',').map((s) => s.trim()).filter((s) => s !== '');
+        await withNode(opts, async (node) => {
+          const changing = opts.nationality !== undefined || opts.clearance !== undefined || opts.caveats !== undefined || opts.organisation !== undefined;
+          const profile = changing
+            ? await node.policy.setProfile(name, {
+              ...(opts.nationality === undefined ? {} : { nationality: opts.nationality }),
+              ...(opts.clearance === undefined ? {} : { clearances: split(opts.clearance) }),
+              ...(opts.caveats === undefined ? {} : { caveats: split(opts.caveats) }),
+              ...(opts.organisation === undefined ? {} : { organisation: opts.organisation }),
+            })
+            : await node.policy.getProfile(name);
+          if (out.json) return out.data(profile);
+          out.line(table(['USER', 'NATIONALITY', 'CLEARANCES', 'CAVEATS', 'ORGANISATION'], [[
+            profile.name, profile.nationality, profile.clearances.map((c) => `${c.policy} ${c.level}`).join(', ') || colour.dim('none'),
+            profile.caveats.join(', ') || colour.dim('none'), profile.organisation ?? colour.dim(node.policy.node.organisation.code),
+          ]]));
+        });
+      }),
+  );
+  users.addCommand(
     sub('delete').description('Delete a user and its tokens').argument('<name>').action(async (name: string, opts: Flags) => {
       await withNode(opts, (node) => node.accounts.deleteUser(name));
       makeOutput(opts.json === true).line(`${colour.green('deleted')} ${name}`);

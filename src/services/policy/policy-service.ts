@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import { EntenteError } from '../../core/errors.js';
-import { ORGANISATION_KINDS, type OrganisationKind } from '../../core/labels/types.js';
+import { ORGANISATION_KINDS, type AllianceDirectory, type OrganisationKind } from '../../core/labels/types.js';
 import { parseClassification, readAgreement, type AgreementContext } from '../../core/policy/agreement-reader.js';
 import { diffAgreements, type AgreementChange } from '../../core/policy/simulation.js';
 import { AGREEMENT_STATUSES, type Agreement, type AgreementStatus, type Organisation, type UserProfile } from '../../core/policy/types.js';
@@ -50,7 +50,7 @@ export interface SubmitResult {
 }
 
 const CODE = /^[A-Z0-9][A-Z0-9-]{1,31}$/;
-const TRIGRAPH = /^[A-Z]{3,4}$/;
+const TRIGRAPH = /^[A-Z]{3}$/;
 const IDENTITY_ID = /^identity--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export class PolicyService {
@@ -80,17 +80,31 @@ export class PolicyService {
   }
 
   async addOrganisation(input: OrganisationInput): Promise<Organisation> {
-    const org = checkOrganisation(input);
+    const org = checkOrganisation(input, this.#node.alliances);
     if ((await this.#store.getOrganisation(org.code)) !== undefined) throw new EntenteError('ENTENTE_CONFLICT', `An organisation with the code ${org.code} already exists`);
     await this.#store.putOrganisation(org);
     this.#directory.invalidate();
     return org;
   }
 
+  /**
+   * Changes an organisation. A new identity id (a directory file that names the organisation's
+   * STIX identity) replaces the old one: objects are attributed to organisations by that id.
+   */
   async updateOrganisation(code: string, input: Partial<OrganisationInput>): Promise<Organisation> {
     const existing = await this.getOrganisation(code);
-    const org = checkOrganisation({ ...existing, ...input, code: existing.code, id: existing.id });
-    await this.#store.putOrganisation(org);
+    const org = checkOrganisation({ ...existing, ...input, code: existing.code, id: input.id ?? existing.id }, this.#node.alliances);
+    if (org.id !== existing.id) {
+      await this.#store.deleteOrganisation(code);
+      try {
+        await this.#store.putOrganisation(org);
+      } catch (error) {
+        await this.#store.putOrganisation(existing);
+        throw error;
+      }
+    } else {
+      await this.#store.putOrganisation(org);
+    }
     this.#directory.invalidate();
     return org;
   }
@@ -224,14 +238,14 @@ function summary(changes: ReadonlyArray<AgreementChange>): string {
   return `changed ${paths.slice(0, 6).join(', ')}${paths.length > 6 ? ` and ${paths.length - 6} more` : ''}`;
 }
 
-function checkOrganisation(input: OrganisationInput): Organisation {
+function checkOrganisation(input: OrganisationInput, alliances: AllianceDirectory): Organisation {
   const details: Array<{ path: string; message: string }> = [];
   if (!CODE.test(input.code)) details.push({ path: 'code', message: `"${input.code}" is not an organisation code: 2-32 upper-case letters, digits and -` });
   if (input.name.trim() === '') details.push({ path: 'name', message: 'a name is required' });
   if (!(ORGANISATION_KINDS as ReadonlyArray<string>).includes(input.kind)) details.push({ path: 'kind', message: `"${input.kind}" is not a kind (one of ${ORGANISATION_KINDS.join(', ')})` });
-  if (!TRIGRAPH.test(input.country)) details.push({ path: 'country', message: `"${input.country}" is not a country trigraph (DEU) or alliance tetragraph (NATO)` });
+  if (!TRIGRAPH.test(input.country) && alliances[input.country] === undefined) details.push({ path: 'country', message: `"${input.country}" is not a country trigraph (DEU) or an alliance (${Object.keys(alliances).join(', ')})` });
   if (input.id !== undefined && !IDENTITY_ID.test(input.id)) details.push({ path: 'id', message: `"${input.id}" is not a STIX identity id` });
-  for (const [i, m] of (input.memberships ?? []).entries()) if (!TRIGRAPH.test(m)) details.push({ path: `memberships[${i}]`, message: `"${m}" is not an alliance tetragraph` });
+  for (const [i, m] of (input.memberships ?? []).entries()) if (alliances[m] === undefined) details.push({ path: `memberships[${i}]`, message: `"${m}" is not an alliance (${Object.keys(alliances).join(', ')})` });
   if (details.length > 0) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `The organisation is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
   return {
     id: input.id ?? `identity--${randomUUID()}`, code: input.code, name: input.name.trim(), kind: input.kind as OrganisationKind, country: input.country,
