@@ -55,6 +55,13 @@ const DEFAULT_CONFIG_FILE = `# Entente node configuration. Every setting can als
 # variable or a command-line flag; see the README for the full list.
 node:
   name: entente
+  # The code of this node's organisation in agreements, its country (ISO 3166 trigraph) and kind:
+  # organisation: DEU
+  # country: DEU
+  # kind: nation
+policy:
+  # The label of objects that carry no marking.
+  defaultLabel: 'TLP:AMBER'
 http:
   host: 127.0.0.1
   port: 8080
