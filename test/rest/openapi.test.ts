@@ -25,6 +25,7 @@ const REST_ROUTES = [
   'get /api/v1/organisations',
   'post /api/v1/organisations',
   'get /api/v1/organisations/{code}',
+  'get /api/v1/organisations/{code}/identity',
   'delete /api/v1/organisations/{code}',
   'get /api/v1/users/{name}/profile',
   'put /api/v1/users/{name}/profile',

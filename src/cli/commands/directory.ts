@@ -6,6 +6,7 @@ import { EntenteError } from '../../core/errors.js';
 import { CLASSIFICATION_POLICIES, markingsForLabel, parseBanner, printBanner } from '../../core/labels/index.js';
 import type { DecisionChannel } from '../../ports/policy-store.js';
 import type { ReleaseOutcome } from '../../core/policy/types.js';
+import { organisationIdentity, organisationOfIdentity } from '../../core/policy/organisation-identity.js';
 import type { OrganisationInput } from '../../services/policy/policy-service.js';
 import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 import { colour, makeOutput, table } from '../output.js';
@@ -44,7 +45,7 @@ export function orgsCommand(): Command {
         out.line(`${colour.green('added')} ${org.code} ${colour.dim(org.id)}`);
       });
     }));
-  cmd.addCommand(sub('import').description('Add or update the organisations of a directory file (YAML: organisations: [{code, name, kind, country, id?, memberships?, sectors?}])')
+  cmd.addCommand(sub('import').description('Add or update the organisations of a directory file (YAML: organisations: [{code, name, kind, country, id?, memberships?, sectors?}]) or of a STIX bundle of organisation identities')
     .argument('<file>')
     .action(async (file: string, opts: Flags) => {
       const out = makeOutput(opts.json === true);
@@ -65,6 +66,20 @@ export function orgsCommand(): Command {
         out.line(table(['CODE', 'RESULT'], results.map((r) => [r.code, r.result === 'unchanged' ? colour.dim(r.result) : colour.green(r.result)])));
       });
     }));
+  cmd.addCommand(sub('show').description('One organisation; --stix prints it as a STIX identity for peers\' directories').argument('<code>')
+    .option('--stix', 'the STIX identity with the Entente organisation extension')
+    .action(async (code: string, opts: Flags & { stix?: boolean }) => {
+      const out = makeOutput(opts.json === true);
+      await withNode(opts, async (node) => {
+        const org = await node.policy.getOrganisation(code);
+        if (opts.stix === true) return out.data(organisationIdentity(org));
+        if (out.json) return out.data(org);
+        out.line(table(['FIELD', 'VALUE'], [
+          ['code', org.code], ['name', org.name], ['kind', org.kind], ['country', org.country], ['identity', org.id],
+          ['memberships', org.memberships.join(', ')], ['sectors', org.sectors.join(', ')],
+        ]));
+      });
+    }));
   cmd.addCommand(sub('remove').description('Remove an organisation that no agreement names').argument('<code>').action(async (code: string, opts: Flags) => {
     await withNode(opts, (node) => node.policy.removeOrganisation(code));
     makeOutput(opts.json === true).line(`${colour.green('removed')} ${code}`);
@@ -78,6 +93,11 @@ async function readDirectoryFile(file: string): Promise<ReadonlyArray<Organisati
     value = parse(await readFile(file, 'utf8'));
   } catch (error) {
     throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${file}: not a readable YAML file (${(error as Error).message.split('\n')[0] ?? ''})`, [{ path: file, message: 'unreadable' }]);
+  }
+  const bundle = value as { type?: unknown; objects?: unknown } | null;
+  if (bundle?.type === 'bundle' && Array.isArray(bundle.objects)) {
+    // A STIX bundle of identities carrying the Entente organisation extension (from a peer's `orgs show --stix`).
+    return bundle.objects.filter((o: Record<string, unknown>) => o['type'] === 'identity').map((o: Record<string, unknown>) => organisationOfIdentity(o));
   }
   const orgs = (value as { organisations?: unknown } | null)?.organisations;
   if (!Array.isArray(orgs)) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${file}: expected a mapping with an \`organisations\` list`, [{ path: '$.organisations', message: 'missing' }]);

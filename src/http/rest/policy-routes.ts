@@ -8,6 +8,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { stringify } from 'yaml';
 import { EntenteError } from '../../core/errors.js';
 import { markingsForLabel, parseBanner, printBanner } from '../../core/labels/index.js';
+import { organisationIdentity } from '../../core/policy/organisation-identity.js';
 import type { DecisionChannel } from '../../ports/policy-store.js';
 import type { ReleaseOutcome } from '../../core/policy/types.js';
 import { isAdmin, type Principal } from '../../services/accounts/index.js';
@@ -74,6 +75,10 @@ export function policyRoutes(deps: RestDeps): FastifyPluginAsync {
     app.get<{ Params: { code: string } }>('/organisations/:code', {
       schema: { tags: ['policy'], summary: 'One organisation', params: codeParams, response: { 200: organisationSchema, ...errorResponses(404) } },
     }, async (request) => policy.getOrganisation(request.params.code));
+
+    app.get<{ Params: { code: string } }>('/organisations/:code/identity', {
+      schema: { tags: ['policy'], summary: 'One organisation as a STIX identity with the Entente organisation extension, for peers\' directories', params: codeParams, response: { 200: anyObject, ...errorResponses(404) } },
+    }, async (request) => organisationIdentity(await policy.getOrganisation(request.params.code)));
 
     app.post<{ Body: { code: string; name: string; kind: string; country: string; memberships?: string[]; sectors?: string[]; id?: string } }>('/organisations', {
       schema: {
