@@ -17,7 +17,8 @@ export interface AgreementRecord {
 }
 
 /** The channels through which data leaves the node. */
-export type DecisionChannel = 'taxii' | 'rest' | 'export' | 'federation' | 'sensor-export';
+export const DECISION_CHANNELS = ['taxii', 'rest', 'export', 'federation', 'sensor-export'] as const;
+export type DecisionChannel = (typeof DECISION_CHANNELS)[number];
 
 /** One recorded release decision. */
 export interface DecisionRecord {

@@ -36,6 +36,7 @@ export interface RestNode {
   readonly metrics: EntenteMetrics;
   readonly accounts: AccountService;
   readonly policy: PolicyService;
+  readonly intel: IntelService;
   readonly intelId: string;
   readonly secretId: string;
   /** `app.inject` as `user` (anonymous when undefined). */
@@ -75,7 +76,7 @@ export async function startRestNode(options: { readonly metricsAuth?: boolean; r
   await app.ready();
   let closed = false;
   return {
-    app, store, clock, metrics, accounts, policy: policy.policy, intelId: shared.id, secretId: secret.id,
+    app, store, clock, metrics, accounts, policy: policy.policy, intel, intelId: shared.id, secretId: secret.id,
     call: (user, request) => app.inject({ ...request, headers: { ...(user === undefined ? {} : { authorization: basic(user) }), ...request.headers } }),
     async close() {
       await app.close();

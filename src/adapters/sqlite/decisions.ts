@@ -1,6 +1,6 @@
 import { EntenteError } from '../../core/errors.js';
-import type { DecisionStep, ReleaseOutcome } from '../../core/policy/types.js';
-import type { DecisionChannel, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
+import { RELEASE_OUTCOMES, type DecisionStep, type ReleaseOutcome } from '../../core/policy/types.js';
+import { DECISION_CHANNELS, type DecisionChannel, type DecisionPage, type DecisionQuery, type DecisionRecord } from '../../ports/policy-store.js';
 import type { SqliteContext } from './context.js';
 import { decodeDecisionCursor, encodeDecisionCursor } from './cursor.js';
 import { normaliseTimestamp } from './timestamps.js';
@@ -12,8 +12,8 @@ import { normaliseTimestamp } from './timestamps.js';
  */
 
 /** The values the CHECK constraints of migration 3 accept; `satisfies` keeps them in step with the port. */
-const CHANNELS = Object.keys({ taxii: 1, rest: 1, export: 1, federation: 1, 'sensor-export': 1 } satisfies Record<DecisionChannel, 1>);
-const OUTCOMES = Object.keys({ allow: 1, redact: 1, deny: 1 } satisfies Record<ReleaseOutcome, 1>);
+const CHANNELS: ReadonlyArray<string> = DECISION_CHANNELS;
+const OUTCOMES: ReadonlyArray<string> = RELEASE_OUTCOMES;
 
 type DecisionTuple = [
   seq: number, at: string, recipient: string, channel: DecisionChannel, objectId: string, objectVersion: string,

@@ -106,7 +106,8 @@ export interface DecisionStep {
   readonly detail: string;
 }
 
-export type ReleaseOutcome = 'allow' | 'redact' | 'deny';
+export const RELEASE_OUTCOMES = ['allow', 'redact', 'deny'] as const;
+export type ReleaseOutcome = (typeof RELEASE_OUTCOMES)[number];
 
 export interface ReleaseDecision {
   readonly outcome: ReleaseOutcome;
