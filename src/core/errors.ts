@@ -29,6 +29,15 @@ export const ERROR_CATALOGUE = {
   ENTENTE_AGREEMENT_INVALID: { status: 422, message: 'The agreement is invalid' },
   ENTENTE_PARTY_UNKNOWN: { status: 404, message: 'No organisation has this code' },
   ENTENTE_POLICY_NO_AGREEMENT: { status: 403, message: 'No active agreement lets this party receive data' },
+  ENTENTE_ENVELOPE_MALFORMED: { status: 400, message: 'The envelope is not a well-formed Entente envelope' },
+  ENTENTE_ENVELOPE_TAMPERED: { status: 422, message: 'The envelope or its signature does not verify' },
+  ENTENTE_ENVELOPE_UNKNOWN_SIGNER: { status: 403, message: 'The envelope is signed with a key not pinned for its signer' },
+  ENTENTE_ENVELOPE_NOT_FOR_US: { status: 422, message: 'The envelope is not sealed to any key of this node' },
+  ENTENTE_ENVELOPE_EXPIRED: { status: 422, message: 'The envelope has expired' },
+  ENTENTE_ENVELOPE_REPLAYED: { status: 409, message: 'An envelope with this id was already opened' },
+  ENTENTE_ENVELOPE_RELEASE_DIFFERS: { status: 422, message: 'The recipients may not all receive the same content: seal one envelope per recipient' },
+  ENTENTE_PEER_KEYS_UNKNOWN: { status: 422, message: 'No public keys are pinned for this peer' },
+  ENTENTE_KEYS_UNREADABLE: { status: 500, message: 'The node keys cannot be decrypted' },
 } as const satisfies Record<string, { readonly status: number; readonly message: string }>;
 
 export type ErrorCode = keyof typeof ERROR_CATALOGUE;
