@@ -233,14 +233,29 @@ describe('the coalition example: what each party receives', () => {
     expect(toEu).toMatchObject({ outcome: 'fail', detail: expect.stringMatching(/received from USA, and no agreement with USA lets DEU pass it on to CERT-EU/) });
   });
 
-  it('shows in a dry run what Poland would receive once the joint-response draft is active', () => {
-    const draft = agreements.map((a) => (a.status === 'draft' ? { ...a, status: 'active' as const } : a));
-    const after = release('POL', draft);
-    const outcome = (key: string) => after.get(idOf(key))?.outcome;
-    expect(['victim-nordhafen', 'rel-actor-targets-nordhafen', 'sighting-c2-nordhafen', 'ind-staging-ipv4'].map(outcome)).toEqual(['allow', 'allow', 'allow', 'allow']);
-    expect(after.get(idOf('sighting-c2-nordhafen'))?.object?.['where_sighted_refs']).toEqual([idOf('victim-nordhafen')]);
-    expect(after.get(idOf('ind-staging-ipv4'))?.object?.['pattern']).toBe("[ipv4-addr:value = '198.51.100.23']");
-    expect(outcome('ind-source-ipv4')).toBe('deny');
+  it('shows in a dry run what Poland would receive under the joint-response draft alone', () => {
+    // The draft as if active, and the only agreement data may go to Poland under; the onward
+    // rules France and the United States agreed to still say what of theirs may go on.
+    const withDraft = agreements.map((a) => (a.status === 'draft' ? { ...a, status: 'active' as const } : a));
+    const full = prepareRecipient({ kind: 'peer', organisation: byCode.get('POL') ?? deu }, { node: deu, organisations: byCode, agreements: withDraft, policies: CLASSIFICATION_POLICIES, alliances: ALLIANCES, now: NOW });
+    const recipient = { ...full, terms: full.terms.filter((t) => t.agreement.id === 'deu-pol-joint-response') };
+    const items = objects.map((object) => ({ object, decision: decide(recipient, { object, labels: labelsOf(object), victims }) }));
+    const dry = new Map(consistentRelease(items, new Set()).map((d, i) => [String(objects[i]?.['id']), d]));
+    const get = (key: string) => dry.get(idOf(key)) as ReleaseDecision;
+    const expected: Record<string, string> = {
+      'ind-c2-ipv4': A, 'ind-staging-ipv4': A, 'victim-nordhafen': A, 'sighting-c2-nordhafen': A, 'report-steppe-lynx': R,
+      'ind-anssi-domain': A, 'ind-cisa-ipv4': A, 'ind-nato-restricted-domain': A,
+      'actor-steppe-lynx': `deny:${OOS}`, 'ind-dropper-md5': `deny:${OOS}`, 'rel-actor-targets-nordhafen': 'deny:endpoint-withheld',
+      'rel-c2-ipv4-gridlock': 'deny:endpoint-withheld', 'ind-source-ipv4': `deny:${TLP}`, 'ind-noforn-ipv4': 'deny:caveat',
+      'ind-nato-secret-domain': 'deny:classification-ceiling', 'malware-paperkite': 'deny:tlp-no-onward', 'sighting-nwe-grid': `deny:${ONWARD}`,
+      'report-lagebild-vsnfd': 'deny',
+    };
+    expect(Object.fromEntries(Object.entries(expected).map(([k, v]) => [k, v === 'deny' ? get(k).outcome : shown(get(k))]))).toEqual(expected);
+    expect(get('ind-staging-ipv4').object?.['pattern']).toBe("[ipv4-addr:value = '198.51.100.23']");
+    expect(get('sighting-c2-nordhafen').object?.['where_sighted_refs']).toEqual([idOf('victim-nordhafen')]);
+    const report = get('report-steppe-lynx').object ?? {};
+    expect(report['description']).toBeUndefined();
+    expect(report['object_refs']).toEqual(['ind-c2-ipv4', 'ind-c2-domain', 'ind-frostbyte-sha256', 'ind-staging-ipv4', 'victim-nordhafen', 'sighting-c2-nordhafen'].map(idOf));
   });
 
   it('never releases an object that refers to a withheld one, whatever part of the example is decided', () => {
