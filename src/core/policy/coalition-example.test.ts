@@ -233,6 +233,17 @@ describe('the coalition example: what each party receives', () => {
     expect(toEu).toMatchObject({ outcome: 'fail', detail: expect.stringMatching(/received from USA, and no agreement with USA lets DEU pass it on to CERT-EU/) });
   });
 
+  it('explains decisions with the rules docs/policy.md shows', () => {
+    const rules = (code: (typeof RECIPIENTS)[number], key: string) => decision(code, key).steps.map((st) => `${st.outcome} ${st.rule}`);
+    expect(rules('POL', 'ind-staging-ipv4')).toEqual([
+      'pass origin', 'pass deu-pol-energy v1: scope', 'pass deu-pol-energy v1: tlp-ceiling', 'pass deu-pol-energy v1: label:classification',
+      'pass deu-pol-energy v1: label:releasability', 'pass deu-pol-energy v1: label:caveat', 'pass eu-cti v1: scope', 'fail eu-cti v1: tlp-ceiling',
+      'pass nato-cti v1: scope', 'fail nato-cti v1: tlp-ceiling', 'pass redact:strip-victim-identities', 'redact redact:generalise-addresses',
+    ]);
+    expect(rules('NWE-GRID', 'ind-phish-url')).toEqual(['pass origin', 'pass deu-nwe-grid v1: scope', 'fail deu-nwe-grid v1: pap-ceiling']);
+    expect(rules('NWE-GRID', 'ind-anssi-domain')).toEqual(['fail onward']);
+  });
+
   it('shows in a dry run what Poland would receive under the joint-response draft alone', () => {
     // The draft as if active, and the only agreement data may go to Poland under; the onward
     // rules France and the United States agreed to still say what of theirs may go on.
