@@ -1,0 +1,166 @@
+import { EntenteError, type ErrorDetail } from '../errors.js';
+import { pathKey } from '../json/json-path.js';
+import { canonicalJson } from '../stix/canonical-json.js';
+import { leafHash, type Hash } from './hashing.js';
+
+/**
+ * What the ledger records: one tagged value per event that allies may later want proven. Every
+ * entry says when it happened (`at`, a STIX timestamp in UTC). Its identity is its leaf hash,
+ * SHA-256(0x00 || canonical JSON), so the same fact always has the same identity on every node.
+ */
+interface Stamped {
+  readonly at: string;
+}
+
+/** Data left the node (whole or redacted) for a recipient under an agreement. */
+export interface ReleaseEntry extends Stamped {
+  readonly kind: 'release';
+  /** `peer:<organisation code>` or `user:<user name>`, as in the decision log. */
+  readonly recipient: string;
+  readonly objectId: string;
+  readonly objectVersion: string;
+  readonly outcome: 'allow' | 'redact';
+  readonly agreementId?: string;
+  readonly agreementVersion?: number;
+  /** SHA-256 (hex) of exactly what was sent, when known: ties the entry to the bytes. */
+  readonly contentHash?: string;
+  readonly envelopeId?: string;
+}
+
+/** A release that policy refused. */
+export interface DenialEntry extends Stamped {
+  readonly kind: 'denial';
+  readonly recipient: string;
+  readonly objectId: string;
+  readonly objectVersion: string;
+  readonly reason: string;
+  readonly agreementId?: string;
+  readonly agreementVersion?: number;
+}
+
+/** A signed receipt for an envelope, sent by this node or received from a peer. */
+export interface ReceiptEntry extends Stamped {
+  readonly kind: 'receipt';
+  readonly direction: 'sent' | 'received';
+  readonly peer: string;
+  readonly envelopeId: string;
+  readonly contentHash?: string;
+}
+
+/** A new version of an agreement was recorded. */
+export interface AgreementChangeEntry extends Stamped {
+  readonly kind: 'agreement-change';
+  readonly agreementId: string;
+  readonly version: number;
+  /** One line saying what changed, as in the agreement history. */
+  readonly change: string;
+  readonly recordedBy: string;
+  /** SHA-256 (hex) of the agreement's YAML source. */
+  readonly sourceHash?: string;
+}
+
+/** A key of a node was created, rotated in, retired or revoked. */
+export interface KeyEventEntry extends Stamped {
+  readonly kind: 'key-event';
+  readonly event: 'created' | 'rotated' | 'retired' | 'revoked';
+  /** The key's fingerprint (e.g. its JWK thumbprint). */
+  readonly keyId: string;
+  readonly use: 'sign' | 'seal';
+  /** Whose key: this node's, or a peer's organisation code when a pinned key changes. */
+  readonly owner: string;
+}
+
+/** This node saw (and checked) a checkpoint of another log: the basis of witnessing. */
+export interface CheckpointWitnessEntry extends Stamped {
+  readonly kind: 'checkpoint-witness';
+  readonly origin: string;
+  readonly treeSize: number;
+  /** Base64, as in the checkpoint. */
+  readonly rootHash: string;
+  readonly peer: string;
+}
+
+export type LedgerEntry = ReleaseEntry | DenialEntry | ReceiptEntry | AgreementChangeEntry | KeyEventEntry | CheckpointWitnessEntry;
+export type LedgerEntryKind = LedgerEntry['kind'];
+
+/** The RFC 8785 canonical JSON of an entry: the exact bytes (as UTF-8) its leaf hash covers. */
+export function encodeEntry(entry: LedgerEntry): string {
+  return canonicalJson(entry);
+}
+
+/** The leaf hash of an entry: its identity in the log. */
+export function entryLeafHash(entry: LedgerEntry): Hash {
+  return leafHash(Buffer.from(encodeEntry(entry), 'utf8'));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading untrusted entries (from an API, a peer, a proof file).
+
+type FieldType = 'string' | 'count' | 'timestamp' | ReadonlyArray<string>;
+type Shape = { readonly required: Readonly<Record<string, FieldType>>; readonly optional: Readonly<Record<string, FieldType>> };
+
+const RECIPIENT = { recipient: 'string', objectId: 'string', objectVersion: 'timestamp' } as const;
+const AGREEMENT = { agreementId: 'string', agreementVersion: 'count' } as const;
+
+const SHAPES: Readonly<Record<LedgerEntryKind, Shape>> = {
+  release: { required: { ...RECIPIENT, outcome: ['allow', 'redact'] }, optional: { ...AGREEMENT, contentHash: 'string', envelopeId: 'string' } },
+  denial: { required: { ...RECIPIENT, reason: 'string' }, optional: AGREEMENT },
+  receipt: { required: { direction: ['sent', 'received'], peer: 'string', envelopeId: 'string' }, optional: { contentHash: 'string' } },
+  'agreement-change': { required: { agreementId: 'string', version: 'count', change: 'string', recordedBy: 'string' }, optional: { sourceHash: 'string' } },
+  'key-event': { required: { event: ['created', 'rotated', 'retired', 'revoked'], keyId: 'string', use: ['sign', 'seal'], owner: 'string' }, optional: {} },
+  'checkpoint-witness': { required: { origin: 'string', treeSize: 'count', rootHash: 'string', peer: 'string' }, optional: {} },
+};
+
+export const LEDGER_ENTRY_KINDS = Object.keys(SHAPES) as ReadonlyArray<LedgerEntryKind>;
+
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+function problem(value: unknown, type: FieldType): string | undefined {
+  if (Array.isArray(type)) return typeof value === 'string' && type.includes(value) ? undefined : `must be one of ${type.join(', ')}`;
+  if (type === 'count') return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : 'must be a whole number >= 0';
+  if (typeof value !== 'string' || value === '') return 'must be a non-empty string';
+  if (type === 'timestamp' && !TIMESTAMP.test(value)) return 'must be a timestamp such as 2026-01-31T12:00:00.000Z';
+  return undefined;
+}
+
+/**
+ * Checks an untrusted value is a ledger entry and returns it typed. Every problem is reported
+ * at once with its JSON path (`$.entries[2].recipient`); unknown properties are refused, so what
+ * is recorded is exactly what the type says.
+ */
+export function readLedgerEntry(value: unknown, path = '$'): LedgerEntry {
+  const details: ErrorDetail[] = [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    details.push({ path, message: 'must be an object' });
+  } else {
+    const record = value as Record<string, unknown>;
+    const kind = record['kind'];
+    const shape = typeof kind === 'string' ? SHAPES[kind as LedgerEntryKind] : undefined;
+    if (shape === undefined) {
+      details.push({ path: pathKey(path, 'kind'), message: `must be one of ${LEDGER_ENTRY_KINDS.join(', ')}` });
+    } else {
+      const allowed: Record<string, FieldType> = { at: 'timestamp', ...shape.required, ...shape.optional };
+      for (const [key, type] of Object.entries({ at: 'timestamp' as FieldType, ...shape.required })) {
+        if (!(key in record)) details.push({ path: pathKey(path, key), message: 'is required' });
+        else {
+          const why = problem(record[key], type);
+          if (why !== undefined) details.push({ path: pathKey(path, key), message: why });
+        }
+      }
+      for (const key of Object.keys(record)) {
+        if (key === 'kind' || key in shape.required || key === 'at') continue;
+        const type = allowed[key];
+        if (type === undefined) details.push({ path: pathKey(path, key), message: `is not a property of a ${kind as string} entry` });
+        else {
+          const why = problem(record[key], type);
+          if (why !== undefined) details.push({ path: pathKey(path, key), message: why });
+        }
+      }
+    }
+  }
+  if (details.length > 0) {
+    const first = details[0] as ErrorDetail;
+    throw new EntenteError('ENTENTE_INVALID_PARAMETER', `Not a ledger entry: ${first.path ?? path} ${first.message}${details.length > 1 ? ` (and ${details.length - 1} more)` : ''}`, details);
+  }
+  return value as LedgerEntry;
+}
