@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from './store.js';
 import { administrationSections } from './store-contract/administration.js';
 import { A, at, B, T0, type ContractContext } from './store-contract/builders.js';
+import { ledgerSections } from './store-contract/ledger.js';
 import { objectSections } from './store-contract/objects.js';
 import { policySections } from './store-contract/policy.js';
 import { searchAndGraphSections } from './store-contract/search-graph.js';
@@ -45,5 +46,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     searchAndGraphSections(ctx);
     administrationSections(ctx);
     policySections(ctx);
+    ledgerSections(ctx);
   });
 }

@@ -170,6 +170,31 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       CREATE INDEX decisions_at ON decisions (at, seq);
     `,
   },
+  {
+    version: 4,
+    name: 'ledger: entries with leaf hashes, tree state, checkpoints',
+    sql: `
+      -- Entries keyed by leaf index; the leaf hash is an entry's identity, so UNIQUE.
+      CREATE TABLE ledger_entries (
+        idx bigint PRIMARY KEY,
+        leaf_hash bytea NOT NULL UNIQUE CHECK (octet_length(leaf_hash) = 32),
+        entry text NOT NULL
+      );
+      -- One row, created here: appenders lock it FOR UPDATE, so appends take turns.
+      CREATE TABLE ledger_state (
+        id integer PRIMARY KEY CHECK (id = 1),
+        size bigint NOT NULL,
+        edge bytea NOT NULL
+      );
+      INSERT INTO ledger_state (id, size, edge) VALUES (1, 0, ''::bytea);
+      CREATE TABLE ledger_checkpoints (
+        tree_size bigint PRIMARY KEY,
+        origin text NOT NULL,
+        root_hash bytea NOT NULL CHECK (octet_length(root_hash) = 32),
+        note text NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Advisory lock key (bigint) for the migrations of one schema: hashtext of a fixed prefix + schema. */

@@ -1,4 +1,5 @@
 import type { Organisation, UserProfile } from '../../core/policy/types.js';
+import type { LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
@@ -7,6 +8,7 @@ import type {
 import { AccountQueries } from './account-queries.js';
 import * as collections from './collection-queries.js';
 import { appendDecisions, queryDecisions } from './decision-queries.js';
+import * as ledger from './ledger-queries.js';
 import { migrate } from './migrations.js';
 import { deleteObjects } from './object-deletes.js';
 import * as reads from './object-queries.js';
@@ -211,6 +213,42 @@ export class PostgresStore implements Store {
 
   queryDecisions(query: DecisionQuery): Promise<DecisionPage> {
     return queryDecisions(this.db, query);
+  }
+
+  appendLedger(leaves: ReadonlyArray<LedgerLeaf>, advance: (state: TreeState) => TreeState): Promise<ReadonlyArray<number>> {
+    return ledger.appendLedger(this.db, leaves, advance);
+  }
+
+  getLedgerState(): Promise<TreeState> {
+    return ledger.getLedgerState(this.db);
+  }
+
+  getLedgerEntry(index: number): Promise<StoredLedgerEntry | undefined> {
+    return ledger.getLedgerEntry(this.db, index);
+  }
+
+  findLedgerEntry(leafHash: Uint8Array): Promise<StoredLedgerEntry | undefined> {
+    return ledger.findLedgerEntry(this.db, leafHash);
+  }
+
+  readLeafHashes(start: number, end: number): Promise<Uint8Array> {
+    return ledger.readLeafHashes(this.db, start, end);
+  }
+
+  readLedgerEntries(start: number, end: number): Promise<ReadonlyArray<StoredLedgerEntry>> {
+    return ledger.readLedgerEntries(this.db, start, end);
+  }
+
+  saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    return ledger.saveCheckpoint(this.db, checkpoint);
+  }
+
+  getLatestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    return ledger.getLatestCheckpoint(this.db);
+  }
+
+  getCheckpoint(treeSize: number): Promise<StoredCheckpoint | undefined> {
+    return ledger.getCheckpoint(this.db, treeSize);
   }
 }
 

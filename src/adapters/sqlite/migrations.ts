@@ -173,6 +173,32 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       CREATE INDEX decisions_at ON decisions(at);
     `,
   },
+  {
+    version: 4,
+    name: 'ledger: entries with leaf hashes, tree state, checkpoints',
+    // Entries keyed by their leaf index (the rowid), leaf hashes UNIQUE (an entry's identity);
+    // the tree state is one row, created here so every appender updates the same row.
+    sql: `
+      CREATE TABLE ledger_entries (
+        idx INTEGER PRIMARY KEY,
+        leaf_hash BLOB NOT NULL CHECK (length(leaf_hash) = 32),
+        entry TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX ledger_entries_leaf ON ledger_entries(leaf_hash);
+      CREATE TABLE ledger_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        size INTEGER NOT NULL,
+        edge BLOB NOT NULL
+      );
+      INSERT INTO ledger_state (id, size, edge) VALUES (1, 0, x'');
+      CREATE TABLE ledger_checkpoints (
+        tree_size INTEGER PRIMARY KEY,
+        origin TEXT NOT NULL,
+        root_hash BLOB NOT NULL CHECK (length(root_hash) = 32),
+        note TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -4,6 +4,7 @@ import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
 import { EntenteError } from '../../core/errors.js';
 import type { Organisation, UserProfile } from '../../core/policy/types.js';
+import type { LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
@@ -13,6 +14,7 @@ import * as accounts from './accounts.js';
 import * as collections from './collections.js';
 import type { SqliteContext } from './context.js';
 import * as decisions from './decisions.js';
+import * as ledger from './ledger.js';
 import { applyMigrations } from './migrations.js';
 import { deleteObjects } from './object-deletes.js';
 import { countObjects, getLatest, listVersions, queryObjects } from './object-queries.js';
@@ -263,6 +265,42 @@ export class SqliteStore implements Store {
 
   queryDecisions(query: DecisionQuery): Promise<DecisionPage> {
     return this.run(() => decisions.queryDecisions(this.ctx, query));
+  }
+
+  appendLedger(leaves: ReadonlyArray<LedgerLeaf>, advance: (state: TreeState) => TreeState): Promise<ReadonlyArray<number>> {
+    return this.run(() => this.db.transaction(() => ledger.appendLedger(this.ctx, leaves, advance)).immediate());
+  }
+
+  getLedgerState(): Promise<TreeState> {
+    return this.run(() => ledger.getLedgerState(this.ctx));
+  }
+
+  getLedgerEntry(index: number): Promise<StoredLedgerEntry | undefined> {
+    return this.run(() => ledger.getLedgerEntry(this.ctx, index));
+  }
+
+  findLedgerEntry(leafHash: Uint8Array): Promise<StoredLedgerEntry | undefined> {
+    return this.run(() => ledger.findLedgerEntry(this.ctx, leafHash));
+  }
+
+  readLeafHashes(start: number, end: number): Promise<Uint8Array> {
+    return this.run(() => ledger.readLeafHashes(this.ctx, start, end));
+  }
+
+  readLedgerEntries(start: number, end: number): Promise<ReadonlyArray<StoredLedgerEntry>> {
+    return this.run(() => ledger.readLedgerEntries(this.ctx, start, end));
+  }
+
+  saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void> {
+    return this.run(() => this.db.transaction(() => ledger.saveCheckpoint(this.ctx, checkpoint)).immediate());
+  }
+
+  getLatestCheckpoint(): Promise<StoredCheckpoint | undefined> {
+    return this.run(() => ledger.getLatestCheckpoint(this.ctx));
+  }
+
+  getCheckpoint(treeSize: number): Promise<StoredCheckpoint | undefined> {
+    return this.run(() => ledger.getCheckpoint(this.ctx, treeSize));
   }
 }
 

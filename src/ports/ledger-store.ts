@@ -1,0 +1,99 @@
+/**
+ * What the transparency ledger keeps: the entries of the node's Merkle log with their leaf
+ * hashes, the state of its tree (size and right edge, enough to append and to know the root), and
+ * the checkpoints the node has signed. Part of the Store port; both adapters pass the contract
+ * cases in `store-contract/ledger.ts`.
+ *
+ * The store knows nothing of hashing: callers hash (src/core/ledger) and the store keeps what it
+ * is given, in order, atomically.
+ */
+import { EntenteError } from '../core/errors.js';
+import type { TreeState } from '../core/ledger/compact-tree.js';
+
+export type { TreeState };
+
+/** One entry to append: its RFC 9162 leaf hash and the canonical JSON text that hash covers. */
+export interface LedgerLeaf {
+  readonly leafHash: Uint8Array;
+  readonly entry: string;
+}
+
+export interface StoredLedgerEntry extends LedgerLeaf {
+  /** The 0-based leaf index in the log. */
+  readonly index: number;
+}
+
+/** A checkpoint this node signed, with its note text exactly as signed. */
+export interface StoredCheckpoint {
+  readonly origin: string;
+  readonly treeSize: number;
+  readonly rootHash: Uint8Array;
+  readonly note: string;
+}
+
+export interface LedgerStore {
+  /**
+   * Appends leaves in one transaction, all or none, at the indexes that follow the log's current
+   * size, and returns those indexes. `advance` receives the tree state as it is inside the
+   * transaction and returns the state after these leaves (computed with CompactTree); the store
+   * keeps it with them, so concurrent appenders, even from several processes, never interleave.
+   * A leaf hash already in the log (or twice in the batch) is ENTENTE_CONFLICT naming it
+   * (`leaves[3]`), a hash that is not 32 bytes ENTENTE_INVALID_PARAMETER, and a returned state
+   * whose size is not the old size plus the batch ENTENTE_INVALID_PARAMETER; nothing is written.
+   */
+  appendLedger(leaves: ReadonlyArray<LedgerLeaf>, advance: (state: TreeState) => TreeState): Promise<ReadonlyArray<number>>;
+  /** The current tree state; `{ size: 0, edge: [] }` for an empty log. */
+  getLedgerState(): Promise<TreeState>;
+  getLedgerEntry(index: number): Promise<StoredLedgerEntry | undefined>;
+  /** The entry with this leaf hash (an entry's identity), if the log has it. */
+  findLedgerEntry(leafHash: Uint8Array): Promise<StoredLedgerEntry | undefined>;
+  /**
+   * The leaf hashes of indexes [start, end), concatenated (32 bytes each) so that a million of
+   * them are one 32 MB buffer rather than a million objects. A range outside the log is
+   * ENTENTE_INVALID_PARAMETER.
+   */
+  readLeafHashes(start: number, end: number): Promise<Uint8Array>;
+  /** The entries of indexes [start, end) in index order; a range outside the log is ENTENTE_INVALID_PARAMETER. */
+  readLedgerEntries(start: number, end: number): Promise<ReadonlyArray<StoredLedgerEntry>>;
+
+  /**
+   * Keeps a signed checkpoint. Saving one already kept (same size and root) does nothing; one of
+   * a size already checkpointed with another root is ENTENTE_CONFLICT: a log must never sign two
+   * histories (C2SP tlog-checkpoint), and the store refuses to keep the second.
+   */
+  saveCheckpoint(checkpoint: StoredCheckpoint): Promise<void>;
+  /** The checkpoint of the largest tree size, if any. */
+  getLatestCheckpoint(): Promise<StoredCheckpoint | undefined>;
+  getCheckpoint(treeSize: number): Promise<StoredCheckpoint | undefined>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The refusals every adapter makes, written once so both say the same thing.
+
+/** ENTENTE_INVALID_PARAMETER for a leaf hash that is not 32 bytes. */
+export function ledgerHashRefused(index: number): EntenteError {
+  return new EntenteError('ENTENTE_INVALID_PARAMETER', `leaves[${index}].leafHash must be 32 bytes; nothing was appended`,
+    [{ path: `leaves[${index}].leafHash`, message: 'must be 32 bytes' }]);
+}
+
+/** ENTENTE_CONFLICT for a leaf hash the log already holds (or holds twice in one batch). */
+export function ledgerLeafConflict(index: number, leafHash: Uint8Array, cause?: unknown): EntenteError {
+  const hex = Buffer.from(leafHash).toString('hex');
+  return new EntenteError('ENTENTE_CONFLICT', `leaves[${index}]: the ledger already holds an entry with leaf hash ${hex}; nothing was appended`,
+    [{ path: `leaves[${index}]`, message: 'entry already in the ledger' }], cause === undefined ? undefined : { cause });
+}
+
+/** Checks the state `advance` returned grows the tree by exactly the batch. */
+export function checkAdvancedState(size: number, count: number, next: TreeState): void {
+  if (next.size !== size + count || !next.edge.every((h) => h.length === 32)) {
+    throw new EntenteError('ENTENTE_INVALID_PARAMETER', `The tree state after appending ${count} leaves to ${size} must have size ${size + count}, not ${next.size}; nothing was appended`);
+  }
+}
+
+/** Checks [start, end) lies within a log of `size` leaves. */
+export function checkLedgerRange(start: number, end: number, size: number): void {
+  if (!(Number.isSafeInteger(start) && Number.isSafeInteger(end) && start >= 0 && start <= end && end <= size)) {
+    throw new EntenteError('ENTENTE_INVALID_PARAMETER', `No range [${start}, ${end}) in a ledger of ${size} entries`,
+      [{ path: 'range', message: `must lie within [0, ${size})` }]);
+  }
+}
