@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
+import { openFileKeys, type NodeKeys } from './adapters/keys/index.js';
 import { openPostgresStore } from './adapters/postgres/index.js';
 import { openSqliteStore } from './adapters/sqlite/index.js';
 import { systemClock } from './adapters/system/system-clock.js';
@@ -36,6 +37,8 @@ export interface NodeServices {
   readonly policy: PolicyService;
   readonly release: ReleaseService;
   readonly simulator: AgreementSimulator;
+  /** The node's keys (`DATA_DIR/keys/`), made at first use; its peers' pinned keys; envelope ids already opened. */
+  readonly keys: NodeKeys;
   close(): Promise<void>;
 }
 
@@ -81,6 +84,7 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
     policy,
     release,
     simulator,
+    keys: openFileKeys({ dataDir: config.dataDir, clock, passphrase: process.env['ENTENTE_KEY_PASSPHRASE'] }),
     close: () => store.close(),
   };
 }
