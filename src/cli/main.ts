@@ -8,6 +8,7 @@ import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
 import { getCommand, graphCommand, searchCommand } from './commands/search.js';
 import { initCommand } from './commands/init.js';
+import { ledgerCommand } from './commands/ledger.js';
 import { patternCommand } from './commands/pattern.js';
 import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
@@ -35,7 +36,8 @@ export function buildProgram(): Command {
     .addCommand(labelsCommand())
     .addCommand(validateCommand())
     .addCommand(patternCommand())
-    .addCommand(detectCommand());
+    .addCommand(detectCommand())
+    .addCommand(ledgerCommand());
 }
 
 /**

@@ -8,7 +8,12 @@
  * is given, in order, atomically.
  */
 import { EntenteError } from '../core/errors.js';
-import type { TreeState } from '../core/ledger/compact-tree.js';
+import { signCheckpoint, type SignedCheckpoint } from '../core/ledger/checkpoint.js';
+import { CompactTree, stateRoot, type TreeState } from '../core/ledger/compact-tree.js';
+import { encodeEntry, type LedgerEntry } from '../core/ledger/entries.js';
+import { HASH_SIZE, leafHash } from '../core/ledger/hashing.js';
+import { MemoryTree } from '../core/ledger/merkle-tree.js';
+import type { NoteSigner } from '../core/ledger/signed-note.js';
 
 export type { TreeState };
 
@@ -96,4 +101,49 @@ export function checkLedgerRange(start: number, end: number, size: number): void
     throw new EntenteError('ENTENTE_INVALID_PARAMETER', `No range [${start}, ${end}) in a ledger of ${size} entries`,
       [{ path: 'range', message: `must lie within [0, ${size})` }]);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The small API callers use, without a service: append entries, load the tree, checkpoint.
+
+/** Leaf hashes read per query when loading a whole log: 2 MB of hashes, a fraction of a second. */
+export const LEDGER_CHUNK = 65_536;
+
+/**
+ * Appends entries to the log: each is encoded as RFC 8785 canonical JSON, hashed as an RFC 9162
+ * leaf, and the tree state advanced by the incremental tree inside the store's transaction.
+ * Returns their indexes. Entries are taken as given: read untrusted ones with `readLedgerEntry`.
+ */
+export function appendLedgerEntries(store: LedgerStore, entries: ReadonlyArray<LedgerEntry>): Promise<ReadonlyArray<number>> {
+  const leaves = entries.map((entry): LedgerLeaf => {
+    const text = encodeEntry(entry);
+    return { leafHash: leafHash(Buffer.from(text, 'utf8')), entry: text };
+  });
+  return store.appendLedger(leaves, (state) => {
+    const tree = new CompactTree(state);
+    for (const leaf of leaves) tree.append(leaf.leafHash);
+    return tree.state();
+  });
+}
+
+/** The first `size` leaves of the log as an in-memory tree, for proofs; `progress` sees leaves read. */
+export async function loadLedgerTree(store: LedgerStore, size: number, progress?: (done: number) => void): Promise<MemoryTree> {
+  const leaves = new Uint8Array(size * HASH_SIZE);
+  for (let start = 0; start < size; start += LEDGER_CHUNK) {
+    const end = Math.min(size, start + LEDGER_CHUNK);
+    leaves.set(await store.readLeafHashes(start, end), start * HASH_SIZE);
+    progress?.(end);
+  }
+  return new MemoryTree(leaves);
+}
+
+/**
+ * Signs a checkpoint of the log as it is now and keeps it. Signing the size already checkpointed
+ * again yields the same root (the log only grows), so it is kept once.
+ */
+export async function checkpointLedger(store: LedgerStore, origin: string, signers: ReadonlyArray<NoteSigner>): Promise<SignedCheckpoint> {
+  const state = await store.getLedgerState();
+  const signed = signCheckpoint({ origin, treeSize: state.size, rootHash: stateRoot(state) }, signers);
+  await store.saveCheckpoint({ origin, treeSize: signed.treeSize, rootHash: signed.rootHash, note: signed.note });
+  return signed;
 }

@@ -1,0 +1,204 @@
+import { readFile } from 'node:fs/promises';
+import { Command } from 'commander';
+import { EntenteError } from '../../core/errors.js';
+import { parseJson } from '../../core/json/parse-json.js';
+import {
+  checkProofDocument, CompactTree, consistencyProof, hashesEqual, HASH_SIZE, inclusionProof, leafHash, openCheckpoint, parseVerifierKey,
+  proofDocumentJson, readProofDocument, stateRoot, toBase64, type Hash, type NoteVerifier, type ProofDocument,
+} from '../../core/ledger/index.js';
+import { LEDGER_CHUNK, loadLedgerTree, type LedgerStore, type StoredCheckpoint } from '../../ports/ledger-store.js';
+import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
+import { colour, makeOutput, type Output } from '../output.js';
+import { makeProgress } from '../progress.js';
+
+type Flags = NodeFlags & { json?: boolean };
+const collect = (value: string, previous: string[] = []): string[] => [...previous, value];
+
+/**
+ * `entente ledger`: check the node's transparency log and hand out proofs. Exit status: 0 the
+ * log or proof holds, 1 it does not, 2 bad input or an error.
+ */
+export function ledgerCommand(): Command {
+  const cmd = new Command('ledger').description('The transparency ledger: verify the log, prove entries, check proofs offline');
+
+  cmd.addCommand(withNodeOptions(new Command('verify'))
+    .description('Recompute the root of the whole log from the stored entries and compare it with the latest checkpoint')
+    .option('--key <vkey>', 'also check the checkpoint signature against this verifier key (name+id+key); repeatable', collect)
+    .option('--json', 'machine output')
+    .addHelpText('after', '\nEvery stored entry is re-hashed and must give its stored leaf hash; the root at the checkpoint size\n'
+      + 'must equal the checkpoint root, and the root of all entries the stored tree state.\nExit status: 0 consistent, 1 a mismatch, 2 an error.')
+    .action(async (opts: Flags & { key?: string[] }) => {
+      const out = makeOutput(opts.json === true);
+      const verifiers = (opts.key ?? []).map(parseVerifierKey);
+      await withNode(opts, async (node) => report(out, await verifyLog(node.store, verifiers, !out.json)));
+    }));
+
+  cmd.addCommand(withNodeOptions(new Command('prove'))
+    .description('Print the inclusion proof of one entry (by index, or by leaf hash in hex or base64) against the latest checkpoint')
+    .argument('<entry>', 'leaf index (0-based) or leaf hash')
+    .option('--json', 'print only the proof document (the default also prints a summary on stderr)')
+    .action(async (ref: string, opts: Flags) => {
+      const out = makeOutput(opts.json === true);
+      await withNode(opts, async (node) => {
+        const store = node.store;
+        const { size, root, checkpoint } = await target(store);
+        const stored = /^\d+$/.test(ref) ? await store.getLedgerEntry(Number(ref)) : await store.findLedgerEntry(entryHash(ref));
+        if (stored === undefined || stored.index >= size) {
+          throw new EntenteError('ENTENTE_NOT_FOUND', `No entry ${ref} in the ledger${checkpoint === undefined ? '' : ` up to its checkpoint of ${size} entries`}`);
+        }
+        const tree = await loadLedgerTree(store, size, progressOf(!out.json, size, 'leaves'));
+        const doc: ProofDocument = {
+          type: 'inclusion', treeSize: size, rootHash: root, leafIndex: stored.index, leafHash: stored.leafHash,
+          entry: JSON.parse(stored.entry) as unknown, path: inclusionProof(tree, stored.index, size), ...(checkpoint === undefined ? {} : { checkpoint: checkpoint.note }),
+        };
+        out.data(proofDocumentJson(doc));
+        if (!out.json) out.error(colour.dim(`entry ${stored.index} of ${size}${checkpoint === undefined ? ' (no checkpoint yet: against the current tree)' : ' (latest checkpoint)'}, ${doc.path.length} hashes`));
+      });
+    }));
+
+  cmd.addCommand(withNodeOptions(new Command('consistency'))
+    .description('Print the consistency proof between the log at size OLD and at size NEW')
+    .argument('<old>', 'the older tree size').argument('<new>', 'the newer tree size (at most the log size)')
+    .option('--json', 'print only the proof document')
+    .action(async (oldSize: string, newSize: string, opts: Flags) => {
+      const out = makeOutput(opts.json === true);
+      const [size1, size2] = [count(oldSize, 'OLD'), count(newSize, 'NEW')];
+      if (size1 > size2) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `OLD (${size1}) must not be larger than NEW (${size2})`);
+      await withNode(opts, async (node) => {
+        const state = await node.store.getLedgerState();
+        if (size2 > state.size) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `NEW (${size2}) is larger than the log (${state.size} entries)`);
+        const tree = await loadLedgerTree(node.store, size2, progressOf(!out.json, size2, 'leaves'));
+        const checkpoint = await node.store.getCheckpoint(size2);
+        const rootAt = (n: number): Hash => (n === 0 ? stateRoot({ size: 0, edge: [] }) : tree.hash(0, n));
+        out.data(proofDocumentJson({
+          type: 'consistency', size1, size2, root1: rootAt(size1), root2: rootAt(size2), path: consistencyProof(tree, size1, size2),
+          ...(checkpoint === undefined ? {} : { checkpoint: checkpoint.note }),
+        }));
+      });
+    }));
+
+  cmd.addCommand(new Command('check-proof')
+    .description('Check an inclusion or consistency proof offline (no node, no data directory needed)')
+    .argument('<file>', 'the proof as JSON; - reads standard input')
+    .option('--key <vkey>', 'require the proof\'s checkpoint to be signed by this verifier key (name+id+key); repeatable', collect)
+    .option('--json', 'machine output: {"holds", "reason"?, ...}')
+    .addHelpText('after', `
+Formats (hashes in base64 or hex, 32 bytes each):
+  {"type":"inclusion","treeSize":N,"rootHash":H,"leafIndex":I,"leafHash":H,"path":[H,...]}
+    ("entry": {...} may replace or accompany leafHash: its canonical JSON is hashed as the leaf)
+  {"type":"consistency","size1":M,"size2":N,"root1":H,"root2":H,"path":[H,...]}
+  Either may carry "checkpoint": the log's signed checkpoint note for the proven tree.
+Exit status: 0 the proof holds, 1 it does not, 2 the file is malformed (the JSON path is shown).`)
+    .action(async (file: string, opts: { key?: string[]; json?: boolean }) => {
+      const out = makeOutput(opts.json === true);
+      const verifiers = (opts.key ?? []).map(parseVerifierKey);
+      const text = file === '-' ? await readStdin() : await readFile(file, 'utf8').catch((error: Error) => {
+        throw new EntenteError('ENTENTE_INVALID_PARAMETER', `Cannot read ${file}: ${error.message}`);
+      });
+      const doc = readProofDocument(parseJson(text, { source: file === '-' ? 'standard input' : file }));
+      report(out, checkDocument(doc, verifiers));
+    }));
+  return cmd;
+}
+
+interface Verdict {
+  readonly holds: boolean;
+  readonly reason?: string;
+  readonly [key: string]: unknown;
+}
+
+function report(out: Output, verdict: Verdict): void {
+  process.exitCode = verdict.holds ? 0 : 1;
+  if (out.json) return out.data(verdict);
+  const { holds, reason, ...facts } = verdict;
+  out.line(holds ? colour.green('holds') : `${colour.red('does not hold')}: ${reason ?? ''}`);
+  for (const [key, value] of Object.entries(facts)) out.line(`  ${key.padEnd(16)} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
+}
+
+function checkDocument(doc: ProofDocument, verifiers: ReadonlyArray<NoteVerifier>): Verdict {
+  const facts = doc.type === 'inclusion'
+    ? { type: doc.type, treeSize: doc.treeSize, leafIndex: doc.leafIndex, rootHash: toBase64(doc.rootHash) }
+    : { type: doc.type, size1: doc.size1, size2: doc.size2, root2: toBase64(doc.root2) };
+  const check = checkProofDocument(doc);
+  if (!check.holds) return { holds: false, reason: check.reason, ...facts };
+  if (verifiers.length === 0) return { holds: true, ...facts, checkpoint: doc.checkpoint === undefined ? 'none given' : 'matches the proof (signature not checked: no --key)' };
+  if (doc.checkpoint === undefined) return { holds: false, reason: 'a key was given but the proof carries no checkpoint to check it against', ...facts };
+  try {
+    const opened = openCheckpoint(doc.checkpoint, verifiers);
+    return { holds: true, ...facts, checkpoint: `signed by ${opened.verifiedBy.join(', ')}` };
+  } catch (error) {
+    return { holds: false, reason: `the checkpoint: ${(error as Error).message}`, ...facts };
+  }
+}
+
+/** The tree a proof is made against: the latest checkpoint, or the current tree when none exists yet. */
+async function target(store: LedgerStore): Promise<{ size: number; root: Hash; checkpoint?: StoredCheckpoint }> {
+  const checkpoint = await store.getLatestCheckpoint();
+  if (checkpoint !== undefined) return { size: checkpoint.treeSize, root: checkpoint.rootHash, checkpoint };
+  const state = await store.getLedgerState();
+  return { size: state.size, root: stateRoot(state) };
+}
+
+async function verifyLog(store: LedgerStore, verifiers: ReadonlyArray<NoteVerifier>, interactive: boolean): Promise<Verdict> {
+  const started = performance.now();
+  const state = await store.getLedgerState();
+  const checkpoint = await store.getLatestCheckpoint();
+  const tree = new CompactTree();
+  let checkpointRoot: Hash | undefined = checkpoint?.treeSize === 0 ? tree.root() : undefined;
+  const progress = progressOf(interactive, state.size, 'entries');
+  for (let start = 0; start < state.size; start += LEDGER_CHUNK) {
+    const entries = await store.readLedgerEntries(start, Math.min(state.size, start + LEDGER_CHUNK));
+    for (const stored of entries) {
+      if (stored.index !== tree.size) return { holds: false, reason: `entry ${tree.size} is missing from the store` };
+      if (!hashesEqual(leafHash(Buffer.from(stored.entry, 'utf8')), stored.leafHash)) {
+        return { holds: false, reason: `entry ${stored.index} does not hash to its stored leaf hash: the entry or its hash was altered` };
+      }
+      tree.append(stored.leafHash);
+      if (tree.size === checkpoint?.treeSize) checkpointRoot = tree.root();
+    }
+    progress(tree.size);
+  }
+  const root = tree.root();
+  const facts = { entries: tree.size, rootHash: toBase64(root), seconds: Number(((performance.now() - started) / 1000).toFixed(2)) };
+  if (!hashesEqual(root, stateRoot(state))) return { holds: false, reason: 'the stored tree state does not match the entries', ...facts };
+  if (checkpoint === undefined) return { holds: true, ...facts, checkpoint: 'none yet' };
+  const cp = { checkpointSize: checkpoint.treeSize, checkpointRoot: toBase64(checkpoint.rootHash) };
+  if (checkpointRoot === undefined) return { holds: false, reason: `the latest checkpoint is of ${checkpoint.treeSize} entries but the log holds ${tree.size}`, ...facts, ...cp };
+  if (!hashesEqual(checkpointRoot, checkpoint.rootHash)) return { holds: false, reason: `the root at size ${checkpoint.treeSize} differs from the latest checkpoint's`, ...facts, ...cp };
+  if (verifiers.length > 0) {
+    try {
+      openCheckpoint(checkpoint.note, verifiers);
+    } catch (error) {
+      return { holds: false, reason: `the checkpoint: ${(error as Error).message}`, ...facts, ...cp };
+    }
+  }
+  return { holds: true, ...facts, ...cp, checkpointSignature: verifiers.length > 0 ? 'verified' : 'not checked (no --key)' };
+}
+
+function progressOf(interactive: boolean, total: number, unit: string): (done: number) => void {
+  const progress = makeProgress(interactive && total >= LEDGER_CHUNK);
+  progress.start(total, unit);
+  return (done) => {
+    progress.update(done);
+    if (done >= total) progress.stop();
+  };
+}
+
+function entryHash(ref: string): Hash {
+  const bytes = /^[0-9a-fA-F]{64}$/.test(ref) ? Buffer.from(ref, 'hex') : /^[A-Za-z0-9+/]{43}=$/.test(ref) ? Buffer.from(ref, 'base64') : undefined;
+  if (bytes === undefined || bytes.length !== HASH_SIZE) {
+    throw new EntenteError('ENTENTE_INVALID_PARAMETER', `ENTRY must be a leaf index or a 32-byte leaf hash in hex or base64, not ${JSON.stringify(ref)}`);
+  }
+  return bytes;
+}
+
+function count(text: string, name: string): number {
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${name} must be a whole number >= 0, not ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
