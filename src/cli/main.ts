@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isEntenteError } from '../core/errors.js';
 import { collectionsCommand, tokensCommand, usersCommand } from './commands/accounts.js';
 import { agreementsCommand } from './commands/agreements.js';
+import { bundleCommand } from './commands/bundle.js';
 import { detectCommand } from './commands/detect.js';
 import { decisionsCommand, labelsCommand, orgsCommand } from './commands/directory.js';
 import { exportCommand } from './commands/export.js';
@@ -9,6 +10,7 @@ import { importCommand } from './commands/import.js';
 import { getCommand, graphCommand, searchCommand } from './commands/search.js';
 import { initCommand } from './commands/init.js';
 import { ledgerCommand } from './commands/ledger.js';
+import { keysCommand } from './commands/keys.js';
 import { patternCommand } from './commands/pattern.js';
 import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
@@ -37,6 +39,8 @@ export function buildProgram(): Command {
     .addCommand(validateCommand())
     .addCommand(patternCommand())
     .addCommand(detectCommand())
+    .addCommand(keysCommand())
+    .addCommand(bundleCommand())
     .addCommand(ledgerCommand());
 }
 

@@ -65,8 +65,10 @@ export class FileKeyRing implements KeyRing {
     return this.#serial(() => this.#create());
   }
 
+  /** Checks the passphrase too, so a misconfigured node says so at its first look at its keys. */
   async list(): Promise<ReadonlyArray<NodeKey>> {
     const file = await this.#load();
+    await this.#keyFor(file, false);
     const now = this.#options.clock.now();
     const rank = { current: 0, overlap: 1, retired: 2 } as const;
     return file.keys
