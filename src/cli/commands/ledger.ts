@@ -3,10 +3,10 @@ import { Command } from 'commander';
 import { EntenteError } from '../../core/errors.js';
 import { parseJson } from '../../core/json/parse-json.js';
 import {
-  checkProofDocument, CompactTree, consistencyProof, hashesEqual, HASH_SIZE, inclusionProof, leafHash, openCheckpoint, parseVerifierKey,
+  checkProofDocument, consistencyProof, HASH_SIZE, inclusionProof, openCheckpoint, parseVerifierKey,
   proofDocumentJson, readProofDocument, stateRoot, toBase64, type Hash, type NoteVerifier, type ProofDocument,
 } from '../../core/ledger/index.js';
-import { LEDGER_CHUNK, loadLedgerTree, type LedgerStore, type StoredCheckpoint } from '../../ports/ledger-store.js';
+import { LEDGER_CHUNK, loadLedgerTree, verifyLedger, type LedgerStore, type StoredCheckpoint } from '../../ports/ledger-store.js';
 import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 import { colour, makeOutput, type Output } from '../output.js';
 import { makeProgress } from '../progress.js';
@@ -30,7 +30,10 @@ export function ledgerCommand(): Command {
     .action(async (opts: Flags & { key?: string[] }) => {
       const out = makeOutput(opts.json === true);
       const verifiers = (opts.key ?? []).map(parseVerifierKey);
-      await withNode(opts, async (node) => report(out, await verifyLog(node.store, verifiers, !out.json)));
+      await withNode(opts, async (node) => {
+        const state = await node.store.getLedgerState();
+        report(out, { ...await verifyLedger(node.store, { verifiers, progress: progressOf(!out.json, state.size, 'entries') }) });
+      });
     }));
 
   cmd.addCommand(withNodeOptions(new Command('prove'))
@@ -101,11 +104,7 @@ Exit status: 0 the proof holds, 1 it does not, 2 the file is malformed (the JSON
   return cmd;
 }
 
-interface Verdict {
-  readonly holds: boolean;
-  readonly reason?: string;
-  readonly [key: string]: unknown;
-}
+type Verdict = { readonly holds: boolean; readonly reason?: string } & { readonly [key: string]: unknown };
 
 function report(out: Output, verdict: Verdict): void {
   process.exitCode = verdict.holds ? 0 : 1;
@@ -137,42 +136,6 @@ async function target(store: LedgerStore): Promise<{ size: number; root: Hash; c
   if (checkpoint !== undefined) return { size: checkpoint.treeSize, root: checkpoint.rootHash, checkpoint };
   const state = await store.getLedgerState();
   return { size: state.size, root: stateRoot(state) };
-}
-
-async function verifyLog(store: LedgerStore, verifiers: ReadonlyArray<NoteVerifier>, interactive: boolean): Promise<Verdict> {
-  const started = performance.now();
-  const state = await store.getLedgerState();
-  const checkpoint = await store.getLatestCheckpoint();
-  const tree = new CompactTree();
-  let checkpointRoot: Hash | undefined = checkpoint?.treeSize === 0 ? tree.root() : undefined;
-  const progress = progressOf(interactive, state.size, 'entries');
-  for (let start = 0; start < state.size; start += LEDGER_CHUNK) {
-    const entries = await store.readLedgerEntries(start, Math.min(state.size, start + LEDGER_CHUNK));
-    for (const stored of entries) {
-      if (stored.index !== tree.size) return { holds: false, reason: `entry ${tree.size} is missing from the store` };
-      if (!hashesEqual(leafHash(Buffer.from(stored.entry, 'utf8')), stored.leafHash)) {
-        return { holds: false, reason: `entry ${stored.index} does not hash to its stored leaf hash: the entry or its hash was altered` };
-      }
-      tree.append(stored.leafHash);
-      if (tree.size === checkpoint?.treeSize) checkpointRoot = tree.root();
-    }
-    progress(tree.size);
-  }
-  const root = tree.root();
-  const facts = { entries: tree.size, rootHash: toBase64(root), seconds: Number(((performance.now() - started) / 1000).toFixed(2)) };
-  if (!hashesEqual(root, stateRoot(state))) return { holds: false, reason: 'the stored tree state does not match the entries', ...facts };
-  if (checkpoint === undefined) return { holds: true, ...facts, checkpoint: 'none yet' };
-  const cp = { checkpointSize: checkpoint.treeSize, checkpointRoot: toBase64(checkpoint.rootHash) };
-  if (checkpointRoot === undefined) return { holds: false, reason: `the latest checkpoint is of ${checkpoint.treeSize} entries but the log holds ${tree.size}`, ...facts, ...cp };
-  if (!hashesEqual(checkpointRoot, checkpoint.rootHash)) return { holds: false, reason: `the root at size ${checkpoint.treeSize} differs from the latest checkpoint's`, ...facts, ...cp };
-  if (verifiers.length > 0) {
-    try {
-      openCheckpoint(checkpoint.note, verifiers);
-    } catch (error) {
-      return { holds: false, reason: `the checkpoint: ${(error as Error).message}`, ...facts, ...cp };
-    }
-  }
-  return { holds: true, ...facts, ...cp, checkpointSignature: verifiers.length > 0 ? 'verified' : 'not checked (no --key)' };
 }
 
 function progressOf(interactive: boolean, total: number, unit: string): (done: number) => void {

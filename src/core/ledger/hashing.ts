@@ -29,6 +29,14 @@ export function leafHash(data: Uint8Array): Hash {
   return sha256(input);
 }
 
+/** SHA-256(0x00 || UTF-8 of text): the leaf hash of an entry's canonical JSON, with one copy. */
+export function leafHashOfText(text: string): Hash {
+  const input = Buffer.allocUnsafe(1 + Buffer.byteLength(text, 'utf8'));
+  input[0] = 0x00;
+  input.write(text, 1, 'utf8');
+  return sha256(input);
+}
+
 // The interior-node input is always 65 bytes; one scratch buffer avoids an allocation per node.
 // Safe because sha256 copies nothing back into it and JavaScript runs one call at a time.
 const scratch = new Uint8Array(1 + 2 * HASH_SIZE);

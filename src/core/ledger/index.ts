@@ -3,7 +3,7 @@
  * inclusion and consistency proofs, an incremental tree for appending, ledger entries with
  * their canonical encoding, and checkpoints as signed notes. Pure: no I/O, no clock.
  */
-export { EMPTY_ROOT, HASH_SIZE, hashesEqual, leafHash, nodeHash, splitPoint, toBase64, toHex, type Hash } from './hashing.js';
+export { EMPTY_ROOT, HASH_SIZE, hashesEqual, leafHash, leafHashOfText, nodeHash, splitPoint, toBase64, toHex, type Hash } from './hashing.js';
 export { MemoryTree, merkleRoot, type SubtreeSource } from './merkle-tree.js';
 export { CompactTree, decodeEdge, EMPTY_TREE, encodeEdge, isTreeState, stateRoot, type TreeState } from './compact-tree.js';
 export {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CompactTree } from './compact-tree.js';
-import { EMPTY_ROOT, leafHash, toHex } from './hashing.js';
+import { EMPTY_ROOT, leafHash, leafHashOfText, toHex } from './hashing.js';
 import { MemoryTree, merkleRoot } from './merkle-tree.js';
 import { checkConsistency, checkInclusion, consistencyProof, inclusionProof } from './proofs.js';
 
@@ -88,5 +88,11 @@ describe('RFC 9162 hashing against the Certificate Transparency test data', () =
     expect(checkConsistency(0, 8, [], EMPTY_ROOT, root(8)).holds).toBe(true);
     expect(checkConsistency(0, 8, [], root(1), root(8)).holds).toBe(false);
     expect(checkConsistency(3, 3, [], root(3), root(4))).toMatchObject({ holds: false, reason: expect.stringMatching(/two different roots/) });
+  });
+});
+
+describe('leaf hashes of entry text', () => {
+  it('hash the UTF-8 bytes of the text exactly as leafHash hashes bytes', () => {
+    for (const text of ['', '{"kind":"release"}', 'Ærø — 東京 🛰']) expect(toHex(leafHashOfText(text))).toBe(toHex(leafHash(Buffer.from(text, 'utf8'))));
   });
 });
