@@ -38,12 +38,37 @@ export function removeSelected(object: Record<string, unknown>, selectors: Reado
     const key = path[path.length - 1] as string | number;
     if (child(parent, key) !== undefined) found.push({ parent, key, selector });
   }
-  found.sort((a, b) => (typeof b.key === 'number' && typeof a.key === 'number' ? b.key - a.key : 0));
+  // A total order: properties first, then list positions from the highest down, so that
+  // removing one list element never shifts another still to be removed.
+  found.sort((a, b) => {
+    if (typeof a.key === 'number' && typeof b.key === 'number') return b.key - a.key;
+    if (typeof a.key === 'number') return 1;
+    if (typeof b.key === 'number') return -1;
+    return 0;
+  });
+  const lists = new Set<unknown[]>();
   for (const { parent, key } of found) {
-    if (Array.isArray(parent) && typeof key === 'number') parent.splice(key, 1);
-    else if (isRecord(parent)) delete parent[key as string];
+    if (Array.isArray(parent) && typeof key === 'number') {
+      parent.splice(key, 1);
+      lists.add(parent);
+    } else if (isRecord(parent)) {
+      delete parent[key as string];
+    }
   }
+  // STIX lists may not be empty: a list left with nothing goes as a whole.
+  if ([...lists].some((l) => l.length === 0)) dropEmptyLists(object);
   return found.map((f) => f.selector);
+}
+
+function dropEmptyLists(value: unknown): void {
+  if (Array.isArray(value)) {
+    for (const v of value) dropEmptyLists(v);
+  } else if (isRecord(value)) {
+    for (const [k, v] of Object.entries(value)) {
+      if (Array.isArray(v) && v.length === 0) delete value[k];
+      else dropEmptyLists(v);
+    }
+  }
 }
 
 function child(value: unknown, step: string | number): unknown {
@@ -139,7 +164,9 @@ function generaliseAddresses(object: Record<string, unknown>, v4: number, v6: nu
     const c = parseCidr(text);
     if (c === undefined) return undefined;
     const prefix = c.version === 4 ? v4 : v6;
-    return c.prefix <= prefix ? undefined : networkOf(c, prefix);
+    // A block already as wide as the prefix still loses its host bits (`198.51.100.7/24`).
+    const network = networkOf(c, prefix);
+    return parseCidr(network)?.bits === c.bits && c.prefix <= prefix ? undefined : network;
   };
   if ((object['type'] === 'ipv4-addr' || object['type'] === 'ipv6-addr') && typeof object['value'] === 'string') {
     const replaced = general(object['value']);

@@ -165,6 +165,14 @@ function judgeOnward(recipient: PreparedRecipient, input: DecisionInput, label: 
   const origin = typeof createdBy === 'string' ? recipient.byIdentity.get(createdBy) : undefined;
   const node = recipient.context.node;
   const org = recipient.organisation;
+  if (typeof createdBy === 'string' && origin === undefined && createdBy !== node.id) {
+    // An author outside the directory (a vendor, a researcher) is a third party no agreement
+    // covers: TLP alone says whether its information may be passed on.
+    if (label.tlp !== undefined && NO_ONWARD_TLP.has(label.tlp)) {
+      return { step: { rule: 'onward', outcome: 'fail', detail: `created by ${createdBy}, outside the directory, as TLP:${label.tlp.toUpperCase()}, which may not be passed on outside this organisation` }, denied: 'tlp-no-onward' };
+    }
+    return { step: { rule: 'origin', outcome: 'pass', detail: `created by ${createdBy}, outside the directory; its TLP lets it be shared` } };
+  }
   if (origin === undefined || origin.code === node.code) return { step: { rule: 'origin', outcome: 'pass', detail: `originated by this node's organisation ${node.code}` } };
   if (org !== undefined && origin.code === org.code) return { step: { rule: 'origin', outcome: 'pass', detail: `originated by the recipient ${org.code} itself` } };
   if (label.tlp !== undefined && NO_ONWARD_TLP.has(label.tlp)) {
