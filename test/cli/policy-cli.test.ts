@@ -28,6 +28,9 @@ describe('entente orgs, agreements, labels, decisions', () => {
     expect(results.find((r) => r.code === 'POL')?.result).toBe('added');
     const again = JSON.parse((await cli('orgs', 'import', join(EXAMPLE, 'organisations.yaml'), '--json')).stdout) as Array<{ result: string }>;
     expect(again.every((r) => r.result === 'unchanged')).toBe(true);
+    // The node's own organisation takes the identity the directory gives it: objects are attributed by that id.
+    const deu = JSON.parse((await cli('orgs', 'show', 'DEU', '--json')).stdout) as { id: string };
+    expect(deu.id).toBe('identity--df266b57-8cf3-40bc-a148-cae3d5492a01');
     const list = await cli('orgs', 'list');
     expect(list.stdout).toMatch(/DEU \*\s+nation\s+DEU/);
   }, 60_000);

@@ -59,7 +59,7 @@ export function orgsCommand(): Command {
             results.push({ code: entry.code, result: 'added' });
             continue;
           }
-          const next = await node.policy.updateOrganisation(entry.code, { ...entry, id: existing.id });
+          const next = await node.policy.updateOrganisation(entry.code, { ...entry, id: entry.id ?? existing.id });
           results.push({ code: entry.code, result: JSON.stringify(next) === JSON.stringify(existing) ? 'unchanged' : 'updated' });
         }
         if (out.json) return out.data(results);

@@ -48,11 +48,31 @@ describe('release to a peer', () => {
     expect(toPeer(POL, [a], indicator(), 'TLP:CLEAR')).toMatchObject({ outcome: 'deny', reason: 'no-agreement' });
   });
 
-  it('holds classifications to the ceiling, through the equivalence table', () => {
+  it('holds classifications to the ceiling of their own policy: an equivalent level elsewhere does not open it', () => {
     expect(toPeer(POL, [bilateral], indicator(), 'NATO RESTRICTED // TLP:GREEN').outcome).toBe('allow');
-    expect(toPeer(POL, [bilateral], indicator(), 'VS-NfD // TLP:GREEN').outcome).toBe('allow');
     expect(toPeer(POL, [bilateral], indicator(), 'NATO SECRET // TLP:GREEN')).toMatchObject({ outcome: 'deny', reason: 'classification-ceiling' });
-    expect(toPeer(POL, [bilateral], indicator(), 'DEU GEHEIM // TLP:GREEN')).toMatchObject({ outcome: 'deny', reason: 'classification-ceiling' });
+    const national = toPeer(POL, [bilateral], indicator(), 'VS-NfD // TLP:GREEN');
+    expect(national).toMatchObject({ outcome: 'deny', reason: 'classification-ceiling' });
+    expect(national.steps.find((s) => s.outcome === 'fail')?.detail).toMatch(/the ceiling allows nothing classified under DEU/);
+    const withNational = agreement({ defaultCeiling: { tlp: 'amber', classifications: [{ policy: 'NATO', level: 'RESTRICTED' }, { policy: 'DEU', level: 'VS-NFD' }] } });
+    expect(toPeer(POL, [withNational], indicator(), 'VS-NfD // TLP:GREEN').outcome).toBe('allow');
+    expect(toPeer(POL, [withNational], indicator(), 'DEU GEHEIM // TLP:GREEN').reason).toBe('classification-ceiling');
+  });
+
+  it('lets marking and extension definitions go unmarked, whatever the default label', () => {
+    const definition = { type: 'marking-definition', spec_version: '2.1', id: 'marking-definition--4b1e2f3a-0000-4000-8000-00000000000a', created: '2026-01-01T00:00:00.000Z', definition_type: 'statement', definition: { statement: 'x' } } as unknown as Obj;
+    const strict = agreement({ defaultCeiling: { tlp: 'clear', classifications: [] } });
+    const recipient = prepareRecipient({ kind: 'peer', organisation: POL }, policyContext([strict]));
+    const defaulted = { ...labelled('TLP:AMBER'), defaulted: true };
+    expect(decide(recipient, { object: definition, labels: defaulted }).outcome).toBe('allow');
+    expect(decide(recipient, { object: indicator(), labels: defaulted }).reason).toBe('tlp-ceiling');
+  });
+
+  it('chooses an agreement whose redactions remove nothing over one that changes the object', () => {
+    const stripping = agreement({ id: 'a-stripping', redactions: [{ kind: 'generalise-addresses', ipv4Prefix: 24, ipv6Prefix: 48 }] });
+    const victims = agreement({ id: 'b-victims', redactions: [{ kind: 'strip-victim-identities' }] });
+    const d = toPeer(POL, [stripping, victims], indicator(), 'TLP:GREEN', { victims: new Set() });
+    expect(d).toMatchObject({ outcome: 'allow', agreement: { id: 'b-victims' } });
   });
 
   it('honours REL TO lists by country and alliance', () => {

@@ -12,12 +12,12 @@
  * organisation's agreements. Parts of an object under a stricter granular marking are removed
  * rather than the whole object withheld, unless the object would no longer be valid STIX.
  */
-import { admits } from '../labels/index.js';
+import { admits, classificationCeilingChecks, EMPTY_LABEL, ENTENTE_IDENTITY } from '../labels/index.js';
 import type { LabelCheck, LabelSubject, ObjectLabels, SecurityLabel } from '../labels/types.js';
 import { PAP_LEVELS, TLP_LEVELS } from '../labels/types.js';
 import { validateObject } from '../stix/validate.js';
 import { dropDanglingGranular } from './granular.js';
-import type { PeerTerms, PreparedRecipient } from './recipient.js';
+import type { PeerTerms, PolicyContext, PreparedRecipient } from './recipient.js';
 import { applyRedaction, copyJson, removeSelected, stripRefsTo, type Json } from './redaction.js';
 import type { Agreement, DecisionStep, RedactionRule, ReleaseDecision } from './types.js';
 
@@ -45,12 +45,11 @@ interface Verdict {
 }
 
 /** Decides the release of one object to one prepared recipient. */
-export function decide(recipient: PreparedRecipient, input: DecisionInput): ReleaseDecision {
+export function decide(recipient: PreparedRecipient, raw: DecisionInput): ReleaseDecision {
   const steps: DecisionStep[] = [];
-  const strip: string[] = [];
-  const rules: RedactionRule[] = [];
+  const input = definitionsUnmarked(raw, steps);
   const label = input.labels.object;
-  if (input.labels.defaulted) steps.push({ rule: 'label', outcome: 'pass', detail: 'the object carries no marking: the node\'s default label applies' });
+  const strip: string[] = [];
 
   if (recipient.user !== undefined) {
     const verdict = judgeSubject(recipient, recipient.user, input, 'user');
@@ -58,20 +57,45 @@ export function decide(recipient: PreparedRecipient, input: DecisionInput): Rele
     if (verdict.denied !== undefined) return { outcome: 'deny', reason: verdict.denied, steps };
     strip.push(...verdict.strip);
   }
-
-  let agreement: Agreement | undefined;
-  if (recipient.organisation !== undefined) {
-    const peer = judgePeer(recipient, input, label);
-    steps.push(...peer.verdict.steps);
-    if (peer.verdict.denied !== undefined) return { outcome: 'deny', reason: peer.verdict.denied, steps };
-    strip.push(...peer.verdict.strip);
-    rules.push(...peer.verdict.rules);
-    agreement = peer.agreement;
+  if (recipient.organisation === undefined) {
+    return strip.length === 0 ? { outcome: 'allow', object: input.object, steps } : redact(input, strip, [], steps, {});
   }
 
-  const found = agreement === undefined ? {} : { agreement: { id: agreement.id, version: agreement.version } };
-  if (strip.length === 0 && rules.length === 0) return { outcome: 'allow', object: input.object, ...found, steps };
-  return redact(input, strip, rules, steps, found);
+  const peer = judgePeer(recipient, input, label);
+  steps.push(...peer.steps);
+  if (peer.candidates.length === 0) return { outcome: 'deny', reason: peer.denied ?? 'no-agreement', steps };
+  // Every agreement that lets the object go is tried with its own redactions: one that releases
+  // it unchanged wins over one that redacts it, and one whose redaction would break the object
+  // gives way to the next.
+  let fallback: ReleaseDecision | undefined;
+  for (const candidate of peer.candidates) {
+    const found = { agreement: { id: candidate.agreement.id, version: candidate.agreement.version } };
+    const all = [...strip, ...candidate.strip];
+    const result = all.length === 0 && candidate.rules.length === 0
+      ? { outcome: 'allow' as const, object: input.object, ...found, steps: [...steps] }
+      : redact(input, all, candidate.rules, [...steps], found);
+    if (result.outcome === 'allow') return result;
+    if (result.outcome === 'redact' && (fallback === undefined || fallback.outcome === 'deny')) fallback = result;
+    if (result.outcome === 'deny' && fallback === undefined) fallback = result;
+  }
+  return fallback ?? { outcome: 'deny', reason: 'no-agreement', steps };
+}
+
+/**
+ * Marking-definitions and extension-definitions say how to read other objects, and Entente's own
+ * identity authors them: without a marking of their own they carry no restriction (the node's
+ * default label is for intelligence, and a partner that cannot read a marking refuses every
+ * object that bears it).
+ */
+function definitionsUnmarked(input: DecisionInput, steps: DecisionStep[]): DecisionInput {
+  if (!input.labels.defaulted) return input;
+  const type = String(input.object['type']);
+  if (DEFINITIONS.has(type) || input.object['id'] === ENTENTE_IDENTITY.id) {
+    steps.push({ rule: 'label', outcome: 'pass', detail: `an unmarked ${type} defines how to read other objects: no label restricts it` });
+    return { ...input, labels: { ...input.labels, object: EMPTY_LABEL } };
+  }
+  steps.push({ rule: 'label', outcome: 'pass', detail: 'the object carries no marking: the node\'s default label applies' });
+  return input;
 }
 
 function redact(input: DecisionInput, strip: ReadonlyArray<string>, rules: ReadonlyArray<RedactionRule>, steps: DecisionStep[], found: Pick<ReleaseDecision, 'agreement'>): ReleaseDecision {
@@ -110,7 +134,7 @@ function judgeSubject(recipient: PreparedRecipient, subject: LabelSubject, input
   if (failed !== undefined) return { steps, denied: reasonOf(failed, who), strip: [], rules: [] };
   const strip: string[] = [];
   for (const part of input.labels.granular) {
-    const ok = admits(part.label, subject, labelContext).every((c) => c.ok) && (terms === undefined || underCeiling(part.label, terms) === undefined);
+    const ok = admits(part.label, subject, labelContext).every((c) => c.ok) && (terms === undefined || underCeiling(part.label, terms, ctx.policies) === undefined);
     if (!ok) strip.push(...part.selectors);
   }
   return { steps, strip, rules: [] };
@@ -125,38 +149,39 @@ function reasonOf(check: LabelCheck, who: 'user' | 'peer'): string {
 }
 
 /** The first ceiling the label goes above, or undefined. */
-function underCeiling(label: SecurityLabel, terms: PeerTerms): string | undefined {
+function underCeiling(label: SecurityLabel, terms: PeerTerms, policies: PolicyContext['policies']): string | undefined {
   if (label.tlp !== undefined && (TLP_RANK.get(label.tlp) ?? 0) > (TLP_RANK.get(terms.ceiling.tlp) ?? 0)) return 'tlp-ceiling';
   if (label.pap !== undefined && terms.ceiling.pap !== undefined && (PAP_RANK.get(label.pap) ?? 0) > (PAP_RANK.get(terms.ceiling.pap) ?? 0)) return 'pap-ceiling';
+  if (label.classifications.length > 0 && !classificationCeilingChecks(label.classifications, terms.ceiling.classifications, policies).every((c) => c.ok)) return 'classification-ceiling';
   return undefined;
 }
 
-function judgePeer(recipient: PreparedRecipient, input: DecisionInput, label: SecurityLabel): { verdict: Verdict; agreement?: Agreement } {
+interface Candidate {
+  readonly agreement: Agreement;
+  readonly strip: ReadonlyArray<string>;
+  readonly rules: ReadonlyArray<RedactionRule>;
+}
+
+function judgePeer(recipient: PreparedRecipient, input: DecisionInput, label: SecurityLabel): { steps: DecisionStep[]; candidates: Candidate[]; denied?: string } {
   const org = recipient.organisation;
   const steps: DecisionStep[] = [];
   if (org === undefined || recipient.terms.length === 0) {
     steps.push({ rule: 'agreement', outcome: 'fail', detail: `no agreement in force between ${recipient.context.node.code} and ${org?.code ?? 'the recipient'}` });
-    return { verdict: { steps, denied: 'no-agreement', strip: [], rules: [] } };
+    return { steps, candidates: [], denied: 'no-agreement' };
   }
   const onward = judgeOnward(recipient, input, label);
   steps.push(onward.step);
-  if (onward.denied !== undefined) return { verdict: { steps, denied: onward.denied, strip: [], rules: [] } };
+  if (onward.denied !== undefined) return { steps, candidates: [], denied: onward.denied };
 
-  let best: { verdict: Verdict; agreement: Agreement } | undefined;
+  const candidates: Candidate[] = [];
   let firstDenial: string | undefined;
   for (const terms of recipient.terms) {
     const verdict = judgeTerms(recipient, input, label, terms);
     steps.push(...verdict.steps);
-    if (verdict.denied !== undefined) {
-      firstDenial ??= verdict.denied;
-      continue;
-    }
-    const clean = verdict.strip.length === 0 && verdict.rules.length === 0;
-    if (best === undefined || clean) best = { verdict, agreement: terms.agreement };
-    if (clean) break;
+    if (verdict.denied !== undefined) firstDenial ??= verdict.denied;
+    else candidates.push({ agreement: terms.agreement, strip: verdict.strip, rules: verdict.rules });
   }
-  if (best === undefined) return { verdict: { steps, denied: firstDenial ?? 'no-agreement', strip: [], rules: [] } };
-  return { verdict: { steps, strip: best.verdict.strip, rules: best.verdict.rules }, agreement: best.agreement };
+  return candidates.length > 0 ? { steps, candidates } : { steps, candidates, denied: firstDenial ?? 'no-agreement' };
 }
 
 /** Data from a third party: TLP must allow passing it on, and the origin's agreement must name this recipient. */
@@ -196,10 +221,17 @@ function judgeTerms(recipient: PreparedRecipient, input: DecisionInput, label: S
   const scope = inScope(input.object, a);
   if (scope !== undefined) return deny('out-of-scope', 'scope', scope);
   steps.push({ rule: `${name}: scope`, outcome: 'pass', detail: `${String(input.object['type'])} is in scope` });
-  const over = underCeiling(label, terms);
+  const policies = recipient.context.policies;
+  const over = underCeiling(label, terms, policies);
   if (over === 'tlp-ceiling') return deny(over, 'tlp-ceiling', `TLP:${(label.tlp ?? '').toUpperCase()} is above the ceiling TLP:${terms.ceiling.tlp.toUpperCase()}`);
   if (over === 'pap-ceiling') return deny(over, 'pap-ceiling', `PAP:${(label.pap ?? '').toUpperCase()} is above the ceiling PAP:${(terms.ceiling.pap ?? '').toUpperCase()}`);
   steps.push({ rule: `${name}: tlp-ceiling`, outcome: 'pass', detail: label.tlp === undefined ? 'no TLP marking' : `TLP:${label.tlp.toUpperCase()} within TLP:${terms.ceiling.tlp.toUpperCase()}` });
+  // A ceiling names, per classification policy, the highest level that may go. The equivalence
+  // table says how to protect another scheme's information, not who may receive it: a level
+  // under a policy the ceiling does not name does not go.
+  const ceilingChecks = classificationCeilingChecks(label.classifications, terms.ceiling.classifications, policies);
+  for (const c of ceilingChecks) steps.push({ rule: `${name}: classification-ceiling`, outcome: c.ok ? 'pass' : 'fail', detail: c.detail });
+  if (over === 'classification-ceiling') return { steps, denied: over, strip: [], rules: [] };
   const subject = judgeSubject(recipient, terms.subject, input, 'peer', terms);
   steps.push(...subject.steps.map((s) => ({ ...s, rule: `${name}: ${s.rule}` })));
   if (subject.denied !== undefined) return { steps, denied: subject.denied, strip: [], rules: [] };

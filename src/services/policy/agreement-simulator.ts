@@ -48,9 +48,9 @@ export class AgreementSimulator {
   }
 
   /**
-   * What `party` would receive if `agreement` were active now. The party's other agreements are
-   * set aside so that the result shows this agreement alone; agreements with third parties stay,
-   * since they decide what may be passed on.
+   * What `party` would receive if `agreement` were active now. The party is judged under this
+   * agreement alone; every other agreement in force stays, since agreements with third parties
+   * decide what may be passed on to the party.
    */
   async simulate(agreement: Agreement, party: string, options: SimulationOptions = {}): Promise<SimulationResult> {
     const entries = await this.#run(agreement, party, options);
@@ -74,8 +74,8 @@ export class AgreementSimulator {
   async #run(agreement: Agreement, party: string, options: SimulationOptions): Promise<ReadonlyArray<SimulationEntry>> {
     const state = await this.#directory.state();
     const candidate: Agreement = { ...agreement, status: 'active' };
-    const others = state.agreements.filter((a) => a.id !== agreement.id && !a.parties.includes(party));
-    const recipient = await this.#release.prepare({ kind: 'party', code: party }, { agreements: [...others, candidate] });
+    const others = state.agreements.filter((a) => a.id !== agreement.id);
+    const recipient = await this.#release.prepare({ kind: 'party', code: party }, { agreements: [...others, candidate], onlyUnder: agreement.id });
     if (recipient === undefined) return [];
     const policies = this.#release.node.policies;
     const seen = new Set<string>();

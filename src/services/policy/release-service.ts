@@ -49,7 +49,11 @@ export class ReleaseService implements ReleaseGate {
   }
 
   /** The recipient an audience stands for; undefined for the local operator, who sees everything. */
-  async prepare(audience: Audience, overrides: { readonly agreements?: PreparedRecipient['context']['agreements'] } = {}): Promise<PreparedRecipient | undefined> {
+  async prepare(audience: Audience, overrides: {
+    readonly agreements?: PreparedRecipient['context']['agreements'];
+    /** Judge the recipient under this agreement only (dry runs); the others still decide what may be passed on. */
+    readonly onlyUnder?: string;
+  } = {}): Promise<PreparedRecipient | undefined> {
     if (audience.kind === 'operator') return undefined;
     const state = await this.#deps.directory.state();
     const { node } = this.#deps;
@@ -60,7 +64,8 @@ export class ReleaseService implements ReleaseGate {
     if (audience.kind === 'party') {
       const organisation = state.organisations.get(audience.code);
       if (organisation === undefined) throw new EntenteError('ENTENTE_PARTY_UNKNOWN', `No organisation has the code ${audience.code}`);
-      return prepareRecipient({ kind: 'peer', organisation }, context);
+      const prepared = prepareRecipient({ kind: 'peer', organisation }, context);
+      return overrides.onlyUnder === undefined ? prepared : { ...prepared, terms: prepared.terms.filter((t) => t.agreement.id === overrides.onlyUnder) };
     }
     const { principal } = audience;
     const profile = await this.#deps.store.getUserProfile(principal.name);
