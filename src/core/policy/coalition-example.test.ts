@@ -135,9 +135,7 @@ const ONWARD = 'onward-not-allowed';
 /**
  * The README's table: per object, the outcome for POL, FRA, USA, NCIA, CERT-EU, NWE-GRID and
  * UNIBW-CODE — `allow`, `redact`, a denial's reason, or `deny` where the README gives more than
- * one reason. `?` marks the cells not asserted: the VS-NfD and RESTREINT UE reports to parties
- * whose agreements list no German or EU classification, and the two IPv4 indicators POL may
- * receive unchanged under the NATO and EU agreements.
+ * one reason.
  */
 const EXPECTED: Readonly<Record<string, ReadonlyArray<string>>> = {
   'actor-steppe-lynx': [A, A, A, A, A, A, OOS],
@@ -146,7 +144,7 @@ const EXPECTED: Readonly<Record<string, ReadonlyArray<string>>> = {
   'ap-t1566-001': [A, A, A, A, A, A, A],
   'ap-t1190': [A, A, A, A, A, A, A],
   'ap-t0831': [A, A, A, A, A, A, A],
-  'ind-c2-ipv4': ['?', A, A, A, A, A, OOS],
+  'ind-c2-ipv4': [A, A, A, A, A, A, OOS],
   'ind-c2-domain': [A, A, A, A, A, TLP, OOS],
   'ind-frostbyte-sha256': [A, A, A, A, A, A, OOS],
   'ind-staging-ipv4': [R, TLP, TLP, TLP, TLP, TLP, OOS],
@@ -167,18 +165,18 @@ const EXPECTED: Readonly<Record<string, ReadonlyArray<string>>> = {
   'rel-actor-targets-nordhafen': [VICTIM, VICTIM, VICTIM, VICTIM, VICTIM, TLP, OOS],
   'sighting-c2-nordhafen': [R, R, R, R, R, TLP, OOS],
   'report-steppe-lynx': [R, R, R, R, 'deny', TLP, OOS],
-  'report-lagebild-vsnfd': [A, '?', '?', '?', '?', TLP, OOS],
+  'report-lagebild-vsnfd': [A, 'classification-ceiling', 'classification-ceiling', 'classification-ceiling', 'classification-ceiling', TLP, OOS],
   'actor-grey-magpie': [A, A, A, A, A, TLP, OOS],
   'ind-magpie-domain': [A, A, A, A, A, TLP, OOS],
   'rel-magpie-domain': [A, A, A, A, A, TLP, OOS],
-  'report-grey-magpie': [A, A, '?', '?', A, TLP, OOS],
+  'report-grey-magpie': [A, A, 'classification-ceiling', 'classification-ceiling', A, TLP, OOS],
   'ind-noforn-ipv4': ['caveat', 'caveat', 'caveat', 'caveat', 'caveat', TLP, OOS],
   'ind-nato-secret-domain': Array(5).fill('classification-ceiling').concat([TLP, OOS]),
   'ind-nato-restricted-domain': [A, A, A, A, 'deny', 'classification-ceiling', OOS],
   'ind-anssi-domain': [A, A, A, A, A, ONWARD, ONWARD],
   'malware-paperkite': ['tlp-no-onward', A, 'tlp-no-onward', 'tlp-no-onward', 'tlp-no-onward', 'tlp-no-onward', 'tlp-no-onward'],
   'rel-anssi-paperkite': ['endpoint-withheld', A, 'endpoint-withheld', 'endpoint-withheld', 'endpoint-withheld', ONWARD, ONWARD],
-  'ind-cisa-ipv4': ['?', A, A, A, ONWARD, ONWARD, ONWARD],
+  'ind-cisa-ipv4': [A, A, A, A, ONWARD, ONWARD, ONWARD],
   'sighting-nwe-grid': [ONWARD, ONWARD, ONWARD, ONWARD, ONWARD, A, ONWARD],
 };
 
@@ -193,8 +191,8 @@ describe('the coalition example: what each party receives', () => {
     const expected: string[] = [];
     const actual: string[] = [];
     for (const [key, row] of Object.entries(EXPECTED)) {
-      const want = row[column] ?? '?';
-      if (want === '?') continue;
+      const want = row[column];
+      if (want === undefined) throw new Error(`${key} has no cell for ${code}`);
       const d = decision(code, key);
       expected.push(`${key} ${want === A || want === R || want === 'deny' ? want : `deny:${want}`}`);
       actual.push(`${key} ${want === 'deny' ? d.outcome : shown(d)}`);
