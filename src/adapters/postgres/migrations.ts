@@ -195,6 +195,29 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'federation: peer links and push states',
+    sql: `
+      -- Scalars as columns, the pushed collections as text[] like organisations' lists.
+      CREATE TABLE peer_links (
+        code text PRIMARY KEY,
+        url text NOT NULL,
+        token text NOT NULL,
+        collections text[] NOT NULL,
+        inbound text NOT NULL,
+        enabled boolean NOT NULL,
+        created_at text NOT NULL
+      );
+      -- Read and written whole. text, not jsonb: an error text a peer sent may hold NUL, which
+      -- JSON escapes and jsonb refuses. No foreign key to peer_links: a peer that only pushes
+      -- to this node has a state and no link; deletePeerLink removes both in one statement.
+      CREATE TABLE peer_states (
+        code text PRIMARY KEY,
+        state text NOT NULL
+      );
+    `,
+  },
 ];
 
 /** Advisory lock key (bigint) for the migrations of one schema: hashtext of a fixed prefix + schema. */

@@ -1,5 +1,6 @@
 import type { Organisation, UserProfile } from '../../core/policy/types.js';
 import type { LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
+import type { PeerLink, PeerState } from '../../ports/peer-link-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
@@ -13,6 +14,7 @@ import { migrate } from './migrations.js';
 import { deleteObjects } from './object-deletes.js';
 import * as reads from './object-queries.js';
 import { writeObjects } from './object-writes.js';
+import * as peers from './peer-link-queries.js';
 import { PgDatabase } from './pg-pool.js';
 import * as policy from './policy-queries.js';
 import { neighbours } from './graph-queries.js';
@@ -249,6 +251,30 @@ export class PostgresStore implements Store {
 
   getCheckpoint(treeSize: number): Promise<StoredCheckpoint | undefined> {
     return ledger.getCheckpoint(this.db, treeSize);
+  }
+
+  putPeerLink(link: PeerLink): Promise<void> {
+    return peers.putPeerLink(this.db, link);
+  }
+
+  getPeerLink(code: string): Promise<PeerLink | undefined> {
+    return peers.getPeerLink(this.db, code);
+  }
+
+  listPeerLinks(): Promise<ReadonlyArray<PeerLink>> {
+    return peers.listPeerLinks(this.db);
+  }
+
+  deletePeerLink(code: string): Promise<boolean> {
+    return peers.deletePeerLink(this.db, code);
+  }
+
+  getPeerState(code: string): Promise<PeerState> {
+    return peers.getPeerState(this.db, code);
+  }
+
+  savePeerState(state: PeerState): Promise<void> {
+    return peers.savePeerState(this.db, state);
   }
 }
 

@@ -199,6 +199,27 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 5,
+    name: 'federation: peer links and push states',
+    // States have no foreign key to links: a peer that only pushes to this node has a state and
+    // no link. deletePeerLink removes both in one transaction. See peer-links.ts.
+    sql: `
+      CREATE TABLE peer_links (
+        code TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        token TEXT NOT NULL,
+        collections TEXT NOT NULL,
+        inbound TEXT NOT NULL,
+        enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+        created_at TEXT NOT NULL
+      );
+      CREATE TABLE peer_states (
+        code TEXT PRIMARY KEY,
+        state TEXT NOT NULL
+      );
+    `,
+  },
 ];
 
 /**

@@ -5,6 +5,7 @@ import type { Database as Connection } from 'better-sqlite3';
 import { EntenteError } from '../../core/errors.js';
 import type { Organisation, UserProfile } from '../../core/policy/types.js';
 import type { LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
+import type { PeerLink, PeerState } from '../../ports/peer-link-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
@@ -19,6 +20,7 @@ import { applyMigrations } from './migrations.js';
 import { deleteObjects } from './object-deletes.js';
 import { countObjects, getLatest, listVersions, queryObjects } from './object-queries.js';
 import { writeBatch } from './object-writes.js';
+import * as peers from './peer-links.js';
 import { neighbours } from './graph.js';
 import * as policy from './policy.js';
 import { search } from './search.js';
@@ -301,6 +303,30 @@ export class SqliteStore implements Store {
 
   getCheckpoint(treeSize: number): Promise<StoredCheckpoint | undefined> {
     return this.run(() => ledger.getCheckpoint(this.ctx, treeSize));
+  }
+
+  putPeerLink(link: PeerLink): Promise<void> {
+    return this.run(() => peers.putPeerLink(this.ctx, link));
+  }
+
+  getPeerLink(code: string): Promise<PeerLink | undefined> {
+    return this.run(() => peers.getPeerLink(this.ctx, code));
+  }
+
+  listPeerLinks(): Promise<ReadonlyArray<PeerLink>> {
+    return this.run(() => peers.listPeerLinks(this.ctx));
+  }
+
+  deletePeerLink(code: string): Promise<boolean> {
+    return this.run(() => this.db.transaction(() => peers.deletePeerLink(this.ctx, code)).immediate());
+  }
+
+  getPeerState(code: string): Promise<PeerState> {
+    return this.run(() => peers.getPeerState(this.ctx, code));
+  }
+
+  savePeerState(state: PeerState): Promise<void> {
+    return this.run(() => peers.savePeerState(this.ctx, state));
   }
 }
 
