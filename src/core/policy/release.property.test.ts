@@ -68,7 +68,13 @@ function ceilingProblems(label: SecurityLabel, ceiling: Ceiling, org: Organisati
   const out: string[] = [];
   if (label.tlp !== undefined && TLP.indexOf(label.tlp) > TLP.indexOf(ceiling.tlp)) out.push(`TLP ${label.tlp} above ${ceiling.tlp}`);
   if (label.pap !== undefined && ceiling.pap !== undefined && PAP.indexOf(label.pap) > PAP.indexOf(ceiling.pap)) out.push(`PAP ${label.pap} above ${ceiling.pap}`);
-  if (LIMITED_KINDS.has(org.kind)) for (const c of label.classifications) if (protectionStepOf(c) > 1) out.push(`${c.policy} ${c.level} above what a ${org.kind} may hold`);
+  for (const c of label.classifications) {
+    // A ceiling opens classified information only under the policy it names (Ceiling in types.ts).
+    const levels = CLASSIFICATION_POLICIES.find((p) => p.id === c.policy)?.levels ?? [];
+    const cap = ceiling.classifications.find((k) => k.policy === c.policy);
+    if (levels.indexOf(c.level) > 0 && (cap === undefined || levels.indexOf(cap.level) < levels.indexOf(c.level))) out.push(`${c.policy} ${c.level} above the ceiling under ${c.policy}`);
+    if (LIMITED_KINDS.has(org.kind) && protectionStepOf(c) > 1) out.push(`${c.policy} ${c.level} above what a ${org.kind} may hold`);
+  }
   return out;
 }
 
@@ -205,9 +211,9 @@ const T = '2026-01-01T00:00:00.000Z';
 const OPEN: SecurityLabel = { classifications: [], releasableTo: [], caveats: [], informative: [], handling: {} };
 const POL = DIRECTORY.find((o) => o.code === 'POL') as Organisation;
 /**
- * Counter-examples the search found, run first so the property fails every time until they are
- * fixed. (1) Granular selectors into one list with another selector between them: the list is
- * spliced in the wrong order and `labels.[2]` ("apt", REL TO JPN) goes to a German user.
+ * Counter-examples the search found, run first on every search so that they stay fixed.
+ * (1) Granular selectors into one list with another selector between them: the list was spliced
+ * in the wrong order and `labels.[2]` ("apt", REL TO JPN) went to a German user.
  */
 const SPLICE_ORDER: World = {
   agreements: [],
@@ -221,7 +227,7 @@ const SPLICE_ORDER: World = {
     labels: { object: OPEN, granular: [{ selectors: ['labels.[0]', 'description', 'labels.[2]'], label: { ...OPEN, releasableTo: [['JPN']] } }], defaulted: false },
   },
 };
-/** (2) generalise-addresses to /24 leaves `198.51.100.7/24` as it is, which still names the host .7. */
+/** (2) generalise-addresses to /24 left `198.51.100.7/24` as it was, which still names the host .7. */
 const HOST_BITS: World = {
   agreements: [{
     id: 'b-bilateral', version: 1, title: 'b', purpose: 'test', status: 'active', parties: ['DEU', 'POL'], validFrom: T,
