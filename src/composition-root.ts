@@ -1,3 +1,10 @@
+import { HttpPeerTransport } from './adapters/http-peer/http-peer-transport.js';
+import { EntenteError } from './core/errors.js';
+import { federationRoutes } from './http/federation/federation-routes.js';
+import type { PeerTransport } from './ports/peer-transport.js';
+import { EnvelopeService } from './services/federation/envelopes.js';
+import { FederationService } from './services/federation/federation-service.js';
+import { DEFAULT_COLLECTION } from './services/setup/node-setup.js';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
@@ -39,12 +46,16 @@ export interface NodeServices {
   readonly simulator: AgreementSimulator;
   /** The node's keys (`DATA_DIR/keys/`), made at first use; its peers' pinned keys; envelope ids already opened. */
   readonly keys: NodeKeys;
+  readonly envelopes: EnvelopeService;
+  readonly federation: FederationService;
   close(): Promise<void>;
 }
 
 export interface OpenOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /** How envelopes reach peers (HTTP by default). */
+  readonly transport?: PeerTransport;
 }
 
 /** Opens the store the configuration names, applies migrations, and builds the services. */
@@ -73,19 +84,37 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
     await store.close();
     throw error;
   }
+  const intel = new IntelService({ store, clock, pageSizes, labelGate, release });
+  const collections = new CollectionService({ store, clock });
+  const keys = openFileKeys({ dataDir: config.dataDir, clock, passphrase: process.env['ENTENTE_KEY_PASSPHRASE'] });
+  const envelopes = new EnvelopeService({ organisation: config.node.organisation, keys: keys.ring, peers: keys.peers, replay: keys.replay, clock });
+  const federation = new FederationService({
+    store, clock, release, intel, envelopes, keys, logger, organisation: config.node.organisation,
+    transport: options.transport ?? new HttpPeerTransport(),
+    defaultInbound: async () => {
+      const found = (await collections.listAll()).find((c) => c.alias === DEFAULT_COLLECTION.alias);
+      if (found === undefined) throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `No collection ${DEFAULT_COLLECTION.alias} to receive peers' objects in`);
+      return found.id;
+    },
+  });
   return {
     config,
     clock,
     logger,
     store,
-    intel: new IntelService({ store, clock, pageSizes, labelGate, release }),
+    intel,
     accounts: new AccountService({ store, clock }),
-    collections: new CollectionService({ store, clock }),
+    collections,
     policy,
     release,
     simulator,
-    keys: openFileKeys({ dataDir: config.dataDir, clock, passphrase: process.env['ENTENTE_KEY_PASSPHRASE'] }),
-    close: () => store.close(),
+    keys,
+    envelopes,
+    federation,
+    close: async () => {
+      await federation.stop();
+      await store.close();
+    },
   };
 }
 
@@ -128,6 +157,7 @@ export async function buildNodeHttp(node: NodeServices): Promise<FastifyInstance
       metricsHooksPlugin({ metrics }),
       opsRoutes({ store: node.store, version: VERSION, metrics, metricsAuth: config.http.metricsAuth }),
       restApi({ intel, accounts: node.accounts, collections: node.collections, policy: node.policy, simulator: node.simulator, version: VERSION }),
+      federationRoutes({ federation: node.federation, policy: node.policy, maxEnvelopeBytes: config.taxii.maxContentLength }),
     ],
   });
 }

@@ -37,6 +37,9 @@ export const ERROR_CATALOGUE = {
   ENTENTE_ENVELOPE_REPLAYED: { status: 409, message: 'An envelope with this id was already opened' },
   ENTENTE_ENVELOPE_RELEASE_DIFFERS: { status: 422, message: 'The recipients may not all receive the same content: seal one envelope per recipient' },
   ENTENTE_PEER_KEYS_UNKNOWN: { status: 422, message: 'No public keys are pinned for this peer' },
+  ENTENTE_PEER_UNREACHABLE: { status: 502, message: 'The peer node does not answer' },
+  ENTENTE_PEER_NOT_LINKED: { status: 404, message: 'No peer link has this code' },
+  ENTENTE_RECEIPT_INVALID: { status: 502, message: 'The peer\'s receipt does not verify' },
   ENTENTE_KEYS_UNREADABLE: { status: 500, message: 'The node keys cannot be decrypted' },
 } as const satisfies Record<string, { readonly status: number; readonly message: string }>;
 

@@ -75,6 +75,37 @@ export class ReleaseService implements ReleaseGate {
     return prepareRecipient({ kind: 'user', user }, context);
   }
 
+  /**
+   * This node as the recipient of what `sender` pushes: the same decision, seen from the other
+   * side. The sender may send only what an agreement in force between it and this node lets it
+   * release to this node, under this node's ceilings, and third parties' data only where their
+   * agreements let the sender pass it on (DESIGN "Intel in": a sender cannot push above the
+   * ceilings).
+   */
+  async prepareInbound(sender: string): Promise<PreparedRecipient> {
+    const state = await this.#deps.directory.state();
+    const from = state.organisations.get(sender);
+    if (from === undefined) throw new EntenteError('ENTENTE_PARTY_UNKNOWN', `No organisation has the code ${sender}`);
+    const { node } = this.#deps;
+    return prepareRecipient({ kind: 'peer', organisation: node.organisation }, {
+      node: from, organisations: state.organisations, agreements: state.agreements, policies: node.policies, alliances: node.alliances, now: stixNow(this.#deps.clock),
+    });
+  }
+
+  /** Each object decided alone (no graph pass, no log): for checking what a peer pushed. */
+  async decideEach(recipient: PreparedRecipient, objects: ReadonlyArray<StixLike>): Promise<ReadonlyArray<ReleaseDecision>> {
+    const resolve = await this.#deps.markings.resolverFor(objects);
+    const options = { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies };
+    return objects.map((object) => {
+      try {
+        return decide(recipient, { object, labels: labelsOfObject(object, resolve, options) });
+      } catch (error) {
+        if (!isEntenteError(error)) throw error;
+        return { outcome: 'deny', reason: 'unreadable-label', steps: [{ rule: 'label', outcome: 'fail', detail: error.message }] };
+      }
+    });
+  }
+
   /** The labels of an object; an unknown marking is ENTENTE_LABEL_UNKNOWN_MARKING. */
   async labelsOf(object: StixLike): Promise<ObjectLabels> {
     const resolve = await this.#deps.markings.resolverFor([object]);

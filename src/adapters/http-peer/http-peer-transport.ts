@@ -1,0 +1,43 @@
+import { EntenteError, ERROR_CATALOGUE, type ErrorCode } from '../../core/errors.js';
+import type { Envelope } from '../../core/federation/envelope-types.js';
+import type { PeerLink } from '../../ports/peer-link-store.js';
+import type { PeerTransport } from '../../ports/peer-transport.js';
+
+/** Where a node receives envelopes (see src/http/federation). */
+export const INBOX_PATH = '/federation/v1/envelopes';
+
+/** Delivers envelopes over HTTP(S) to the peer's inbox with the token the peer issued to this node. */
+export class HttpPeerTransport implements PeerTransport {
+  readonly #timeoutMs: number;
+
+  constructor(options: { readonly timeoutMs?: number } = {}) {
+    this.#timeoutMs = options.timeoutMs ?? 10_000;
+  }
+
+  async deliver(link: PeerLink, envelope: Envelope): Promise<unknown> {
+    const url = new URL(INBOX_PATH, link.url.endsWith('/') ? link.url : `${link.url}/`);
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${link.token}` },
+        body: JSON.stringify(envelope),
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (error) {
+      throw new EntenteError('ENTENTE_PEER_UNREACHABLE', `${link.code} at ${link.url} does not answer: ${(error as Error).message}`, [], { cause: error });
+    }
+    const text = await response.text();
+    let body: unknown;
+    try {
+      body = text === '' ? undefined : JSON.parse(text);
+    } catch {
+      body = undefined;
+    }
+    if (response.ok) return body;
+    // The peer's error code, when it sent one of ours, says which check refused the envelope.
+    const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
+    const code = error?.code !== undefined && error.code in ERROR_CATALOGUE ? (error.code as ErrorCode) : 'ENTENTE_PEER_UNREACHABLE';
+    throw new EntenteError(code, `${link.code} refused the envelope (HTTP ${response.status}): ${error?.message ?? text.slice(0, 200)}`);
+  }
+}

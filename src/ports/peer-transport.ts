@@ -1,0 +1,11 @@
+import type { Envelope } from '../core/federation/envelope-types.js';
+import type { PeerLink } from './peer-link-store.js';
+
+/**
+ * How an envelope reaches a peer node and its signed receipt comes back. The adapter speaks
+ * HTTP; tests may deliver in process. A failure is an EntenteError (ENTENTE_PEER_UNREACHABLE
+ * for the network, or the peer's own error code when it refused the envelope).
+ */
+export interface PeerTransport {
+  deliver(link: PeerLink, envelope: Envelope): Promise<unknown>;
+}

@@ -1,0 +1,289 @@
+/**
+ * Federation: pushing to each linked peer what the agreements let it receive, sealed and signed,
+ * and taking in what peers push, after the checks in the order the design gives: the envelope's
+ * signature and pinned key (EnvelopeService.open), an agreement that lets this sender send this,
+ * labels within that agreement's ceilings, then ingest. Every delivery is proven by a signed
+ * receipt, and both sides write it to their ledgers.
+ *
+ * Push reads each pushed collection by `date_added`. A write is stamped with the time its request
+ * began and becomes visible when it commits, so each round looks back over a window (RESEND_WINDOW_MS)
+ * and skips what it already handled there (`recent`): a write that took less than the window to
+ * commit is never missed, and nothing is sent twice while the peer acknowledges.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { EntenteError, isEntenteError } from '../../core/errors.js';
+import type { LedgerEntry } from '../../core/ledger/entries.js';
+import { stixNow, type Clock } from '../../ports/clock.js';
+import type { NodeKeys } from '../../adapters/keys/index.js';
+import { appendLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
+import type { PeerLink, PeerLinkStore, PeerState } from '../../ports/peer-link-store.js';
+import type { PeerTransport } from '../../ports/peer-transport.js';
+import type { CollectionStore, ObjectStore, StixLike, StoredObject } from '../../ports/store.js';
+import type { IntelService } from '../intel/intel-service.js';
+import { isBuiltInMarking, markingRefsOf } from '../policy/marking-resolver.js';
+import type { ReleaseService } from '../policy/release-service.js';
+import type { EnvelopeService } from './envelopes.js';
+import { signReceipt, verifyReceipt, type ReceiptResult, type SignedReceipt } from './receipts.js';
+
+export const RESEND_WINDOW_MS = 60_000;
+const PAGE = 1000;
+const MAX_OBJECTS_PER_ROUND = 5000;
+const ENVELOPE_TTL_MS = 24 * 3600_000;
+const MAX_BACKOFF_MS = 5 * 60_000;
+
+export interface FederationDeps {
+  readonly store: PeerLinkStore & LedgerStore & Pick<ObjectStore, 'queryObjects' | 'getLatest'> & Pick<CollectionStore, 'getCollection'>;
+  readonly clock: Clock;
+  readonly release: ReleaseService;
+  readonly intel: IntelService;
+  readonly envelopes: EnvelopeService;
+  readonly keys: NodeKeys;
+  readonly transport: PeerTransport;
+  /** This node's organisation code. */
+  readonly organisation: string;
+  /** Where objects from a peer with no link go (the node's default collection). */
+  readonly defaultInbound: () => Promise<string>;
+  readonly logger?: Logger;
+}
+
+export interface PushReport {
+  readonly peer: string;
+  readonly envelopes: number;
+  readonly sent: number;
+  readonly withheld: number;
+  readonly error?: string;
+  /** True when the peer was skipped because it is backing off after failures. */
+  readonly skipped?: boolean;
+}
+
+/** The state kept per peer, with the keys handled inside the resend window. */
+type State = PeerState & { readonly recent?: Readonly<Record<string, string>> };
+
+export class FederationService {
+  readonly #deps: FederationDeps;
+  #timer: NodeJS.Timeout | undefined;
+  #running = false;
+
+  constructor(deps: FederationDeps) {
+    this.#deps = deps;
+  }
+
+  async addPeer(input: { readonly code: string; readonly url: string; readonly token: string; readonly collections: ReadonlyArray<string>; readonly inbound?: string }): Promise<PeerLink> {
+    const details: Array<{ path: string; message: string }> = [];
+    if (!/^https?:\/\/[^\s]+$/.test(input.url)) details.push({ path: 'url', message: `"${input.url}" is not an http(s) URL` });
+    if (input.token.trim() === '') details.push({ path: 'token', message: 'the token the peer issued to this node is required' });
+    if ((await this.#deps.keys.peers.get(input.code)) === undefined) details.push({ path: 'code', message: `no keys are pinned for ${input.code}: pin them first (entente keys pin ${input.code} FILE)` });
+    for (const [i, c] of input.collections.entries()) if ((await this.#deps.store.getCollection(c)) === undefined) details.push({ path: `collections[${i}]`, message: `no collection ${c}` });
+    if (input.inbound !== undefined && (await this.#deps.store.getCollection(input.inbound)) === undefined) details.push({ path: 'inbound', message: `no collection ${input.inbound}` });
+    if (details.length > 0) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `The peer link to ${input.code} is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`, details);
+    await this.#deps.release.prepare({ kind: 'party', code: input.code });
+    const link: PeerLink = {
+      code: input.code, url: input.url, token: input.token, collections: [...input.collections],
+      inbound: input.inbound ?? (await this.#deps.defaultInbound()), enabled: true, createdAt: stixNow(this.#deps.clock),
+    };
+    await this.#deps.store.putPeerLink(link);
+    return link;
+  }
+
+  async removePeer(code: string): Promise<void> {
+    if (!(await this.#deps.store.deletePeerLink(code))) throw new EntenteError('ENTENTE_PEER_NOT_LINKED', `No peer link ${code}`);
+  }
+
+  /** Every link (token hidden) with its state: last contact, errors, counts, backlog position. */
+  async status(): Promise<ReadonlyArray<{ readonly link: Omit<PeerLink, 'token'>; readonly state: PeerState }>> {
+    const links = await this.#deps.store.listPeerLinks();
+    return Promise.all(links.map(async ({ token: _hidden, ...link }) => {
+      const { recent: _recent, ...state } = (await this.#deps.store.getPeerState(link.code)) as State;
+      return { link, state };
+    }));
+  }
+
+  /** Forgets how far pushing got, so that everything the peer may receive is offered again. */
+  async resync(code: string): Promise<void> {
+    await this.#link(code);
+    const state = await this.#deps.store.getPeerState(code);
+    await this.#deps.store.savePeerState({ ...state, cursors: {}, recent: {} } as State);
+  }
+
+  /** One push round for every enabled peer not backing off. */
+  async pushAll(): Promise<ReadonlyArray<PushReport>> {
+    const reports: PushReport[] = [];
+    for (const link of await this.#deps.store.listPeerLinks()) {
+      if (!link.enabled) continue;
+      const state = await this.#deps.store.getPeerState(link.code);
+      if (state.nextAttempt !== undefined && Date.parse(state.nextAttempt) > this.#deps.clock.now()) {
+        reports.push({ peer: link.code, envelopes: 0, sent: 0, withheld: 0, skipped: true });
+        continue;
+      }
+      reports.push(await this.push(link.code));
+    }
+    return reports;
+  }
+
+  /** Pushes to one peer what is new in its collections, until nothing is left or the round's budget is spent. */
+  async push(code: string): Promise<PushReport> {
+    const link = await this.#link(code);
+    let state = (await this.#deps.store.getPeerState(code)) as State;
+    let envelopes = 0;
+    let sent = 0;
+    let withheld = 0;
+    try {
+      for (const collectionId of link.collections) {
+        const round = await this.#pushCollection(link, collectionId, state);
+        state = round.state;
+        envelopes += round.envelopes;
+        sent += round.sent;
+        withheld += round.withheld;
+      }
+      const now = stixNow(this.#deps.clock);
+      const { nextAttempt: _n, lastError: _e, ...rest } = state;
+      state = { ...rest, failures: 0, lastContact: envelopes > 0 ? now : state.lastContact ?? now, ...(envelopes > 0 ? { lastSuccess: now } : {}) } as State;
+      await this.#deps.store.savePeerState(state);
+      return { peer: code, envelopes, sent, withheld };
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      const failures = state.failures + 1;
+      const delay = Math.min(1000 * 2 ** Math.min(failures, 20), MAX_BACKOFF_MS);
+      await this.#deps.store.savePeerState({ ...state, failures, lastError: message, nextAttempt: new Date(this.#deps.clock.now() + delay).toISOString() } as State);
+      this.#deps.logger?.warn({ peer: code, failures, err: message }, 'push to peer failed; retrying with backoff');
+      return { peer: code, envelopes, sent, withheld, error: message };
+    }
+  }
+
+  async #pushCollection(link: PeerLink, collectionId: string, before: State): Promise<{ state: State; envelopes: number; sent: number; withheld: number }> {
+    const cursor = before.cursors[collectionId];
+    const since = cursor === undefined ? undefined : new Date(Date.parse(cursor) - RESEND_WINDOW_MS).toISOString();
+    const recent = new Map(Object.entries(before.recent ?? {}));
+    const fresh: StoredObject[] = [];
+    let last = cursor;
+    let next: string | undefined;
+    do {
+      const page = await this.#deps.store.queryObjects({
+        collectionId, limit: PAGE, versions: ['all'], ...(since === undefined ? {} : { addedAfter: since }), ...(next === undefined ? {} : { cursor: next }),
+      });
+      for (const o of page.objects) {
+        if (last === undefined || o.dateAdded > last) last = o.dateAdded;
+        if (!recent.has(`${o.id}|${o.version}`)) fresh.push(o);
+      }
+      next = page.next;
+    } while (next !== undefined && fresh.length < MAX_OBJECTS_PER_ROUND);
+
+    let envelopes = 0;
+    let sent = 0;
+    const released = fresh.length === 0 ? [] : await this.#deps.release.releaseStored({ kind: 'party', code: link.code }, fresh, 'federation');
+    if (released.length > 0) {
+      const objects = [...(await this.#definitionsFor(link.code, released.map((r) => r.object))), ...released.map((r) => r.object)];
+      await this.#deliver(link, objects);
+      envelopes = 1;
+      sent = released.length;
+    }
+    for (const o of fresh) recent.set(`${o.id}|${o.version}`, o.dateAdded);
+    const floor = last === undefined ? undefined : new Date(Date.parse(last) - RESEND_WINDOW_MS).toISOString();
+    const kept = Object.fromEntries([...recent].filter(([, at]) => floor === undefined || at > floor));
+    const state: State = {
+      ...before, cursors: { ...before.cursors, ...(last === undefined ? {} : { [collectionId]: last }) }, recent: kept,
+      sentEnvelopes: before.sentEnvelopes + envelopes, sentObjects: before.sentObjects + sent,
+    };
+    // Saved after each collection: a crash later in the round resends nothing acknowledged here.
+    await this.#deps.store.savePeerState(state);
+    return { state, envelopes, sent, withheld: fresh.length - released.length };
+  }
+
+  /** The marking-definitions the objects refer to and the peer cannot know: without them it refuses the objects. */
+  async #definitionsFor(code: string, objects: ReadonlyArray<StixLike>): Promise<ReadonlyArray<StixLike>> {
+    const inBundle = new Set(objects.map((o) => o.id));
+    const needed = [...new Set(objects.flatMap((o) => markingRefsOf(o)))].filter((id) => !isBuiltInMarking(id) && !inBundle.has(id));
+    const found = (await Promise.all(needed.map((id) => this.#deps.store.getLatest(id)))).filter((o): o is StixLike => o !== undefined);
+    return found.length === 0 ? [] : this.#deps.release.releaseObjects({ kind: 'party', code }, found, 'federation');
+  }
+
+  async #deliver(link: PeerLink, objects: ReadonlyArray<StixLike>): Promise<void> {
+    const now = this.#deps.clock.now();
+    const sealed = await this.#deps.envelopes.seal({
+      content: { type: 'bundle', id: `bundle--${randomUUID()}`, objects }, recipients: [link.code],
+      expiresAt: new Date(now + ENVELOPE_TTL_MS).toISOString(),
+    });
+    const raw = await this.#deps.transport.deliver(link, sealed.envelope);
+    const receipt = await verifyReceipt(raw, link.code, sealed.id, this.#deps.keys.peers);
+    const rejected = receipt.results.filter((r) => r.outcome === 'rejected');
+    if (rejected.length > 0) this.#deps.logger?.warn({ peer: link.code, envelope: sealed.id, rejected }, 'the peer refused objects of an envelope');
+    await this.#ledger([{ kind: 'receipt', at: receipt.receivedAt, direction: 'sent', peer: link.code, envelopeId: sealed.id }]);
+  }
+
+  /**
+   * Takes in an envelope a peer delivered. `sender` is the organisation the delivering account
+   * belongs to. Objects the agreements do not let the sender send to this node are refused one
+   * by one, with the reason, in the signed receipt; the rest are stored.
+   */
+  async receive(body: unknown, sender: string): Promise<SignedReceipt> {
+    let opened;
+    try {
+      opened = await this.#deps.envelopes.open(body);
+    } catch (error) {
+      await this.#countRejected(sender);
+      this.#deps.logger?.warn({ peer: sender, code: isEntenteError(error) ? error.code : undefined, err: (error as Error).message }, 'refused an envelope');
+      throw error;
+    }
+    const objects = opened.content.objects as ReadonlyArray<StixLike>;
+    const recipient = await this.#deps.release.prepareInbound(sender);
+    const decisions = await this.#deps.release.decideEach(recipient, objects);
+    const allowed = objects.filter((_, i) => decisions[i]?.outcome !== 'deny');
+    const link = await this.#deps.store.getPeerLink(sender);
+    const collectionId = link?.inbound ?? (await this.#deps.defaultInbound());
+    const report = allowed.length === 0 ? undefined : await this.#deps.intel.ingest(collectionId, { objects: allowed }, { actor: { name: `peer:${sender}` }, partial: true });
+    const byId = new Map((report?.results ?? []).map((r, i) => [`${allowed[i]?.id}|${i}`, r]));
+    let k = 0;
+    const results: ReceiptResult[] = objects.map((o, i) => {
+      const version = String(o['modified'] ?? o['created'] ?? '');
+      const d = decisions[i];
+      if (d === undefined || d.outcome === 'deny') return { id: o.id, version, outcome: 'rejected', reason: d?.reason ?? 'denied' };
+      const r = byId.get(`${o.id}|${k++}`);
+      if (r === undefined || r.outcome === 'rejected' || r.outcome === 'not-written') return { id: o.id, version, outcome: 'rejected', reason: r?.errors[0]?.code ?? 'invalid' };
+      return { id: o.id, version, outcome: r.outcome === 'duplicate' ? 'duplicate' : 'added' };
+    });
+    const refused = results.filter((r) => r.outcome === 'rejected');
+    if (refused.length > 0) this.#deps.logger?.warn({ peer: sender, origin: opened.origin, envelope: opened.id, refused }, 'refused objects a peer pushed');
+    const receivedAt = stixNow(this.#deps.clock);
+    const signed = await signReceipt({ envelope: opened.id, receiver: this.#deps.organisation, sender, origin: opened.origin, receivedAt, results }, this.#deps.keys.ring);
+    await this.#ledger([{ kind: 'receipt', at: receivedAt, direction: 'received', peer: sender, envelopeId: opened.id }]);
+    if (link !== undefined) {
+      const state = await this.#deps.store.getPeerState(sender);
+      await this.#deps.store.savePeerState({ ...state, lastContact: receivedAt, receivedEnvelopes: state.receivedEnvelopes + 1, receivedObjects: state.receivedObjects + results.filter((r) => r.outcome === 'added').length });
+    }
+    return signed;
+  }
+
+  /** Pushes every `intervalMs` until stopped (one round at a time). */
+  start(intervalMs = 500): void {
+    if (this.#timer !== undefined) return;
+    this.#timer = setInterval(() => {
+      if (this.#running) return;
+      this.#running = true;
+      this.pushAll().catch((error: unknown) => this.#deps.logger?.error({ err: error }, 'federation push round failed')).finally(() => (this.#running = false));
+    }, intervalMs);
+    this.#timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    if (this.#timer !== undefined) clearInterval(this.#timer);
+    this.#timer = undefined;
+    while (this.#running) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  async #link(code: string): Promise<PeerLink> {
+    const link = await this.#deps.store.getPeerLink(code);
+    if (link === undefined) throw new EntenteError('ENTENTE_PEER_NOT_LINKED', `No peer link ${code}`);
+    return link;
+  }
+
+  async #countRejected(sender: string): Promise<void> {
+    if ((await this.#deps.store.getPeerLink(sender)) === undefined) return;
+    const state = await this.#deps.store.getPeerState(sender);
+    await this.#deps.store.savePeerState({ ...state, rejectedEnvelopes: state.rejectedEnvelopes + 1, lastContact: stixNow(this.#deps.clock) });
+  }
+
+  async #ledger(entries: ReadonlyArray<LedgerEntry>): Promise<void> {
+    await appendLedgerEntries(this.#deps.store, entries);
+  }
+}

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TLP2_MARKING_DEFINITIONS } from '../../src/core/labels/index.js';
+import { agree, link, MEMBERS, removeDir, startMember, type CoalitionNode } from './coalition-nodes.js';
+
+/**
+ * Three sovereign nodes (Germany, Poland, France) on loopback, sharing under one multilateral
+ * agreement with ceilings per party: what goes where, what is refused on arrival and why, and
+ * recovery after a peer or the sender was down.
+ */
+const NATO = `
+agreement: nato-cti
+title: NATO CTI exchange (test)
+status: active
+parties: [DEU, POL, FRA]
+valid: { from: 2026-01-01T00:00:00Z }
+ceiling: { tlp: amber, classification: NATO RESTRICTED }
+ceilings:
+  FRA: { tlp: green }
+`;
+const TLP = (level: keyof typeof TLP2_MARKING_DEFINITIONS) => TLP2_MARKING_DEFINITIONS[level].id;
+let n = 0;
+const indicator = (tlp: keyof typeof TLP2_MARKING_DEFINITIONS, name = `indicator ${++n}`): Record<string, unknown> & { id: string } => ({
+  type: 'indicator', spec_version: '2.1', id: `indicator--7e000000-0000-4000-8000-${(++n).toString(16).padStart(12, '0')}`,
+  created: '2026-11-01T00:00:00.000Z', modified: '2026-11-01T00:00:00.000Z', name, pattern: `[domain-name:value = 'c2-${n}.example.org']`,
+  pattern_type: 'stix', valid_from: '2026-11-01T00:00:00.000Z', object_marking_refs: [TLP(tlp)], created_by_ref: MEMBERS[0]?.id,
+});
+
+let deu: CoalitionNode;
+let pol: CoalitionNode;
+let fra: CoalitionNode;
+const ingest = async (at: CoalitionNode, objects: ReadonlyArray<Record<string, unknown>>) => {
+  const report = await at.node.intel.ingest(at.intelId, { objects }, { actor: { name: 'admin' } });
+  expect(report.rejected).toBe(0);
+};
+const has = async (at: CoalitionNode, id: string) => (await at.node.store.getLatest(id)) !== undefined;
+
+beforeAll(async () => {
+  [deu, pol, fra] = await Promise.all(['DEU', 'POL', 'FRA'].map((c) => startMember(c))) as [CoalitionNode, CoalitionNode, CoalitionNode];
+  await agree([deu, pol, fra], NATO);
+  await link(deu, pol);
+  await link(deu, fra);
+}, 60_000);
+afterAll(async () => {
+  for (const x of [deu, pol, fra]) {
+    await x.close();
+    removeDir(x.dir);
+  }
+});
+
+describe('federation between three nodes', () => {
+  it('pushes to each peer exactly what the agreement lets it receive, proven by signed receipts', async () => {
+    const green = indicator('green');
+    const amber = indicator('amber');
+    const red = indicator('red');
+    await ingest(deu, [green, amber, red]);
+    const reports = await deu.node.federation.pushAll();
+    expect(reports.map((r) => [r.peer, r.sent, r.error])).toEqual([['FRA', 1, undefined], ['POL', 2, undefined]]);
+    expect([await has(pol, green.id), await has(pol, amber.id), await has(pol, red.id)]).toEqual([true, true, false]);
+    expect([await has(fra, green.id), await has(fra, amber.id), await has(fra, red.id)]).toEqual([true, false, false]);
+    // What arrived is the origin's object, attributed to it and labelled as it was.
+    expect(await pol.node.store.getLatest(amber.id)).toMatchObject({ created_by_ref: MEMBERS[0]?.id, object_marking_refs: [TLP('amber')] });
+    const state = (await deu.node.federation.status()).find((s) => s.link.code === 'POL')?.state;
+    expect(state).toMatchObject({ sentEnvelopes: 1, sentObjects: 2, failures: 0 });
+    const ledger = await deu.node.store.getLedgerState();
+    expect(ledger.size).toBeGreaterThan(0);
+  }, 60_000);
+
+  it('sends nothing again once acknowledged, and sends new versions', async () => {
+    const again = await deu.node.federation.pushAll();
+    expect(again.every((r) => r.sent === 0 && r.envelopes === 0)).toBe(true);
+    const green = indicator('green', 'to be revised');
+    await ingest(deu, [green]);
+    await deu.node.federation.pushAll();
+    const revised = { ...green, modified: '2026-11-02T00:00:00.000Z', revoked: true };
+    await ingest(deu, [revised]);
+    await deu.node.federation.pushAll();
+    expect(await pol.node.store.getLatest(green.id)).toMatchObject({ revoked: true, modified: '2026-11-02T00:00:00.000Z' });
+  }, 60_000);
+
+  it('refuses on arrival what a sender pushes above the ceiling, and says why in the receipt', async () => {
+    const red = indicator('red');
+    const sealed = await deu.node.envelopes.seal({ content: { type: 'bundle', id: 'bundle--7e000000-0000-4000-8000-0000000000aa', objects: [red] }, recipients: ['FRA'], expiresAt: '2030-01-01T00:00:00.000Z' });
+    const receipt = await fra.node.federation.receive(sealed.envelope, 'DEU');
+    expect(receipt.receipt.results).toEqual([{ id: red.id, version: red['modified'], outcome: 'rejected', reason: 'tlp-ceiling' }]);
+    expect(await has(fra, red.id)).toBe(false);
+  }, 60_000);
+
+  it('refuses a tampered envelope, a replayed one and one from an account of no peer, over HTTP', async () => {
+    const green = indicator('green');
+    const sealed = await deu.node.envelopes.seal({ content: { type: 'bundle', id: 'bundle--7e000000-0000-4000-8000-0000000000bb', objects: [green] }, recipients: ['POL'], expiresAt: '2030-01-01T00:00:00.000Z' });
+    const token = (await pol.node.accounts.createToken('node-deu')).token;
+    const post = (body: unknown, bearer = token) => fetch(`${pol.url}/federation/v1/envelopes`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` }, body: JSON.stringify(body) });
+    const flipped = { ...sealed.envelope, ciphertext: `${sealed.envelope.ciphertext.slice(0, -4)}AAAA` };
+    const tampered = await post(flipped);
+    expect(tampered.status).toBe(422);
+    expect((await tampered.json() as { error: { code: string } }).error.code).toBe('ENTENTE_ENVELOPE_TAMPERED');
+    expect((await post(sealed.envelope)).status).toBe(200);
+    const replay = await post(sealed.envelope);
+    expect(replay.status).toBe(409);
+    expect((await replay.json() as { error: { code: string } }).error.code).toBe('ENTENTE_ENVELOPE_REPLAYED');
+    const admin = (await pol.node.accounts.createToken('admin')).token;
+    expect((await post(sealed.envelope, admin)).status).toBe(403);
+  }, 60_000);
+
+  it('refuses an envelope signed by a key not pinned for its origin', async () => {
+    const green = indicator('green');
+    // France signs and seals to Poland, which has not pinned any key of France's.
+    const { readPublicKeySet } = await import('../../src/adapters/keys/index.js');
+    const polSet = await readPublicKeySet(await pol.node.keys.ring.publicKeySet(), 'POL');
+    await fra.node.keys.peers.pin({ organisation: 'POL', signing: polSet.signing, encryption: polSet.encryption, pinnedAt: '2026-01-01T00:00:00.000Z' });
+    const sealed = await fra.node.envelopes.seal({ content: { type: 'bundle', id: 'bundle--7e000000-0000-4000-8000-0000000000cc', objects: [green] }, recipients: ['POL'], expiresAt: '2030-01-01T00:00:00.000Z' });
+    await expect(pol.node.federation.receive(sealed.envelope, 'FRA')).rejects.toMatchObject({ code: 'ENTENTE_ENVELOPE_UNKNOWN_SIGNER' });
+  }, 60_000);
+
+  it('catches up after the peer was down, and after the sender restarted, with nothing lost or duplicated', async () => {
+    const port = Number(new URL(pol.url).port);
+    await pol.close();
+    const during = [indicator('green'), indicator('amber')];
+    await ingest(deu, during);
+    const failed = (await deu.node.federation.push('POL'));
+    expect(failed.error).toBeDefined();
+    const backing = (await deu.node.federation.status()).find((s) => s.link.code === 'POL')?.state;
+    expect(backing).toMatchObject({ failures: 1 });
+    expect(backing?.nextAttempt).toBeDefined();
+    // Poland comes back on the same address; Germany restarts from its data dir meanwhile.
+    pol = await startMember('POL', pol.dir, port);
+    const dir = deu.dir;
+    await deu.close();
+    deu = await startMember('DEU', dir);
+    const retried = await deu.node.federation.push('POL');
+    expect(retried).toMatchObject({ sent: 2, envelopes: 1 });
+    for (const o of during) expect(await has(pol, o.id)).toBe(true);
+    expect((await deu.node.federation.push('POL')).sent).toBe(0);
+    const versions = await pol.node.store.listVersions({ collectionId: pol.intelId, ids: [during[0]?.id ?? ''], versions: ['all'], limit: 10 });
+    expect(versions.objects).toHaveLength(1);
+  }, 60_000);
+});
