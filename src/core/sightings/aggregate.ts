@@ -27,12 +27,18 @@ export function sightingId(identityId: string, indicatorId: string, windowStart:
 
 /** Refuses settings that cannot make sightings, naming the setting at fault. */
 export function checkSettings(settings: SightingSettings): void {
+  checkGrouping(settings);
+  if (!/^identity--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/.test(settings.identityId)) {
+    throw new EntenteError('ENTENTE_INVALID_PARAMETER', `identityId: ${settings.identityId} is not an identity id`, [{ path: 'identityId', message: 'identity--<uuid> expected' }]);
+  }
+}
+
+function checkGrouping(options: Pick<SightingSettings, 'windowMs' | 'evidence'>): void {
   const bad = (path: string, message: string): never => {
     throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${path}: ${message}`, [{ path, message }]);
   };
-  if (!Number.isSafeInteger(settings.windowMs) || settings.windowMs < 1000) bad('window', 'the window must be a whole number of seconds, at least 1 s');
-  if (!Number.isSafeInteger(settings.evidence) || settings.evidence < 0) bad('evidence', 'the evidence kept per sighting must be a whole number, 0 or more');
-  if (!/^urn:|^identity--[0-9a-f-]{36}$/.test(settings.identityId)) bad('identityId', `${settings.identityId} is not an identity id`);
+  if (!Number.isSafeInteger(options.windowMs) || options.windowMs < 1000) bad('window', 'the window must be a whole number of milliseconds, at least 1 s');
+  if (!Number.isSafeInteger(options.evidence) || options.evidence < 0) bad('evidence', 'the evidence kept per sighting must be a whole number, 0 or more');
 }
 
 interface Group {
@@ -42,38 +48,92 @@ interface Group {
   first: number;
   last: number;
   readonly sensors: Set<string>;
-  readonly matches: DetectionMatch[];
+  /** The earliest observations (by time, then arrival), bounded: evidence is chosen among them. */
+  readonly candidates: Array<{ readonly observation: DetectionMatch['observation']; readonly seq: number }>;
 }
 
-/** Aggregates matches into sightings, each with up to `settings.evidence` observed-data. */
-export function aggregateSightings(matches: Iterable<DetectionMatch>, settings: SightingSettings): SightingAggregate {
-  checkSettings(settings);
-  const groups = new Map<string, Group>();
-  let untimed = 0;
-  for (const match of matches) {
+/**
+ * Collects matches as they are found and makes the sightings at the end. Memory stays bounded by
+ * the number of (indicator, window) pairs: only the earliest few events of each are kept as
+ * candidates for evidence (more than the cap, since some may repeat an event or be invalid).
+ */
+export class SightingAccumulator {
+  readonly #groups = new Map<string, Group>();
+  readonly #windowMs: number;
+  readonly #evidence: number;
+  readonly #candidates: number;
+  #seq = 0;
+  #untimed = 0;
+
+  constructor(options: Pick<SightingSettings, 'windowMs' | 'evidence'>) {
+    checkGrouping(options);
+    this.#windowMs = options.windowMs;
+    this.#evidence = options.evidence;
+    this.#candidates = options.evidence === 0 ? 0 : options.evidence * 4 + 8;
+  }
+
+  get evidence(): number {
+    return this.#evidence;
+  }
+
+  get windowMs(): number {
+    return this.#windowMs;
+  }
+
+  /** Sightings (indicator and window pairs) so far. */
+  get groups(): number {
+    return this.#groups.size;
+  }
+
+  get untimed(): number {
+    return this.#untimed;
+  }
+
+  add(match: DetectionMatch): void {
     const { firstObserved, lastObserved, numberObserved } = match.observation;
-    if (stixTime(firstObserved) === undefined || stixTime(lastObserved, 'up') === undefined) { untimed++; continue; }
-    const windowStart = Math.floor(firstObserved / settings.windowMs) * settings.windowMs;
+    if (stixTime(firstObserved) === undefined || stixTime(lastObserved, 'up') === undefined) { this.#untimed++; return; }
+    const windowStart = Math.floor(firstObserved / this.#windowMs) * this.#windowMs;
     const key = `${match.indicatorId}|${windowStart}`;
-    let group = groups.get(key);
+    let group = this.#groups.get(key);
     if (group === undefined) {
-      group = { indicatorId: match.indicatorId, windowStart, count: 0, first: firstObserved, last: lastObserved, sensors: new Set(), matches: [] };
-      groups.set(key, group);
+      group = { indicatorId: match.indicatorId, windowStart, count: 0, first: firstObserved, last: lastObserved, sensors: new Set(), candidates: [] };
+      this.#groups.set(key, group);
     }
     group.count = Math.min(MAX_COUNT, group.count + Math.max(1, Math.trunc(numberObserved)));
     group.first = Math.min(group.first, firstObserved);
     group.last = Math.max(group.last, lastObserved);
     group.sensors.add(match.sensor);
-    group.matches.push(match);
+    const entry = { observation: match.observation, seq: this.#seq++ };
+    const list = group.candidates;
+    const tail = list[list.length - 1];
+    if (list.length < this.#candidates || (tail !== undefined && firstObserved < tail.observation.firstObserved)) {
+      // Insert in (time, arrival) order; arrivals only grow, so an equal time goes after.
+      let at = list.length;
+      while (at > 0 && (list[at - 1]?.observation.firstObserved ?? 0) > firstObserved) at--;
+      list.splice(at, 0, entry);
+      if (list.length > this.#candidates) list.pop();
+    }
   }
-  const drafts = [...groups.values()]
-    .sort((a, b) => (a.indicatorId < b.indicatorId ? -1 : a.indicatorId > b.indicatorId ? 1 : a.windowStart - b.windowStart))
-    .map((g) => draftOf(g, settings));
-  return { drafts, untimed };
+
+  /** The sightings, in order of indicator id then window, stamped with this node's identity and the time given. */
+  drafts(identityId: string, now: string): ReadonlyArray<SightingDraft> {
+    const settings: SightingSettings = { identityId, now, windowMs: this.#windowMs, evidence: this.#evidence };
+    checkSettings(settings);
+    return [...this.#groups.values()]
+      .sort((a, b) => (a.indicatorId < b.indicatorId ? -1 : a.indicatorId > b.indicatorId ? 1 : a.windowStart - b.windowStart))
+      .map((g) => draftOf(g, settings));
+  }
+}
+
+/** Aggregates matches into sightings, each with up to `settings.evidence` observed-data. */
+export function aggregateSightings(matches: Iterable<DetectionMatch>, settings: SightingSettings): SightingAggregate {
+  const accumulator = new SightingAccumulator(settings);
+  for (const match of matches) accumulator.add(match);
+  return { drafts: accumulator.drafts(settings.identityId, settings.now), untimed: accumulator.untimed };
 }
 
 function draftOf(group: Group, settings: SightingSettings): SightingDraft {
-  const evidence = earliestEvidence(group.matches, settings);
+  const evidence = earliestEvidence(group, settings);
   const observedDataRefs = evidence.map((e) => String(e.observedData['id']));
   const sighting: StixRecord = {
     type: 'sighting', spec_version: '2.1', id: sightingId(settings.identityId, group.indicatorId, group.windowStart, settings.windowMs),
@@ -95,13 +155,11 @@ function draftOf(group: Group, settings: SightingSettings): SightingDraft {
  * The first events of the window (by time, then input order) that make distinct, valid
  * observed-data, up to the cap: the earliest evidence tells the producer when it started.
  */
-function earliestEvidence(matches: ReadonlyArray<DetectionMatch>, settings: SightingSettings): Evidence[] {
-  if (settings.evidence === 0) return [];
-  const ordered = matches.map((m, i) => ({ m, i })).sort((a, b) => a.m.observation.firstObserved - b.m.observation.firstObserved || a.i - b.i);
+function earliestEvidence(group: Group, settings: SightingSettings): Evidence[] {
   const out = new Map<string, Evidence>();
-  for (const { m } of ordered) {
+  for (const { observation } of group.candidates) {
     if (out.size >= settings.evidence) break;
-    const evidence = evidenceOf(m.observation, settings.identityId, settings.now);
+    const evidence = evidenceOf(observation, settings.identityId, settings.now);
     if (evidence !== undefined && !out.has(String(evidence.observedData['id']))) out.set(String(evidence.observedData['id']), evidence);
   }
   return [...out.values()];

@@ -5,7 +5,7 @@
  */
 export type { DetectionMatch, SightingDraft, SightingSettings, StixRecord } from './types.js';
 export { DEFAULT_EVIDENCE, DEFAULT_WINDOW_MS } from './types.js';
-export { aggregateSightings, checkSettings, sightingId, MAX_COUNT, type SightingAggregate } from './aggregate.js';
+export { aggregateSightings, checkSettings, SightingAccumulator, sightingId, MAX_COUNT, type SightingAggregate } from './aggregate.js';
 export { evidenceOf, stixTime, type Evidence } from './evidence.js';
 export { mergeSighting } from './merge.js';
 export { parseWindow } from './window.js';

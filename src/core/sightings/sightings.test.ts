@@ -4,7 +4,7 @@ import { readObservations, type Observation } from '../pattern/index.js';
 import { deterministicScoId } from '../stix/sco-id.js';
 import { validateObject } from '../stix/validate.js';
 import { TelemetryReader } from '../telemetry/index.js';
-import { aggregateSightings, mergeSighting, parseWindow, sightingId, type DetectionMatch, type SightingSettings, type StixRecord } from './index.js';
+import { aggregateSightings, mergeSighting, parseWindow, SightingAccumulator, sightingId, type DetectionMatch, type SightingSettings, type StixRecord } from './index.js';
 
 const NODE = 'identity--df266b57-8cf3-40bc-a148-cae3d5492a01';
 const OTHER_NODE = 'identity--3d7b11bb-ab97-471c-bc54-db4564a4b75d';
@@ -77,6 +77,14 @@ describe('aggregating matches into sightings', () => {
     expect(bare?.observedData).toEqual([]);
   });
 
+  it('keeps the earliest events as evidence when matches arrive one by one, late ones first', () => {
+    const accumulator = new SightingAccumulator({ windowMs: 86_400_000, evidence: 2 });
+    for (let i = 200; i >= 1; i--) accumulator.add(match(IND_A, dnsEvent(new Date(Date.parse('2026-11-30T00:00:00Z') + i * 60_000).toISOString(), `10.0.${i % 7}.${i % 250}`)));
+    const [draft] = accumulator.drafts(NODE, settings.now);
+    expect(draft?.sighting['count']).toBe(200);
+    expect(draft?.observedData.map((od) => od['first_observed'])).toEqual(['2026-11-30T00:01:00.000Z', '2026-11-30T00:02:00.000Z']);
+  });
+
   it('makes only valid STIX 2.1, SCOs under their deterministic ids and references resolved among them', () => {
     const { drafts } = aggregateSightings([match(IND_A, dnsEvent('2026-11-30T10:05:00Z')), match(IND_B, dnsEvent('2026-11-30T12:05:00Z', '10.0.0.7'))], settings);
     const objects = allObjects(drafts);
@@ -141,7 +149,7 @@ describe('aggregating matches into sightings', () => {
 
 describe('merging a sighting into its stored version', () => {
   const early = aggregateSightings([match(IND_A, dnsEvent('2026-11-30T10:20:00Z')), match(IND_A, dnsEvent('2026-11-30T10:21:00Z', '10.0.0.2'))], settings).drafts[0];
-  const storedSighting = { ...(early?.sighting ?? {}), object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'] };
+  const storedSighting: StixRecord = { ...(early?.sighting ?? {}), object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'] };
 
   it('adds the counts, widens first and last seen, and makes a later version of the same id', () => {
     const later = aggregateSightings([
