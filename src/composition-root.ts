@@ -156,7 +156,7 @@ export async function buildNodeHttp(node: NodeServices): Promise<FastifyInstance
     extraPlugins: [
       metricsHooksPlugin({ metrics }),
       opsRoutes({ store: node.store, version: VERSION, metrics, metricsAuth: config.http.metricsAuth }),
-      restApi({ intel, accounts: node.accounts, collections: node.collections, policy: node.policy, simulator: node.simulator, version: VERSION }),
+      restApi({ intel, accounts: node.accounts, collections: node.collections, policy: node.policy, simulator: node.simulator, federation: node.federation, version: VERSION }),
       federationRoutes({ federation: node.federation, policy: node.policy, maxEnvelopeBytes: config.taxii.maxContentLength }),
     ],
   });

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { isEntenteError } from '../core/errors.js';
 import { collectionsCommand, tokensCommand, usersCommand } from './commands/accounts.js';
 import { agreementsCommand } from './commands/agreements.js';
+import { peersCommand } from './commands/peers.js';
 import { bundleCommand } from './commands/bundle.js';
 import { detectCommand } from './commands/detect.js';
 import { decisionsCommand, labelsCommand, orgsCommand } from './commands/directory.js';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     .addCommand(collectionsCommand())
     .addCommand(orgsCommand())
     .addCommand(agreementsCommand())
+    .addCommand(peersCommand())
     .addCommand(decisionsCommand())
     .addCommand(labelsCommand())
     .addCommand(validateCommand())

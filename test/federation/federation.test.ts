@@ -63,6 +63,11 @@ describe('federation between three nodes', () => {
     expect(state).toMatchObject({ sentEnvelopes: 1, sentObjects: 2, failures: 0 });
     const ledger = await deu.node.store.getLedgerState();
     expect(ledger.size).toBeGreaterThan(0);
+    const admin = (await deu.node.accounts.createToken('admin')).token;
+    const peers = await fetch(`${deu.url}/api/v1/peers`, { headers: { authorization: `Bearer ${admin}` } });
+    const listed = await peers.json() as Array<{ link: Record<string, unknown>; state: { sentObjects: number } }>;
+    expect(listed.map((p) => [p.link['code'], p.state.sentObjects])).toEqual([['FRA', 1], ['POL', 2]]);
+    expect(JSON.stringify(listed)).not.toContain('ent_');
   }, 60_000);
 
   it('sends nothing again once acknowledged, and sends new versions', async () => {

@@ -21,11 +21,14 @@ export function startCommand(): Command {
       const app = await buildNodeHttp(node);
       const shutdown = async (signal: string) => {
         logger.info({ signal }, 'shutting down');
+        await node.federation.stop();
         await app.close();
         await node.close();
       };
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));
       const address = await app.listen({ host: config.http.host, port: config.http.port });
+      // Push to linked peers continuously; a round starts every half second when the last is done.
+      node.federation.start(500);
       const base = address.replace('://127.0.0.1', '://localhost');
       out.line('');
       out.line(`${colour.green('Entente node')} ${colour.bold(config.node.name)} is running (${node.store.kind} store, data in ${config.dataDir})`);

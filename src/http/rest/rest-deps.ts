@@ -1,6 +1,7 @@
 import type { AccountService } from '../../services/accounts/index.js';
 import type { CollectionService } from '../../services/collections/index.js';
 import type { IntelService } from '../../services/intel/index.js';
+import type { FederationService } from '../../services/federation/federation-service.js';
 import type { AgreementSimulator } from '../../services/policy/agreement-simulator.js';
 import type { PolicyService } from '../../services/policy/policy-service.js';
 
@@ -11,6 +12,8 @@ export interface RestDeps {
   readonly collections: CollectionService;
   readonly policy: PolicyService;
   readonly simulator: AgreementSimulator;
+  /** Absent when the node does not federate (tests of the REST API alone): then `/peers` is not served. */
+  readonly federation?: FederationService;
   /** The product version shown in the OpenAPI document. */
   readonly version: string;
 }
