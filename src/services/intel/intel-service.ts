@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EntenteError } from '../../core/errors.js';
+import type { ChangeFeed, IntelChange } from '../../ports/bus.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type {
   CollectionStore, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, ObjectStore, SearchPage, StatusPage, StatusResource, StatusStore,
@@ -27,6 +28,12 @@ export interface IntelServiceDeps {
   readonly labelGate?: LabelGate;
   /** The release decision on every read; absent only in unit tests of the service (then every read is unfiltered). */
   readonly release?: ReleaseGate;
+  /**
+   * Told of every successful write after it is stored. Best-effort: a publish that fails is
+   * counted and reported to `onChangeLost`, never fails the ingest (consumers catch up from the store).
+   */
+  readonly changes?: ChangeFeed;
+  readonly onChangeLost?: (error: unknown, change: IntelChange) => void;
 }
 
 export interface IngestOptions {
@@ -77,6 +84,9 @@ export class IntelService {
   readonly #pages: PageSizes;
   readonly #labelGate: LabelGate | undefined;
   readonly #release: ReleaseGate | undefined;
+  readonly #changes: ChangeFeed | undefined;
+  readonly #onChangeLost: IntelServiceDeps['onChangeLost'];
+  #changesLost = 0;
 
   constructor(deps: IntelServiceDeps) {
     this.#store = deps.store;
@@ -84,6 +94,13 @@ export class IntelService {
     this.#pages = deps.pageSizes ?? DEFAULT_PAGE_SIZES;
     this.#labelGate = deps.labelGate;
     this.#release = deps.release;
+    this.#changes = deps.changes;
+    this.#onChangeLost = deps.onChangeLost;
+  }
+
+  /** Change events that could not be published since start (see docs/bus.md). */
+  get changesLost(): number {
+    return this.#changesLost;
   }
 
   /** The page sizes in force, for the TAXII API root and for clients. */
@@ -142,6 +159,8 @@ export class IntelService {
       }
       return { ...common, version: write.version, outcome: write.outcome, errors: [] };
     });
+    const added = results.filter((r) => r.outcome === 'added');
+    if (added.length > 0) await this.#announce({ kind: 'write', collectionId, at: requestedAt, objects: added.map((r) => ({ id: r.id, type: typeOf(r.id), version: r.version })) });
     const count = (o: ObjectResult['outcome']): number => results.filter((r) => r.outcome === o).length;
     return {
       collectionId, requestedAt, total: results.length, results,
@@ -206,11 +225,13 @@ export class IntelService {
 
   /** TAXII Delete An Object (section 5.7); returns how many versions were removed. */
   async deleteObject(collectionId: string, id: string, filters: Pick<ObjectFilters, 'versions' | 'specVersions'> = {}): Promise<number> {
-    return this.#store.deleteObjects({
+    const removed = await this.#store.deleteObjects({
       collectionId, id,
       ...(filters.versions === undefined ? {} : { versions: filters.versions }),
       ...(filters.specVersions === undefined ? {} : { specVersions: filters.specVersions }),
     });
+    if (removed > 0) await this.#announce({ kind: 'delete', collectionId, at: stixNow(this.#clock), objects: [{ id, type: typeOf(id), version: '*' }] });
+    return removed;
   }
 
   /** The latest version of an object, in any of the given collections (all when absent). */
@@ -277,6 +298,17 @@ export class IntelService {
     return this.#store.countObjects(collectionId);
   }
 
+  /** Publishes a change once it is stored; the write stands whatever the bus says. */
+  async #announce(change: IntelChange): Promise<void> {
+    if (this.#changes === undefined) return;
+    try {
+      await this.#changes.publish(change);
+    } catch (error) {
+      this.#changesLost++;
+      this.#onChangeLost?.(error, change);
+    }
+  }
+
   async #released(page: ObjectPage, reader: Reader): Promise<ObjectPage> {
     if (this.#release === undefined || page.objects.length === 0) return page;
     return { ...page, objects: await this.#release.releaseStored(reader.audience, page.objects, reader.channel) };
@@ -298,4 +330,9 @@ export class IntelService {
       ...(f.cursor === undefined ? {} : { cursor: f.cursor }),
     };
   }
+}
+
+/** The type part of a STIX id (`indicator` of `indicator--…`). */
+function typeOf(id: string): string {
+  return id.slice(0, Math.max(0, id.indexOf('--')));
 }
