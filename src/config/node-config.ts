@@ -42,6 +42,12 @@ export interface NodeConfig {
     readonly defaultPageSize: number;
     readonly maxPageSize: number;
   };
+  readonly bus: {
+    /** A `nats://` URL selects NATS JetStream; absent means the in-process bus. */
+    readonly url?: string;
+    /** The JetStream stream holding this node's subjects (`<stream in lower case>.>`). */
+    readonly stream: string;
+  };
   readonly log: { readonly level: string };
 }
 
@@ -61,6 +67,8 @@ export const ENVIRONMENT_VARIABLES = {
   ENTENTE_DATABASE_SCHEMA: 'database.schema',
   ENTENTE_DB_POOL_SIZE: 'database.poolSize',
   ENTENTE_MAX_CONTENT_LENGTH: 'taxii.maxContentLength',
+  ENTENTE_BUS_URL: 'bus.url',
+  ENTENTE_BUS_STREAM: 'bus.stream',
   ENTENTE_LOG_LEVEL: 'log.level',
 } as const;
 
@@ -70,6 +78,7 @@ export const SETTINGS = [
   'http.host', 'http.port', 'http.tlsCertFile', 'http.tlsKeyFile', 'http.metricsAuth',
   'database.url', 'database.schema', 'database.sqliteFile', 'database.poolSize',
   'taxii.title', 'taxii.description', 'taxii.contact', 'taxii.maxContentLength', 'taxii.defaultPageSize', 'taxii.maxPageSize',
+  'bus.url', 'bus.stream',
   'log.level',
 ] as const;
 
@@ -137,6 +146,10 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
   if ((tlsCertFile === undefined) !== (tlsKeyFile === undefined)) {
     fail(tlsCertFile === undefined ? 'http.tlsCertFile' : 'http.tlsKeyFile', 'set together with the other TLS file');
   }
+  const busUrl = optStr('bus.url');
+  if (busUrl !== undefined && !busUrl.split(',').every((u) => /^nats:\/\/[^\s/]+$/.test(u.trim()))) fail('bus.url', 'a nats://host:port URL (several separated by commas)');
+  const busStream = str('bus.stream', 'ENTENTE');
+  if (!/^[A-Za-z0-9_-]{1,64}$/.test(busStream)) fail('bus.stream', 'a stream name: 1 to 64 letters, digits, _ or -');
   const level = str('log.level', 'info');
   if (!LOG_LEVELS.includes(level)) fail('log.level', `one of ${LOG_LEVELS.join(', ')}`);
   const maxPageSize = int('taxii.maxPageSize', 10_000, 1, 100_000);
@@ -176,6 +189,7 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
       defaultPageSize: int('taxii.defaultPageSize', 1_000, 1, maxPageSize),
       maxPageSize,
     },
+    bus: { ...(busUrl !== undefined ? { url: busUrl } : {}), stream: busStream },
     log: { level },
   };
 }
