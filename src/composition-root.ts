@@ -8,7 +8,9 @@ import { DEFAULT_COLLECTION } from './services/setup/node-setup.js';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
+import { MemoryBus } from './adapters/bus/memory-bus.js';
 import { openFileKeys, type NodeKeys } from './adapters/keys/index.js';
+import { openNatsBus } from './adapters/nats/nats-bus.js';
 import { openPostgresStore } from './adapters/postgres/index.js';
 import { openSqliteStore } from './adapters/sqlite/index.js';
 import { systemClock } from './adapters/system/system-clock.js';
@@ -16,6 +18,7 @@ import type { NodeConfig } from './config/node-config.js';
 import { buildHttpApp } from './http/app.js';
 import { createMetrics, instrumentIntel, metricsHooksPlugin, opsRoutes } from './http/ops/index.js';
 import { restApi } from './http/rest/index.js';
+import { changeFeedOn, type Bus, type ChangeFeed, type IntelChange } from './ports/bus.js';
 import type { Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import { AccountService } from './services/accounts/index.js';
@@ -48,6 +51,9 @@ export interface NodeServices {
   readonly keys: NodeKeys;
   readonly envelopes: EnvelopeService;
   readonly federation: FederationService;
+  /** In-process, or NATS JetStream when `bus.url` is set: the change feed and the telemetry queue (docs/bus.md). */
+  readonly bus: Bus;
+  readonly changes: ChangeFeed;
   close(): Promise<void>;
 }
 
@@ -84,7 +90,17 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
     await store.close();
     throw error;
   }
-  const intel = new IntelService({ store, clock, pageSizes, labelGate, release });
+  let bus: Bus;
+  try {
+    bus = config.bus.url === undefined ? new MemoryBus() : await openNatsBus({ url: config.bus.url, stream: config.bus.stream, name: config.node.name });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+  const changes = changeFeedOn(bus);
+  const onChangeLost = (error: unknown, change: IntelChange): void =>
+    logger.warn({ err: error, collectionId: change.collectionId, objects: change.objects.length }, 'change event not published (consumers catch up from the store)');
+  const intel = new IntelService({ store, clock, pageSizes, labelGate, release, changes, onChangeLost });
   const collections = new CollectionService({ store, clock });
   const keys = openFileKeys({ dataDir: config.dataDir, clock, passphrase: process.env['ENTENTE_KEY_PASSPHRASE'] });
   const envelopes = new EnvelopeService({ organisation: config.node.organisation, keys: keys.ring, peers: keys.peers, replay: keys.replay, clock });
@@ -111,8 +127,11 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
     keys,
     envelopes,
     federation,
+    bus,
+    changes,
     close: async () => {
       await federation.stop();
+      await bus.close();
       await store.close();
     },
   };
