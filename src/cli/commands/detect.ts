@@ -14,12 +14,18 @@ import {
 import { colour, table } from '../output.js';
 import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 import { readStixDocuments } from '../stix-documents.js';
+import { parseWindow, SightingAccumulator } from '../../core/sightings/index.js';
+import { SightingService, type SightingReport } from '../../services/detection/sighting-service.js';
 
 interface DetectFlags extends NodeFlags {
   readonly indicators?: ReadonlyArray<string>;
   readonly format: TelemetryFormat | 'auto';
   readonly follow?: boolean;
   readonly json?: boolean;
+  readonly sightings?: boolean;
+  readonly window: string;
+  readonly evidence: string;
+  readonly sightingsCollection?: string;
 }
 
 /** Files a directory argument contributes: sensor logs, not notes or hidden files. */
@@ -36,6 +42,8 @@ interface Totals {
   readonly perIndicator: Map<string, number>;
   readonly badByReason: Map<string, number>;
   readonly badSamples: Array<{ file: string; line: number; reason: string }>;
+  /** With --sightings: the matches grouped per indicator and window as they are found. */
+  readonly sightings?: SightingAccumulator;
 }
 
 /**
@@ -51,12 +59,18 @@ export function detectCommand(): Command {
     .addOption(new Option('-f, --format <format>', 'input format').choices(['auto', ...TELEMETRY_FORMATS]).default('auto'))
     .option('--follow', 'keep reading a growing file until interrupted (Ctrl-C)')
     .option('--json', 'print matches as NDJSON on standard output; the summary goes to standard error')
+    .option('--sightings', 'store STIX sightings of the matches in the node and say what may go back to each indicator\'s producer')
+    .option('--window <width>', 'with --sightings: one sighting per indicator and window of this width (30m, 1h, 1d)', '1h')
+    .option('--evidence <n>', 'with --sightings: observed-data kept as evidence per sighting', '5')
+    .option('--sightings-collection <collection>', 'with --sightings: collection id or alias to store them in (default intel)')
     .addHelpText('after', '\nExit status: 0 it ran (matches or not), 2 an error (unreadable file, bad indicators).\nSee docs/detection.md.')
     .action(async (inputs: string[], opts: DetectFlags) => {
       const clock: Clock = systemClock;
-      const selection = selectIndicators(await loadIndicators(opts), clock.now());
+      const sightings = opts.sightings === true ? sightingAccumulator(opts) : undefined;
+      const indicatorValues = await loadIndicators(opts);
+      const selection = selectIndicators(indicatorValues, clock.now());
       reportSelection(selection, opts.json === true);
-      const totals: Totals = { events: 0, matches: 0, bad: 0, lines: 0, perIndicator: new Map(), badByReason: new Map(), badSamples: [] };
+      const totals: Totals = { events: 0, matches: 0, bad: 0, lines: 0, perIndicator: new Map(), badByReason: new Map(), badSamples: [], ...(sightings === undefined ? {} : { sightings }) };
       const files = await expand(inputs);
       if (opts.follow === true && (files.length !== 1 || files[0] === '-')) {
         throw new EntenteError('ENTENTE_INVALID_PARAMETER', '--follow takes exactly one file', [{ path: '--follow', message: 'give one file, not a directory or -' }]);
@@ -78,6 +92,7 @@ export function detectCommand(): Command {
         progress.stop();
       }
       printSummary(totals, selection, opts.json === true);
+      if (sightings !== undefined) await recordSightings(opts, sightings, indicatorValues);
       process.exitCode = 0;
     });
 }
@@ -150,6 +165,7 @@ async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSel
       for (const id of selection.index.match(event.observation)) {
         totals.matches++;
         totals.perIndicator.set(id, (totals.perIndicator.get(id) ?? 0) + 1);
+        totals.sightings?.add({ indicatorId: id, observation: event.observation, sensor: file });
         printMatch(id, selection.patterns.get(id) ?? '', file, event, event.format === 'stix' ? undefined : raw, opts.json === true);
       }
     }
@@ -261,4 +277,49 @@ function printSummary(totals: Totals, selection: IndicatorSelection, json: boole
     write(table(['bad lines', 'reason'], [...totals.badByReason].sort((a, b) => b[1] - a[1]).map(([r, n]) => [n, reasonKey(r)])));
     for (const bad of totals.badSamples.slice(0, 10)) write(colour.dim(`  ${bad.file}:${bad.line}  ${bad.reason}`));
   }
+}
+
+// --- Sightings (--sightings) ---------------------------------------------------------------
+
+function sightingAccumulator(opts: DetectFlags): SightingAccumulator {
+  const evidence = /^\d{1,4}$/.test(opts.evidence) ? Number(opts.evidence) : Number.NaN;
+  if (Number.isNaN(evidence)) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `--evidence: ${JSON.stringify(opts.evidence)} is not a whole number`, [{ path: '--evidence', message: 'a whole number, 0 or more' }]);
+  return new SightingAccumulator({ windowMs: parseWindow(opts.window, '--window'), evidence });
+}
+
+/** Stores the sightings in the node (opened even when --indicators named the indicators) and prints what may go back to whom. */
+async function recordSightings(opts: DetectFlags, sightings: SightingAccumulator, indicatorValues: ReadonlyArray<unknown>): Promise<void> {
+  const indicators = new Map<string, Readonly<Record<string, unknown>>>();
+  const visit = (v: unknown): void => {
+    if (Array.isArray(v)) { v.forEach(visit); return; }
+    if (typeof v !== 'object' || v === null) return;
+    const o = v as Readonly<Record<string, unknown>>;
+    if (o['type'] === 'bundle') visit(o['objects']);
+    else if (o['type'] === 'indicator' && typeof o['id'] === 'string') indicators.set(o['id'], o);
+  };
+  if (opts.indicators !== undefined) indicatorValues.forEach(visit);
+  const report = await withNode(opts, (node) => new SightingService(node).record(sightings, {
+    indicators, ...(opts.sightingsCollection === undefined ? {} : { collection: opts.sightingsCollection }),
+  }));
+  printSightings(report, opts.json === true);
+}
+
+function printSightings(report: SightingReport, json: boolean): void {
+  const write = (text: string): void => void (json ? process.stderr : process.stdout).write(`${text}\n`);
+  const untimed = report.untimed > 0 ? `, ${report.untimed} matches without a usable time left out` : '';
+  write(`${colour.bold('sightings')}  ${report.created} created, ${report.updated} updated in collection ${report.collectionId}${untimed}`);
+  if (report.revoked.length > 0) write(colour.yellow(`  ${report.revoked.length} held as revoked, not updated: ${report.revoked.slice(0, 5).join(', ')}`));
+  if (report.offers.length > 0) {
+    const rows = report.offers.map((o) => {
+      const reasons = new Map<string, number>();
+      for (const w of o.withheld) reasons.set(w.reason, (reasons.get(w.reason) ?? 0) + 1);
+      const redacted = o.offered.filter((x) => x.outcome === 'redact').length;
+      return [o.code, o.offered.length, redacted, o.withheld.length, [...reasons].map(([r, n]) => `${r} ${n}`).join(', ')];
+    });
+    write(table(['producer', 'may go back', 'of them redacted', 'withheld', 'why withheld'], rows));
+  }
+  const notOffered = new Map<string, number>();
+  for (const n of report.notOffered) notOffered.set(n.reason, (notOffered.get(n.reason) ?? 0) + 1);
+  if (notOffered.size > 0) write(colour.dim(`not offered: ${[...notOffered].map(([r, n]) => `${n} ${r}`).join(', ')}`));
+  if (json) process.stderr.write(`${JSON.stringify({ sightings: report })}\n`);
 }
