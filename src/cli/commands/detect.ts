@@ -320,6 +320,7 @@ function printSightings(report: SightingReport, json: boolean): void {
   }
   const notOffered = new Map<string, number>();
   for (const n of report.notOffered) notOffered.set(n.reason, (notOffered.get(n.reason) ?? 0) + 1);
-  if (notOffered.size > 0) write(colour.dim(`not offered: ${[...notOffered].map(([r, n]) => `${n} ${r}`).join(', ')}`));
+  const why: Readonly<Record<string, string>> = { 'own-indicator': "of this node's own indicators", 'producer-unknown': 'of indicators whose author is not in the directory', 'indicator-unknown': 'of indicators the node does not hold' };
+  if (notOffered.size > 0) write(colour.dim(`not offered to anyone: ${[...notOffered].map(([r, n]) => `${n} ${why[r] ?? r}`).join(', ')}`));
   if (json) process.stderr.write(`${JSON.stringify({ sightings: report })}\n`);
 }
