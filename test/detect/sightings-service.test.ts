@@ -136,6 +136,17 @@ describe('SightingService.record', () => {
     expect(again.offers).toEqual([expect.objectContaining({ code: 'POL', offered: [expect.objectContaining({ outcome: 'allow' })] })]);
   });
 
+  it('leaves a sighting held as revoked as it is', async () => {
+    const first = await service.record([dnsMatch(String(polIndicator['id']), '2026-11-30T22:00:00Z')]);
+    const id = first.sightings[0]?.id ?? '';
+    const held = await node.intel.latest(id, [collectionId], OPERATOR);
+    clock.advance(1000);
+    await node.intel.ingest(collectionId, [{ ...held, modified: '2026-12-01T12:00:00.000Z', revoked: true }], { actor: { name: 'analyst' } });
+    const again = await service.record([dnsMatch(String(polIndicator['id']), '2026-11-30T22:30:00Z')]);
+    expect(again).toMatchObject({ created: 0, updated: 0, revoked: [id], sightings: [] });
+    expect(await node.intel.latest(id, [collectionId], OPERATOR)).toMatchObject({ revoked: true, count: 1 });
+  });
+
   it('writes to the collection it is told, and refuses one that does not exist', async () => {
     const other = await node.collections.create({ title: 'Sightings', alias: 'sightings' });
     const report = await service.record([dnsMatch(String(polIndicator['id']), '2026-11-30T20:00:00Z')], { collection: 'sightings', windowMs: 86_400_000, evidence: 1 });
