@@ -5,6 +5,7 @@ import { agreementsCommand } from './commands/agreements.js';
 import { peersCommand } from './commands/peers.js';
 import { bundleCommand } from './commands/bundle.js';
 import { detectCommand } from './commands/detect.js';
+import { withDetectService } from './commands/detect-service.js';
 import { decisionsCommand, labelsCommand, orgsCommand } from './commands/directory.js';
 import { exportCommand } from './commands/export.js';
 import { importCommand } from './commands/import.js';
@@ -40,7 +41,7 @@ export function buildProgram(): Command {
     .addCommand(labelsCommand())
     .addCommand(validateCommand())
     .addCommand(patternCommand())
-    .addCommand(detectCommand())
+    .addCommand(withDetectService(detectCommand()))
     .addCommand(keysCommand())
     .addCommand(bundleCommand())
     .addCommand(ledgerCommand());
