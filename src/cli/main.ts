@@ -14,6 +14,7 @@ import { initCommand } from './commands/init.js';
 import { ledgerCommand } from './commands/ledger.js';
 import { keysCommand } from './commands/keys.js';
 import { patternCommand } from './commands/pattern.js';
+import { sensorsCommand } from './commands/sensors.js';
 import { startCommand } from './commands/start.js';
 import { validateCommand } from './commands/validate.js';
 import { colour } from './output.js';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     .addCommand(validateCommand())
     .addCommand(patternCommand())
     .addCommand(withDetectService(detectCommand()))
+    .addCommand(sensorsCommand())
     .addCommand(keysCommand())
     .addCommand(bundleCommand())
     .addCommand(ledgerCommand());

@@ -14,6 +14,8 @@ import {
 import { colour, table } from '../output.js';
 import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 import { readStixDocuments } from '../stix-documents.js';
+import { detectionGuard, suppressionSummary } from './sensors.js';
+import type { WarninglistGuard } from '../../core/warninglists/index.js';
 import { parseWindow, SightingAccumulator } from '../../core/sightings/index.js';
 import { SightingService, type SightingReport } from '../../services/detection/sighting-service.js';
 
@@ -26,6 +28,8 @@ interface DetectFlags extends NodeFlags {
   readonly window: string;
   readonly evidence: string;
   readonly sightingsCollection?: string;
+  readonly warninglist?: ReadonlyArray<string>;
+  readonly warninglists: boolean;
 }
 
 /** Files a directory argument contributes: sensor logs, not notes or hidden files. */
@@ -62,6 +66,8 @@ export function detectCommand(): Command {
     .option('--sightings', 'store STIX sightings of the matches in the node and say what may go back to each indicator\'s producer')
     .option('--window <width>', 'with --sightings: one sighting per indicator and window of this width (30m, 1h, 1d)', '1h')
     .option('--evidence <n>', 'with --sightings: observed-data kept as evidence per sighting', '5')
+    .option('--warninglist <file>', 'also suppress indicators and matches on this warninglist (JSON, Entente or MISP format; repeatable)', collect)
+    .option('--no-warninglists', 'do not apply the built-in warninglists (those given with --warninglist still apply)')
     .option('--sightings-collection <collection>', 'with --sightings: collection id or alias to store them in (default intel)')
     .addHelpText('after', '\nExit status: 0 it ran (matches or not), 2 an error (unreadable file, bad indicators).\nSee docs/detection.md.')
     .action(async (inputs: string[], opts: DetectFlags) => {
@@ -69,6 +75,7 @@ export function detectCommand(): Command {
       const sightings = opts.sightings === true ? sightingAccumulator(opts) : undefined;
       const indicatorValues = await loadIndicators(opts);
       const selection = selectIndicators(indicatorValues, clock.now());
+      const guard = await detectionGuard(selection, opts.warninglist, opts.warninglists);
       reportSelection(selection, opts.json === true);
       const totals: Totals = { events: 0, matches: 0, bad: 0, lines: 0, perIndicator: new Map(), badByReason: new Map(), badSamples: [], ...(sightings === undefined ? {} : { sightings }) };
       const files = await expand(inputs);
@@ -86,12 +93,12 @@ export function detectCommand(): Command {
       };
       process.stdout.on('error', onStdoutError);
       try {
-        for (const file of files) await scanFile(file, opts, selection, totals, stop.signal);
+        for (const file of files) await scanFile(file, opts, selection, totals, stop.signal, guard);
       } finally {
         process.removeListener('SIGINT', onSignal);
         progress.stop();
       }
-      printSummary(totals, selection, opts.json === true);
+      printSummary(totals, selection, opts.json === true, guard);
       if (sightings !== undefined) await recordSightings(opts, sightings, indicatorValues);
       process.exitCode = 0;
     });
@@ -155,7 +162,7 @@ async function walk(dir: string): Promise<string[]> {
   return out;
 }
 
-async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSelection, totals: Totals, signal: AbortSignal): Promise<void> {
+async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSelection, totals: Totals, signal: AbortSignal, guard: WarninglistGuard | undefined): Promise<void> {
   const zeekPath = ZEEK_LOGS.exec(basename(file))?.[1];
   const reader = new TelemetryReader(opts.format, zeekPath === undefined ? {} : { zeekPath });
   const seenBad = { count: 0 };
@@ -163,6 +170,7 @@ async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSel
     for (const event of events) {
       totals.events++;
       for (const id of selection.index.match(event.observation)) {
+        if (guard?.screenMatch(id, selection.patterns.get(id) ?? '', event.observation) !== undefined) continue;
         totals.matches++;
         totals.perIndicator.set(id, (totals.perIndicator.get(id) ?? 0) + 1);
         totals.sightings?.add({ indicatorId: id, observation: event.observation, sensor: file });
@@ -266,9 +274,10 @@ function liveProgress(totals: Totals): { stop(): void } {
   return { stop() { clearInterval(timer); draw(); process.stderr.write('\n'); } };
 }
 
-function printSummary(totals: Totals, selection: IndicatorSelection, json: boolean): void {
+function printSummary(totals: Totals, selection: IndicatorSelection, json: boolean, guard: WarninglistGuard | undefined): void {
   const write = (text: string): void => void (json ? process.stderr : process.stdout).write(`${text}\n`);
   write(`${colour.bold('summary')}  ${totals.events} events, ${totals.matches} matches, ${totals.bad} bad lines`);
+  for (const line of suppressionSummary(guard)) write(line);
   if (totals.perIndicator.size > 0) {
     const rows = [...totals.perIndicator].sort((a, b) => b[1] - a[1]).map(([id, n]) => [n, id, (selection.patterns.get(id) ?? '').slice(0, 80)]);
     write(table(['matches', 'indicator', 'pattern'], rows));

@@ -5,3 +5,4 @@ export { BUILTIN_WARNINGLISTS } from './builtin-lists.js';
 export { WarninglistMatcher, normaliseDomain, urlHost } from './matcher.js';
 export { parseWarninglists } from './parse-list.js';
 export { patternValues, indicatorWarninglisted, matchedValues, matchWarninglisted, inferType } from './pattern-values.js';
+export { WarninglistGuard, type SuppressedIndicator, type SuppressedMatch } from './guard.js';
