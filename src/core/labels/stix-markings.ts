@@ -204,6 +204,53 @@ function resolveRef(ref: unknown, resolve: MarkingResolver, policies: ReadonlyAr
   return labelOfMarkingDefinition(def, policies, path);
 }
 
+/*
+ * Objects of a feed carry few distinct sets of markings, and the labels of marking-definitions
+ * are cached (one object per definition): combining the same labels again, or normalising the
+ * same default label, gives the same result. Keyed by the label objects themselves (a trie of
+ * WeakMaps), so the caches hold nothing once the labels are gone, and every node of the path
+ * is the policies list first: labels read under other policies are never mixed up.
+ */
+interface Combined {
+  readonly next: WeakMap<SecurityLabel, Combined>;
+  value?: SecurityLabel;
+}
+const COMBINED = new WeakMap<ReadonlyArray<ClassificationPolicy>, Combined>();
+const DEFAULTS = new WeakMap<ReadonlyArray<ClassificationPolicy>, WeakMap<SecurityLabel, SecurityLabel>>();
+
+function combinedOnce(labels: ReadonlyArray<SecurityLabel>, policies: ReadonlyArray<ClassificationPolicy>): SecurityLabel {
+  let root = COMBINED.get(policies);
+  if (root === undefined) {
+    root = { next: new WeakMap() };
+    COMBINED.set(policies, root);
+  }
+  let node: Combined = root;
+  for (const label of labels) {
+    let child: Combined | undefined = node.next.get(label);
+    if (child === undefined) {
+      child = { next: new WeakMap() };
+      node.next.set(label, child);
+    }
+    node = child;
+  }
+  node.value ??= combineLabels(labels, policies);
+  return node.value;
+}
+
+function normalisedDefault(label: SecurityLabel, policies: ReadonlyArray<ClassificationPolicy>): SecurityLabel {
+  let byLabel = DEFAULTS.get(policies);
+  if (byLabel === undefined) {
+    byLabel = new WeakMap();
+    DEFAULTS.set(policies, byLabel);
+  }
+  let normalised = byLabel.get(label);
+  if (normalised === undefined) {
+    normalised = normaliseLabel(label, policies);
+    byLabel.set(label, normalised);
+  }
+  return normalised;
+}
+
 /**
  * The labels of a STIX object. Object-level markings combine into the object label; each
  * granular marking with a `marking_ref` labels its selectors with its own label combined with
@@ -221,8 +268,8 @@ export function labelsOfObject(object: Json, resolve: MarkingResolver, options: 
   const defaulted = found.length === 0;
   const [single] = found;
   const objectLabel = defaulted
-    ? normaliseLabel(options.defaultLabel, policies)
-    : found.length === 1 && single !== undefined ? single : combineLabels(found, policies);
+    ? normalisedDefault(options.defaultLabel, policies)
+    : found.length === 1 && single !== undefined ? single : combinedOnce(found, policies);
   const granularRaw = object['granular_markings'] ?? [];
   if (!Array.isArray(granularRaw)) throw invalid(pathKey(base, 'granular_markings'), 'expected a list of granular markings');
   const granular: Array<ObjectLabels['granular'][number]> = [];

@@ -84,7 +84,11 @@ export interface RedactionEffect {
   readonly removed: ReadonlyArray<string>;
 }
 
-/** Applies one agreement redaction rule to `object` (a copy the caller owns). */
+/**
+ * Applies one agreement redaction rule to `object`, a copy the caller owns. Only strip-properties
+ * changes nested values (it needs a deep copy); the other rules only replace or delete top-level
+ * properties, so a shallow copy of the input is enough for them.
+ */
 export function applyRedaction(object: Record<string, unknown>, rule: RedactionRule, context: { readonly victims: ReadonlySet<string>; readonly keepExtensions: ReadonlyArray<string> }): RedactionEffect {
   switch (rule.kind) {
     case 'strip-properties':
@@ -106,8 +110,9 @@ function stripCustom(object: Record<string, unknown>, keep: ReadonlyArray<string
       removed.push(key);
     }
   }
-  const extensions = object['extensions'];
-  if (isRecord(extensions)) {
+  // A copy: the caller's object may share its extensions with the input (a shallow copy).
+  const extensions = isRecord(object['extensions']) ? { ...object['extensions'] } : undefined;
+  if (extensions !== undefined) {
     for (const key of Object.keys(extensions)) {
       const predefined = !key.startsWith('extension-definition--') && !key.startsWith('x-');
       if (predefined || LABEL_EXTENSIONS.has(key) || keepExtensions.includes(key) || keep.includes(key)) continue;
@@ -115,6 +120,7 @@ function stripCustom(object: Record<string, unknown>, keep: ReadonlyArray<string
       removed.push(`extensions.${key}`);
     }
     if (Object.keys(extensions).length === 0) delete object['extensions'];
+    else if (removed.some((r) => r.startsWith('extensions.'))) object['extensions'] = extensions;
   }
   return removed;
 }

@@ -12,7 +12,7 @@
  * organisation's agreements. Parts of an object under a stricter granular marking are removed
  * rather than the whole object withheld, unless the object would no longer be valid STIX.
  */
-import { admits, classificationCeilingChecks, EMPTY_LABEL, ENTENTE_IDENTITY } from '../labels/index.js';
+import { admits, classificationCeilingChecks, EMPTY_LABEL, ENTENTE_IDENTITY, type AdmitContext } from '../labels/index.js';
 import type { LabelCheck, LabelSubject, ObjectLabels, SecurityLabel } from '../labels/types.js';
 import { PAP_LEVELS, TLP_LEVELS } from '../labels/types.js';
 import { validateObject } from '../stix/validate.js';
@@ -52,33 +52,48 @@ export function decide(recipient: PreparedRecipient, raw: DecisionInput): Releas
   const strip: string[] = [];
 
   if (recipient.user !== undefined) {
-    const verdict = judgeSubject(recipient, recipient.user, input, 'user');
+    const verdict = subjectVerdict(recipient, recipient.user, label, 'user');
     steps.push(...verdict.steps);
     if (verdict.denied !== undefined) return { outcome: 'deny', reason: verdict.denied, steps };
-    strip.push(...verdict.strip);
+    strip.push(...deniedParts(recipient, recipient.user, input, 'user'));
   }
   if (recipient.organisation === undefined) {
     return strip.length === 0 ? { outcome: 'allow', object: input.object, steps } : redact(input, strip, [], steps, {});
   }
 
-  const peer = judgePeer(recipient, input, label);
-  steps.push(...peer.steps);
-  if (peer.candidates.length === 0) return { outcome: 'deny', reason: peer.denied ?? 'no-agreement', steps };
-  // Every agreement that lets the object go is tried with its own redactions: one that releases
-  // it unchanged wins over one that redacts it, and one whose redaction would break the object
-  // gives way to the next.
-  let fallback: ReleaseDecision | undefined;
-  for (const candidate of peer.candidates) {
-    const found = { agreement: { id: candidate.agreement.id, version: candidate.agreement.version } };
-    const all = [...strip, ...candidate.strip];
-    const result = all.length === 0 && candidate.rules.length === 0
-      ? { outcome: 'allow' as const, object: input.object, ...found, steps: [...steps] }
-      : redact(input, all, candidate.rules, [...steps], found);
-    if (result.outcome === 'allow') return result;
-    if (result.outcome === 'redact' && (fallback === undefined || fallback.outcome === 'deny')) fallback = result;
-    if (result.outcome === 'deny' && fallback === undefined) fallback = result;
+  if (recipient.terms.length === 0) {
+    steps.push({ rule: 'agreement', outcome: 'fail', detail: `no agreement in force between ${recipient.context.node.code} and ${recipient.organisation.code}` });
+    return { outcome: 'deny', reason: 'no-agreement', steps };
   }
-  return fallback ?? { outcome: 'deny', reason: 'no-agreement', steps };
+  const onward = judgeOnward(recipient, input, label);
+  steps.push(onward.step);
+  if (onward.denied !== undefined) return { outcome: 'deny', reason: onward.denied, steps };
+  // The agreements are consulted in order until one releases the object unchanged. One that
+  // would redact it is kept in reserve in case a later one releases it unchanged; one whose
+  // redaction would break the object gives way to the next. The explanation lists every
+  // agreement consulted.
+  let fallback: ReleaseDecision | undefined;
+  let fallbackAt = 0;
+  let firstDenial: string | undefined;
+  for (const terms of recipient.terms) {
+    const verdict = judgeTerms(recipient, input, label, terms);
+    steps.push(...verdict.steps);
+    if (verdict.denied !== undefined) {
+      firstDenial ??= verdict.denied;
+      continue;
+    }
+    const found = { agreement: { id: terms.agreement.id, version: terms.agreement.version } };
+    const all = verdict.strip.length === 0 ? strip : [...strip, ...verdict.strip];
+    if (all.length === 0 && verdict.rules.length === 0) return { outcome: 'allow', object: input.object, ...found, steps };
+    const result = redact(input, all, verdict.rules, [...steps], found);
+    if (result.outcome === 'allow') return result;
+    if ((result.outcome === 'redact' && (fallback === undefined || fallback.outcome === 'deny')) || fallback === undefined) {
+      fallback = result;
+      fallbackAt = steps.length;
+    }
+  }
+  // The reserve's explanation goes on with the agreements consulted after it.
+  return fallback === undefined ? { outcome: 'deny', reason: firstDenial ?? 'no-agreement', steps } : { ...fallback, steps: [...fallback.steps, ...steps.slice(fallbackAt)] };
 }
 
 /**
@@ -99,7 +114,11 @@ function definitionsUnmarked(input: DecisionInput, steps: DecisionStep[]): Decis
 }
 
 function redact(input: DecisionInput, strip: ReadonlyArray<string>, rules: ReadonlyArray<RedactionRule>, steps: DecisionStep[], found: Pick<ReleaseDecision, 'agreement'>): ReleaseDecision {
-  const copy = copyJson(input.object) as Record<string, unknown>;
+  // Granular parts and named properties may sit deep in the object: those need a deep copy.
+  // The other rules replace top-level properties only, so a shallow copy keeps the input
+  // untouched at a fraction of the cost, and most objects turn out to need nothing removed.
+  const deep = strip.length > 0 || rules.some((r) => r.kind === 'strip-properties');
+  const copy = deep ? (copyJson(input.object) as Record<string, unknown>) : { ...input.object };
   const removed: string[] = [];
   if (strip.length > 0) {
     const gone = removeSelected(copy, strip);
@@ -123,21 +142,33 @@ function redact(input: DecisionInput, strip: ReadonlyArray<string>, rules: Reado
   return { outcome: 'redact', object: copy, ...found, steps };
 }
 
-/** Label checks of the object and of each granular part for one subject (a user, or a peer under one agreement). */
-function judgeSubject(recipient: PreparedRecipient, subject: LabelSubject, input: DecisionInput, who: 'user' | 'peer', terms?: PeerTerms): Verdict {
+/** What a label says for one subject (a user, or a peer under one agreement): clearance, releasability, caveats, expiry. */
+function subjectVerdict(recipient: PreparedRecipient, subject: LabelSubject, label: SecurityLabel, who: 'user' | 'peer'): LabelVerdict {
+  const compute = (): LabelVerdict => {
+    const checks = admits(label, subject, admitContext(recipient, who));
+    const steps = checks.map((c): DecisionStep => ({ rule: `label:${c.component}`, outcome: c.ok ? 'pass' : 'fail', detail: c.detail }));
+    const failed = checks.find((c) => !c.ok);
+    return failed === undefined ? { steps } : { steps, denied: reasonOf(failed, who) };
+  };
+  // A peer's subject is made per agreement (PeerTerms caches it); a user's once per request.
+  return who === 'user' ? memo(USER_VERDICTS, subject, label, compute) : compute();
+}
+
+function admitContext(recipient: PreparedRecipient, who: 'user' | 'peer'): AdmitContext {
   const ctx = recipient.context;
-  const labelContext = { policies: ctx.policies, alliances: ctx.alliances, nodeCountry: ctx.node.country, ...(who === 'peer' ? { now: ctx.now } : {}) };
-  const steps: DecisionStep[] = [];
-  const checks = admits(input.labels.object, subject, labelContext);
-  for (const c of checks) steps.push({ rule: `label:${c.component}`, outcome: c.ok ? 'pass' : 'fail', detail: c.detail });
-  const failed = checks.find((c) => !c.ok);
-  if (failed !== undefined) return { steps, denied: reasonOf(failed, who), strip: [], rules: [] };
+  return { policies: ctx.policies, alliances: ctx.alliances, nodeCountry: ctx.node.country, ...(who === 'peer' ? { now: ctx.now } : {}) };
+}
+
+/** The selectors of the granular parts the subject may not receive (removed rather than withholding the object). */
+function deniedParts(recipient: PreparedRecipient, subject: LabelSubject, input: DecisionInput, who: 'user' | 'peer', terms?: PeerTerms): string[] {
   const strip: string[] = [];
+  if (input.labels.granular.length === 0) return strip;
+  const context = admitContext(recipient, who);
   for (const part of input.labels.granular) {
-    const ok = admits(part.label, subject, labelContext).every((c) => c.ok) && (terms === undefined || underCeiling(part.label, terms, ctx.policies) === undefined);
+    const ok = admits(part.label, subject, context).every((c) => c.ok) && (terms === undefined || underCeiling(part.label, terms, context.policies) === undefined);
     if (!ok) strip.push(...part.selectors);
   }
-  return { steps, strip, rules: [] };
+  return strip;
 }
 
 function reasonOf(check: LabelCheck, who: 'user' | 'peer'): string {
@@ -154,34 +185,6 @@ function underCeiling(label: SecurityLabel, terms: PeerTerms, policies: PolicyCo
   if (label.pap !== undefined && terms.ceiling.pap !== undefined && (PAP_RANK.get(label.pap) ?? 0) > (PAP_RANK.get(terms.ceiling.pap) ?? 0)) return 'pap-ceiling';
   if (label.classifications.length > 0 && !classificationCeilingChecks(label.classifications, terms.ceiling.classifications, policies).every((c) => c.ok)) return 'classification-ceiling';
   return undefined;
-}
-
-interface Candidate {
-  readonly agreement: Agreement;
-  readonly strip: ReadonlyArray<string>;
-  readonly rules: ReadonlyArray<RedactionRule>;
-}
-
-function judgePeer(recipient: PreparedRecipient, input: DecisionInput, label: SecurityLabel): { steps: DecisionStep[]; candidates: Candidate[]; denied?: string } {
-  const org = recipient.organisation;
-  const steps: DecisionStep[] = [];
-  if (org === undefined || recipient.terms.length === 0) {
-    steps.push({ rule: 'agreement', outcome: 'fail', detail: `no agreement in force between ${recipient.context.node.code} and ${org?.code ?? 'the recipient'}` });
-    return { steps, candidates: [], denied: 'no-agreement' };
-  }
-  const onward = judgeOnward(recipient, input, label);
-  steps.push(onward.step);
-  if (onward.denied !== undefined) return { steps, candidates: [], denied: onward.denied };
-
-  const candidates: Candidate[] = [];
-  let firstDenial: string | undefined;
-  for (const terms of recipient.terms) {
-    const verdict = judgeTerms(recipient, input, label, terms);
-    steps.push(...verdict.steps);
-    if (verdict.denied !== undefined) firstDenial ??= verdict.denied;
-    else candidates.push({ agreement: terms.agreement, strip: verdict.strip, rules: verdict.rules });
-  }
-  return candidates.length > 0 ? { steps, candidates } : { steps, candidates, denied: firstDenial ?? 'no-agreement' };
 }
 
 /** Data from a third party: TLP must allow passing it on, and the origin's agreement must name this recipient. */
@@ -220,21 +223,11 @@ function judgeTerms(recipient: PreparedRecipient, input: DecisionInput, label: S
   };
   const scope = inScope(input.object, a);
   if (scope !== undefined) return deny('out-of-scope', 'scope', scope);
-  steps.push({ rule: `${name}: scope`, outcome: 'pass', detail: `${String(input.object['type'])} is in scope` });
-  const policies = recipient.context.policies;
-  const over = underCeiling(label, terms, policies);
-  if (over === 'tlp-ceiling') return deny(over, 'tlp-ceiling', `TLP:${(label.tlp ?? '').toUpperCase()} is above the ceiling TLP:${terms.ceiling.tlp.toUpperCase()}`);
-  if (over === 'pap-ceiling') return deny(over, 'pap-ceiling', `PAP:${(label.pap ?? '').toUpperCase()} is above the ceiling PAP:${(terms.ceiling.pap ?? '').toUpperCase()}`);
-  steps.push({ rule: `${name}: tlp-ceiling`, outcome: 'pass', detail: label.tlp === undefined ? 'no TLP marking' : `TLP:${label.tlp.toUpperCase()} within TLP:${terms.ceiling.tlp.toUpperCase()}` });
-  // A ceiling names, per classification policy, the highest level that may go. The equivalence
-  // table says how to protect another scheme's information, not who may receive it: a level
-  // under a policy the ceiling does not name does not go.
-  const ceilingChecks = classificationCeilingChecks(label.classifications, terms.ceiling.classifications, policies);
-  for (const c of ceilingChecks) steps.push({ rule: `${name}: classification-ceiling`, outcome: c.ok ? 'pass' : 'fail', detail: c.detail });
-  if (over === 'classification-ceiling') return { steps, denied: over, strip: [], rules: [] };
-  const subject = judgeSubject(recipient, terms.subject, input, 'peer', terms);
-  steps.push(...subject.steps.map((s) => ({ ...s, rule: `${name}: ${s.rule}` })));
-  if (subject.denied !== undefined) return { steps, denied: subject.denied, strip: [], rules: [] };
+  steps.push({ rule: `${name}: scope`, outcome: 'pass', detail: inScopeDetail(String(input.object['type'])) });
+  const verdict = peerLabelVerdict(recipient, label, terms, name);
+  steps.push(...verdict.steps);
+  if (verdict.denied !== undefined) return { steps, denied: verdict.denied, strip: [], rules: [] };
+  const strip = deniedParts(recipient, terms.subject, input, 'peer', terms);
   const rules = [...a.redactions];
   if (label.handling.obfuscateAffectedParties === 'must' && !rules.some((r) => r.kind === 'strip-victim-identities')) rules.push({ kind: 'strip-victim-identities' });
   if (rules.some((r) => r.kind === 'strip-victim-identities') && input.victims?.has(String(input.object['id']))) {
@@ -244,7 +237,74 @@ function judgeTerms(recipient: PreparedRecipient, input: DecisionInput, label: S
     const probe = { source_ref: input.object['source_ref'], target_ref: input.object['target_ref'] };
     if (stripRefsTo(probe, input.victims).length > 0) return deny('victim-identity', 'redact:strip-victim-identities', 'the relationship points at a victim');
   }
-  return { steps, strip: subject.strip, rules };
+  return { steps, strip, rules };
+}
+
+/** What a label alone says for one peer under one agreement: the same for every object that carries it. */
+interface LabelVerdict {
+  readonly steps: ReadonlyArray<DecisionStep>;
+  readonly denied?: string;
+}
+
+/*
+ * A page of objects shares a handful of labels, and a label's verdict for a recipient depends
+ * on nothing else: it is computed once per (recipient, label) and reused. The caches are keyed
+ * by the prepared recipient's objects, so they go with the request that prepared them.
+ */
+const PEER_VERDICTS = new WeakMap<PeerTerms, WeakMap<SecurityLabel, LabelVerdict>>();
+const USER_VERDICTS = new WeakMap<LabelSubject, WeakMap<SecurityLabel, LabelVerdict>>();
+
+function memo<K extends object>(cache: WeakMap<K, WeakMap<SecurityLabel, LabelVerdict>>, key: K, label: SecurityLabel, compute: () => LabelVerdict): LabelVerdict {
+  let byLabel = cache.get(key);
+  if (byLabel === undefined) {
+    byLabel = new WeakMap();
+    cache.set(key, byLabel);
+  }
+  let verdict = byLabel.get(label);
+  if (verdict === undefined) {
+    verdict = compute();
+    byLabel.set(label, verdict);
+  }
+  return verdict;
+}
+
+function peerLabelVerdict(recipient: PreparedRecipient, label: SecurityLabel, terms: PeerTerms, name: string): LabelVerdict {
+  return memo(PEER_VERDICTS, terms, label, () => {
+    const policies = recipient.context.policies;
+    const steps: DecisionStep[] = [];
+    const over = underCeiling(label, terms, policies);
+    if (over === 'tlp-ceiling') {
+      steps.push({ rule: `${name}: tlp-ceiling`, outcome: 'fail', detail: `TLP:${(label.tlp ?? '').toUpperCase()} is above the ceiling TLP:${terms.ceiling.tlp.toUpperCase()}` });
+      return { steps, denied: over };
+    }
+    if (over === 'pap-ceiling') {
+      steps.push({ rule: `${name}: pap-ceiling`, outcome: 'fail', detail: `PAP:${(label.pap ?? '').toUpperCase()} is above the ceiling PAP:${(terms.ceiling.pap ?? '').toUpperCase()}` });
+      return { steps, denied: over };
+    }
+    steps.push({ rule: `${name}: tlp-ceiling`, outcome: 'pass', detail: label.tlp === undefined ? 'no TLP marking' : `TLP:${label.tlp.toUpperCase()} within TLP:${terms.ceiling.tlp.toUpperCase()}` });
+    // A ceiling names, per classification policy, the highest level that may go. The equivalence
+    // table says how to protect another scheme's information, not who may receive it: a level
+    // under a policy the ceiling does not name does not go.
+    for (const c of classificationCeilingChecks(label.classifications, terms.ceiling.classifications, policies)) {
+      steps.push({ rule: `${name}: classification-ceiling`, outcome: c.ok ? 'pass' : 'fail', detail: c.detail });
+    }
+    if (over === 'classification-ceiling') return { steps, denied: over };
+    const subject = subjectVerdict(recipient, terms.subject, label, 'peer');
+    steps.push(...subject.steps.map((x) => ({ ...x, rule: `${name}: ${x.rule}` })));
+    return subject.denied === undefined ? { steps } : { steps, denied: subject.denied };
+  });
+}
+
+const SCOPE_DETAILS = new Map<string, string>();
+
+/** `<type> is in scope`, made once per type (bounded: types come from untrusted objects). */
+function inScopeDetail(type: string): string {
+  let detail = SCOPE_DETAILS.get(type);
+  if (detail === undefined) {
+    detail = `${type} is in scope`;
+    if (SCOPE_DETAILS.size < 1024) SCOPE_DETAILS.set(type, detail);
+  }
+  return detail;
 }
 
 /** Undefined when the object is in the agreement's scope, else why not. */
