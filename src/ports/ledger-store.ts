@@ -7,7 +7,7 @@
  * The store knows nothing of hashing: callers hash (src/core/ledger) and the store keeps what it
  * is given, in order, atomically.
  */
-import { EntenteError } from '../core/errors.js';
+import { EntenteError, isEntenteError } from '../core/errors.js';
 import { openCheckpoint, signCheckpoint, type SignedCheckpoint } from '../core/ledger/checkpoint.js';
 import { CompactTree, stateRoot, type TreeState } from '../core/ledger/compact-tree.js';
 import { encodeEntry, type LedgerEntry } from '../core/ledger/entries.js';
@@ -124,6 +124,25 @@ export function appendLedgerEntries(store: LedgerStore, entries: ReadonlyArray<L
     for (const leaf of leaves) tree.append(leaf.leafHash);
     return tree.state();
   });
+}
+
+/**
+ * Records facts in the log once: an entry whose leaf is already there (the same fact, stamped
+ * the same millisecond, recorded twice) is not appended again, and duplicates inside the batch
+ * go once. The common case is one transaction; only a conflict costs a lookup per entry.
+ */
+export async function recordLedgerEntries(store: LedgerStore, entries: ReadonlyArray<LedgerEntry>): Promise<void> {
+  const unique = [...new Map(entries.map((e) => [encodeEntry(e), e])).values()];
+  if (unique.length === 0) return;
+  try {
+    await appendLedgerEntries(store, unique);
+    return;
+  } catch (error) {
+    if (!isEntenteError(error) || error.code !== 'ENTENTE_CONFLICT') throw error;
+  }
+  const present = await Promise.all(unique.map((e) => store.findLedgerEntry(leafHashOfText(encodeEntry(e)))));
+  const fresh = unique.filter((_, i) => present[i] === undefined);
+  if (fresh.length > 0) await appendLedgerEntries(store, fresh);
 }
 
 /** The first `size` leaves of the log as an in-memory tree, for proofs; `progress` sees leaves read. */

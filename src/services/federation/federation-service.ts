@@ -16,7 +16,7 @@ import { EntenteError, isEntenteError } from '../../core/errors.js';
 import type { LedgerEntry } from '../../core/ledger/entries.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type { NodeKeys } from '../../adapters/keys/index.js';
-import { appendLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
+import { recordLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
 import type { PeerLink, PeerLinkStore, PeerState } from '../../ports/peer-link-store.js';
 import type { PeerTransport } from '../../ports/peer-transport.js';
 import type { CollectionStore, ObjectStore, StixLike, StoredObject } from '../../ports/store.js';
@@ -284,6 +284,6 @@ export class FederationService {
   }
 
   async #ledger(entries: ReadonlyArray<LedgerEntry>): Promise<void> {
-    await appendLedgerEntries(this.#deps.store, entries);
+    await recordLedgerEntries(this.#deps.store, entries);
   }
 }

@@ -3,7 +3,7 @@
  * (nationality, clearances, accreditations), agreements with every version kept and every change
  * recorded, dry runs before activation, and the decision log.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import { EntenteError } from '../../core/errors.js';
 import { ORGANISATION_KINDS, type AllianceDirectory, type OrganisationKind } from '../../core/labels/types.js';
@@ -12,12 +12,13 @@ import { diffAgreements, type AgreementChange } from '../../core/policy/simulati
 import { AGREEMENT_STATUSES, type Agreement, type AgreementStatus, type Organisation, type UserProfile } from '../../core/policy/types.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, PolicyStore } from '../../ports/policy-store.js';
+import { recordLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
 import type { AccountStore } from '../../ports/store.js';
 import type { PolicyDirectory } from './policy-directory.js';
 import type { NodePolicy } from './release-service.js';
 
 export interface PolicyServiceDeps {
-  readonly store: PolicyStore & Pick<AccountStore, 'getUser'>;
+  readonly store: PolicyStore & Pick<AccountStore, 'getUser'> & LedgerStore;
   readonly clock: Clock;
   readonly node: NodePolicy;
   readonly directory: PolicyDirectory;
@@ -183,6 +184,7 @@ export class PolicyService {
     if (latest !== undefined && changes.length === 0) return { record: latest, created: false, changes };
     const record: AgreementRecord = { agreement, source: text, recordedAt: stixNow(this.#clock), recordedBy: actor, change: latest === undefined ? 'created' : summary(changes) };
     await this.#store.saveAgreement(record);
+    await this.#ledger(record);
     this.#directory.invalidate();
     return { record, created: true, changes };
   }
@@ -202,8 +204,17 @@ export class PolicyService {
       agreement, source: doc.toString(), recordedAt: stixNow(this.#clock), recordedBy: actor, change: `status ${latest.agreement.status} -> ${status}`,
     };
     await this.#store.saveAgreement(record);
+    await this.#ledger(record);
     this.#directory.invalidate();
     return { record, created: true, changes: diffAgreements(latest.agreement, agreement) };
+  }
+
+  /** Every agreement change goes to the ledger, with a hash of its text, where no party can rewrite it. */
+  async #ledger(record: AgreementRecord): Promise<void> {
+    await recordLedgerEntries(this.#store, [{
+      kind: 'agreement-change', at: record.recordedAt, agreementId: record.agreement.id, version: record.agreement.version,
+      change: record.change, recordedBy: record.recordedBy, sourceHash: createHash('sha256').update(record.source).digest('hex'),
+    }]);
   }
 
   async getAgreement(id: string, version?: number): Promise<AgreementRecord> {
