@@ -24,6 +24,8 @@ export function buildProgram(): Command {
   return new Command('entente')
     .description('Entente: coalition cyber-defence node (STIX 2.1 store, TAXII 2.1 server, policy-governed sharing)')
     .version('0.1.0')
+    // Options after a sub-command belong to it: `detect serve --data-dir X` is serve's flag, not detect's.
+    .enablePositionalOptions()
     .showHelpAfterError()
     .addCommand(initCommand())
     .addCommand(startCommand())
