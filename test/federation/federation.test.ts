@@ -107,6 +107,16 @@ describe('federation between three nodes', () => {
     expect((await post(sealed.envelope, admin)).status).toBe(403);
   }, 60_000);
 
+  it('opens an envelope carried offline with exactly the online checks, the origin as the sender', async () => {
+    const green = indicator('green');
+    const red = indicator('red');
+    const sealed = await deu.node.envelopes.seal({ content: { type: 'bundle', id: 'bundle--7e000000-0000-4000-8000-0000000000dd', objects: [green, red] }, recipients: ['FRA'], expiresAt: '2030-01-01T00:00:00.000Z' });
+    const receipt = await fra.node.federation.receive(JSON.parse(JSON.stringify(sealed.envelope)));
+    expect(receipt.receipt).toMatchObject({ sender: 'DEU', origin: 'DEU', receiver: 'FRA' });
+    expect(receipt.receipt.results.map((r) => [r.id, r.outcome, r.reason])).toEqual([[green.id, 'added', undefined], [red.id, 'rejected', 'tlp-ceiling']]);
+    await expect(fra.node.federation.receive(sealed.envelope)).rejects.toMatchObject({ code: 'ENTENTE_ENVELOPE_REPLAYED' });
+  }, 60_000);
+
   it('refuses an envelope signed by a key not pinned for its origin', async () => {
     const green = indicator('green');
     // France signs and seals to Poland, which has not pinned any key of France's.

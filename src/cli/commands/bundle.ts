@@ -49,9 +49,22 @@ export function bundleCommand(): Command {
     .description('Open an envelope sealed to this node: decrypt, verify the signatures against pinned keys, check expiry and replay; write the STIX bundle')
     .argument('<file>', 'the envelope')
     .option('-o, --out <file>', 'write the bundle to this file instead of standard output')
-    .action(async (file: string, opts: NodeFlags & { out?: string }) => {
+    .option('--import', 'store the objects, with exactly the checks of an envelope pushed online (agreement, ceilings), and print the signed receipt')
+    .action(async (file: string, opts: NodeFlags & { out?: string; import?: boolean }) => {
       const envelope = parseJson(await readText(file), { source: file });
       await withNode(opts, async (node) => {
+        if (opts.import === true) {
+          const signed = await node.federation.receive(envelope);
+          const { receipt } = signed;
+          const count = (o: string) => receipt.results.filter((r) => r.outcome === o).length;
+          process.stderr.write(`${colour.green('imported')} envelope ${receipt.envelope} from ${receipt.origin}: ${count('added')} added, ${count('duplicate')} already held, ${count('rejected')} refused\n`);
+          for (const r of receipt.results.filter((x) => x.outcome === 'rejected')) process.stderr.write(`  ${colour.red('refused')}  ${r.id}  ${r.reason ?? ''}\n`);
+          const text = `${JSON.stringify(signed, null, 2)}\n`;
+          if (opts.out === undefined) process.stdout.write(text);
+          else await writeFile(opts.out, text);
+          if (count('rejected') > 0) process.exitCode = 1;
+          return;
+        }
         const opened = await envelopesOf(node).open(envelope);
         const text = `${JSON.stringify(opened.content, null, 2)}\n`;
         const summary = `${colour.green('opened')} envelope ${opened.id} from ${opened.origin} (signed by ${opened.signers.join(', ')}, created ${opened.created}, expires ${opened.expires}): ${opened.content.objects.length} object(s)`;

@@ -212,19 +212,21 @@ export class FederationService {
   }
 
   /**
-   * Takes in an envelope a peer delivered. `sender` is the organisation the delivering account
-   * belongs to. Objects the agreements do not let the sender send to this node are refused one
+   * Takes in an envelope a peer delivered. `deliveredBy` is the organisation the delivering
+   * account belongs to; for an envelope carried offline it is absent and the origin is the sender. Objects the agreements do not let the sender send to this node are refused one
    * by one, with the reason, in the signed receipt; the rest are stored.
    */
-  async receive(body: unknown, sender: string): Promise<SignedReceipt> {
+  async receive(body: unknown, deliveredBy?: string): Promise<SignedReceipt> {
     let opened;
     try {
       opened = await this.#deps.envelopes.open(body);
     } catch (error) {
-      await this.#countRejected(sender);
-      this.#deps.logger?.warn({ peer: sender, code: isEntenteError(error) ? error.code : undefined, err: (error as Error).message }, 'refused an envelope');
+      if (deliveredBy !== undefined) await this.#countRejected(deliveredBy);
+      this.#deps.logger?.warn({ peer: deliveredBy, code: isEntenteError(error) ? error.code : undefined, err: (error as Error).message }, 'refused an envelope');
       throw error;
     }
+    // Offline (removable media) nobody delivers: the origin, whose signature verified, is the sender.
+    const sender = deliveredBy ?? opened.origin;
     const objects = opened.content.objects as ReadonlyArray<StixLike>;
     const recipient = await this.#deps.release.prepareInbound(sender);
     const decisions = await this.#deps.release.decideEach(recipient, objects);
