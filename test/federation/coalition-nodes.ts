@@ -24,20 +24,27 @@ export interface CoalitionNode {
   close(): Promise<void>;
 }
 
-export const MEMBERS: ReadonlyArray<{ readonly code: string; readonly id: string; readonly kind: OrganisationKind }> = [
+export const MEMBERS: ReadonlyArray<Member> = [
   { code: 'DEU', id: 'identity--0d000000-0000-4000-8000-000000000001', kind: 'nation' },
   { code: 'POL', id: 'identity--0d000000-0000-4000-8000-000000000002', kind: 'nation' },
   { code: 'FRA', id: 'identity--0d000000-0000-4000-8000-000000000003', kind: 'nation' },
 ];
 
 /** Opens (or reopens, with `dir`) one member's node and serves it on a loopback port (any free one unless given). */
-export async function startMember(code: string, dir = mkdtempSync(join(tmpdir(), `entente-fed-${code.toLowerCase()}-`)), port = 0): Promise<CoalitionNode> {
+export type Member = { readonly code: string; readonly id: string; readonly kind: OrganisationKind };
+
+/** `count` nations with fixed identities, for larger coalitions (benchmarks). */
+export function members(codes: ReadonlyArray<string>): ReadonlyArray<Member> {
+  return codes.map((code, i) => ({ code, id: `identity--0d000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`, kind: 'nation' }));
+}
+
+export async function startMember(code: string, dir = mkdtempSync(join(tmpdir(), `entente-fed-${code.toLowerCase()}-`)), port = 0, coalition: ReadonlyArray<Member> = MEMBERS): Promise<CoalitionNode> {
   const config = resolveConfig([{ source: 'test', values: {
     dataDir: dir, database: { sqliteFile: join(dir, 'entente.db') }, node: { name: `node-${code}`, organisation: code, country: code, kind: 'nation' }, log: { level: 'silent' },
   } }]);
   const node = await openNode(config, { logger: pino({ level: 'silent' }) });
   await setUpNode(node, { adminPassword: 'federation admin password' });
-  for (const m of MEMBERS) {
+  for (const m of coalition) {
     const existing = (await node.policy.listOrganisations()).find((o) => o.code === m.code);
     if (existing === undefined) await node.policy.addOrganisation({ code: m.code, name: `${m.code} CERT`, kind: m.kind, country: m.code, id: m.id });
     else if (existing.id !== m.id) await node.policy.updateOrganisation(m.code, { id: m.id });
