@@ -155,7 +155,7 @@ export function policyServices(store: Store, clock: Clock, node: NodePolicy): {
 /** The node's HTTP interface: TAXII 2.1, the REST API with its OpenAPI document, /healthz and /metrics. */
 export async function buildNodeHttp(node: NodeServices): Promise<FastifyInstance> {
   const { config } = node;
-  const metrics = createMetrics({ store: node.store });
+  const metrics = createMetrics({ store: node.store, peers: node.federation });
   const intel = instrumentIntel(node.intel, metrics);
   return buildHttpApp({
     intel,

@@ -68,6 +68,10 @@ describe('federation between three nodes', () => {
     const listed = await peers.json() as Array<{ link: Record<string, unknown>; state: { sentObjects: number } }>;
     expect(listed.map((p) => [p.link['code'], p.state.sentObjects])).toEqual([['FRA', 1], ['POL', 2]]);
     expect(JSON.stringify(listed)).not.toContain('ent_');
+    const metrics = await (await fetch(`${deu.url}/metrics`)).text();
+    expect(metrics).toMatch(/^entente_peer_sent_objects\{peer="POL"\} 2$/m);
+    expect(metrics).toMatch(/^entente_peer_failures\{peer="FRA"\} 0$/m);
+    expect(metrics).toMatch(/^entente_peer_last_success_timestamp_seconds\{peer="POL"\} \d+/m);
   }, 60_000);
 
   it('sends nothing again once acknowledged, and sends new versions', async () => {

@@ -26,9 +26,27 @@ export interface EntenteMetrics {
   render(): Promise<string>;
 }
 
+/** The push state of each peer, read when Prometheus scrapes. */
+export interface PeerSource {
+  status(): Promise<ReadonlyArray<{ readonly link: { readonly code: string }; readonly state: PeerCounters }>>;
+}
+
+export interface PeerCounters {
+  readonly failures: number;
+  readonly sentEnvelopes: number;
+  readonly sentObjects: number;
+  readonly receivedEnvelopes: number;
+  readonly receivedObjects: number;
+  readonly rejectedEnvelopes: number;
+  readonly lastSuccess?: string;
+  readonly lastContact?: string;
+}
+
 export interface MetricsOptions {
   /** Store object count, collected on scrape; absent means the gauge is not registered. */
   readonly store?: CountSource;
+  /** Peers' push states, collected on scrape; absent means the peer metrics are not registered. */
+  readonly peers?: PeerSource;
   /** Prefix of every metric name; `entente_` by default. */
   readonly prefix?: string;
   /** Process metrics (CPU, memory, event loop, GC); on by default. */
@@ -92,6 +110,36 @@ export function createMetrics(options: MetricsOptions = {}): EntenteMetrics {
         this.set((await sample()) === undefined ? 0 : 1);
       },
     });
+  }
+
+  const peers = options.peers;
+  if (peers) {
+    // One read of the peer states per scrape, shared by every peer gauge (as the store count is).
+    let pending: Promise<Awaited<ReturnType<PeerSource['status']>>> | undefined;
+    const states = () => (pending ??= peers.status().catch(() => []).finally(() => {
+      pending = undefined;
+    }));
+    const perPeer = (name: string, help: string, value: (s: PeerCounters) => number | undefined): void => {
+      new Gauge({
+        name: `${prefix}peer_${name}`, help, labelNames: ['peer'] as const, registers: [registry],
+        async collect() {
+          this.reset();
+          for (const { link, state } of await states()) {
+            const v = value(state);
+            if (v !== undefined) this.set({ peer: link.code }, v);
+          }
+        },
+      });
+    };
+    const seconds = (at: string | undefined) => (at === undefined ? undefined : Date.parse(at) / 1000);
+    perPeer('failures', 'Consecutive failed pushes to the peer (0 when the last one succeeded)', (s) => s.failures);
+    perPeer('sent_envelopes', 'Envelopes pushed to the peer and acknowledged by a signed receipt', (s) => s.sentEnvelopes);
+    perPeer('sent_objects', 'Objects pushed to the peer and acknowledged', (s) => s.sentObjects);
+    perPeer('received_envelopes', 'Envelopes received from the peer', (s) => s.receivedEnvelopes);
+    perPeer('received_objects', 'Objects received from the peer and stored', (s) => s.receivedObjects);
+    perPeer('rejected_envelopes', 'Envelopes from the peer refused whole (tampered, replayed, unknown signer, expired)', (s) => s.rejectedEnvelopes);
+    perPeer('last_success_timestamp_seconds', 'When a push to the peer last succeeded (Unix time); lag = now - this', (s) => seconds(s.lastSuccess));
+    perPeer('last_contact_timestamp_seconds', 'When the peer was last in contact (Unix time)', (s) => seconds(s.lastContact));
   }
 
   return {
