@@ -40,6 +40,8 @@ export const ERROR_CATALOGUE = {
   ENTENTE_PEER_UNREACHABLE: { status: 502, message: 'The peer node does not answer' },
   ENTENTE_PEER_NOT_LINKED: { status: 404, message: 'No peer link has this code' },
   ENTENTE_RECEIPT_INVALID: { status: 502, message: 'The peer\'s receipt does not verify' },
+  ENTENTE_LEDGER_FORK: { status: 409, message: 'The peer showed a checkpoint of another history of its ledger' },
+  ENTENTE_LEDGER_PROOF_REQUIRED: { status: 422, message: 'A consistency proof from the last witnessed checkpoint is required' },
   ENTENTE_KEYS_UNREADABLE: { status: 500, message: 'The node keys cannot be decrypted' },
 } as const satisfies Record<string, { readonly status: number; readonly message: string }>;
 

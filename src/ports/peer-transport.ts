@@ -8,4 +8,6 @@ import type { PeerLink } from './peer-link-store.js';
  */
 export interface PeerTransport {
   deliver(link: PeerLink, envelope: Envelope): Promise<unknown>;
+  /** Shows the peer a signed checkpoint of this node's ledger; the answer says what it witnessed. */
+  showCheckpoint(link: PeerLink, shown: unknown): Promise<unknown>;
 }

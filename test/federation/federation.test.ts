@@ -131,6 +131,30 @@ describe('federation between three nodes', () => {
     await expect(pol.node.federation.receive(sealed.envelope, 'FRA')).rejects.toMatchObject({ code: 'ENTENTE_ENVELOPE_UNKNOWN_SIGNER' });
   }, 60_000);
 
+  it('witnesses the sender\'s ledger: a checkpoint that follows from the last is kept, another history is caught as a fork', async () => {
+    const { ledgerSigner, showCheckpoint } = await import('../../src/services/federation/witness.js');
+    const { signCheckpoint } = await import('../../src/core/ledger/index.js');
+    const witnessed = (await pol.node.store.getPeerState('DEU')) as { witnessed?: { treeSize: number } };
+    const size = witnessed.witnessed?.treeSize ?? 0;
+    expect(size).toBeGreaterThan(0);
+    expect((await deu.node.federation.status()).find((x) => x.link.code === 'POL')?.state.witnessedByPeer).toBe(size);
+    // The German ledger grows; the next checkpoint comes with the proof from what Poland saw.
+    await ingest(deu, [indicator('green')]);
+    await deu.node.federation.push('POL');
+    const grown = (await deu.node.store.getLedgerState()).size;
+    await expect(pol.node.federation.witnessCheckpoint(await showCheckpoint('DEU', deu.node.store, deu.node.keys.ring, undefined), 'DEU')).rejects.toMatchObject({ code: 'ENTENTE_LEDGER_PROOF_REQUIRED' });
+    expect(await pol.node.federation.witnessCheckpoint(await showCheckpoint('DEU', deu.node.store, deu.node.keys.ring, size), 'DEU')).toMatchObject({ witnessedSize: grown });
+    // Germany (or whoever holds its key) signs another root for the same size: a fork.
+    const forged = signCheckpoint({ origin: 'entente/DEU', treeSize: grown, rootHash: new Uint8Array(32).fill(7) }, [await ledgerSigner('DEU', deu.node.keys.ring)]);
+    await expect(pol.node.federation.witnessCheckpoint({ note: forged.note }, 'DEU')).rejects.toMatchObject({ code: 'ENTENTE_LEDGER_FORK' });
+    const after = (await pol.node.store.getPeerState('DEU')) as { forks?: Array<{ treeSize: number; notes?: unknown[] }> };
+    expect(after.forks).toHaveLength(1);
+    expect(after.forks?.[0]).toMatchObject({ treeSize: grown, notes: [expect.any(String), forged.note] });
+    // A checkpoint signed by a key not pinned for Germany is refused before any comparison.
+    const stranger = signCheckpoint({ origin: 'entente/DEU', treeSize: grown, rootHash: new Uint8Array(32) }, [await ledgerSigner('DEU', fra.node.keys.ring)]);
+    await expect(pol.node.federation.witnessCheckpoint({ note: stranger.note }, 'DEU')).rejects.toMatchObject({ code: 'ENTENTE_ENVELOPE_UNKNOWN_SIGNER' });
+  }, 60_000);
+
   it('catches up after the peer was down, and after the sender restarted, with nothing lost or duplicated', async () => {
     const port = Number(new URL(pol.url).port);
     await pol.close();

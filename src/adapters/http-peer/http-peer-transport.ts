@@ -3,8 +3,9 @@ import type { Envelope } from '../../core/federation/envelope-types.js';
 import type { PeerLink } from '../../ports/peer-link-store.js';
 import type { PeerTransport } from '../../ports/peer-transport.js';
 
-/** Where a node receives envelopes (see src/http/federation). */
+/** Where a node receives envelopes and checkpoints (see src/http/federation). */
 export const INBOX_PATH = '/federation/v1/envelopes';
+export const CHECKPOINT_PATH = '/federation/v1/checkpoints';
 
 /** Delivers envelopes over HTTP(S) to the peer's inbox with the token the peer issued to this node. */
 export class HttpPeerTransport implements PeerTransport {
@@ -15,13 +16,21 @@ export class HttpPeerTransport implements PeerTransport {
   }
 
   async deliver(link: PeerLink, envelope: Envelope): Promise<unknown> {
-    const url = new URL(INBOX_PATH, link.url.endsWith('/') ? link.url : `${link.url}/`);
+    return this.#post(link, INBOX_PATH, envelope, 'the envelope');
+  }
+
+  async showCheckpoint(link: PeerLink, shown: unknown): Promise<unknown> {
+    return this.#post(link, CHECKPOINT_PATH, shown, 'the checkpoint');
+  }
+
+  async #post(link: PeerLink, path: string, payload: unknown, what: string): Promise<unknown> {
+    const url = new URL(path, link.url.endsWith('/') ? link.url : `${link.url}/`);
     let response: Response;
     try {
       response = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${link.token}` },
-        body: JSON.stringify(envelope),
+        body: JSON.stringify(payload),
         signal: AbortSignal.timeout(this.#timeoutMs),
       });
     } catch (error) {
@@ -38,6 +47,6 @@ export class HttpPeerTransport implements PeerTransport {
     // The peer's error code, when it sent one of ours, says which check refused the envelope.
     const error = (body as { error?: { code?: string; message?: string } } | undefined)?.error;
     const code = error?.code !== undefined && error.code in ERROR_CATALOGUE ? (error.code as ErrorCode) : 'ENTENTE_PEER_UNREACHABLE';
-    throw new EntenteError(code, `${link.code} refused the envelope (HTTP ${response.status}): ${error?.message ?? text.slice(0, 200)}`);
+    throw new EntenteError(code, `${link.code} refused ${what} (HTTP ${response.status}): ${error?.message ?? text.slice(0, 200)}`, (body as { error?: { details?: Array<{ path?: string; message: string }> } } | undefined)?.error?.details ?? []);
   }
 }

@@ -24,6 +24,12 @@ export function federationRoutes(deps: { readonly federation: FederationService;
         }
         return deps.federation.receive(request.body, profile.organisation);
       });
+      inbox.post('/checkpoints', async (request) => {
+        const principal = requirePrincipal(request);
+        const profile = await deps.policy.getProfile(principal.name);
+        if (profile.organisation === undefined) throw new EntenteError('ENTENTE_FORBIDDEN', `${principal.name} does not stand for a peer organisation`);
+        return deps.federation.witnessCheckpoint(request.body, profile.organisation);
+      });
     }, { prefix: FEDERATION_PREFIX });
   };
 }

@@ -40,6 +40,8 @@ export interface PeerCounters {
   readonly rejectedEnvelopes: number;
   readonly lastSuccess?: string;
   readonly lastContact?: string;
+  /** Forks of the peer's ledger caught by witnessing. */
+  readonly forks?: ReadonlyArray<unknown>;
 }
 
 export interface MetricsOptions {
@@ -138,6 +140,7 @@ export function createMetrics(options: MetricsOptions = {}): EntenteMetrics {
     perPeer('received_envelopes', 'Envelopes received from the peer', (s) => s.receivedEnvelopes);
     perPeer('received_objects', 'Objects received from the peer and stored', (s) => s.receivedObjects);
     perPeer('rejected_envelopes', 'Envelopes from the peer refused whole (tampered, replayed, unknown signer, expired)', (s) => s.rejectedEnvelopes);
+    perPeer('forks', 'Times the peer showed a checkpoint contradicting its earlier history (any value above 0 needs investigating)', (s) => s.forks?.length ?? 0);
     perPeer('last_success_timestamp_seconds', 'When a push to the peer last succeeded (Unix time); lag = now - this', (s) => seconds(s.lastSuccess));
     perPeer('last_contact_timestamp_seconds', 'When the peer was last in contact (Unix time)', (s) => seconds(s.lastContact));
   }

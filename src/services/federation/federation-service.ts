@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { EntenteError, isEntenteError } from '../../core/errors.js';
 import type { LedgerEntry } from '../../core/ledger/entries.js';
+import type { ForkEvidence } from '../../core/ledger/index.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type { NodeKeys } from '../../adapters/keys/index.js';
 import { recordLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
@@ -25,6 +26,7 @@ import { isBuiltInMarking, markingRefsOf } from '../policy/marking-resolver.js';
 import type { ReleaseService } from '../policy/release-service.js';
 import type { EnvelopeService } from './envelopes.js';
 import { signReceipt, verifyReceipt, type ReceiptResult, type SignedReceipt } from './receipts.js';
+import { ledgerOrigin, showCheckpoint, witness, type CheckpointShown, type Witnessed } from './witness.js';
 
 export const RESEND_WINDOW_MS = 60_000;
 const PAGE = 1000;
@@ -45,7 +47,20 @@ export interface FederationDeps {
   /** Where objects from a peer with no link go (the node's default collection). */
   readonly defaultInbound: () => Promise<string>;
   readonly logger?: Logger;
+  /** How often each peer is shown a checkpoint of this node's ledger (default every minute). */
+  readonly witnessEveryMs?: number;
 }
+
+/** A peer's state as operators see it: the push state, what was witnessed, and forks caught. */
+export type PeerStatus = PeerState & {
+  /** Size and root of the peer's ledger at the last checkpoint this node witnessed. */
+  readonly witnessedSize?: number;
+  readonly witnessedRoot?: string;
+  /** Size of this node's ledger the peer last witnessed. */
+  readonly witnessedByPeer?: number;
+  /** Every fork the peer was caught in, with the evidence. */
+  readonly forks: ReadonlyArray<ForkEvidence & { readonly seenAt: string }>;
+};
 
 export interface PushReport {
   readonly peer: string;
@@ -57,8 +72,18 @@ export interface PushReport {
   readonly skipped?: boolean;
 }
 
-/** The state kept per peer, with the keys handled inside the resend window. */
-type State = PeerState & { readonly recent?: Readonly<Record<string, string>> };
+/**
+ * The state kept per peer, with what the port leaves to the service: the keys handled inside the
+ * resend window, the last checkpoint of the peer's ledger this node witnessed, the size of this
+ * node's ledger the peer last witnessed, and any fork the peer was caught in.
+ */
+type State = PeerState & {
+  readonly recent?: Readonly<Record<string, string>>;
+  readonly witnessed?: Witnessed;
+  readonly theirView?: number;
+  readonly lastWitnessAt?: string;
+  readonly forks?: ReadonlyArray<ForkEvidence & { readonly seenAt: string }>;
+};
 
 export class FederationService {
   readonly #deps: FederationDeps;
@@ -91,11 +116,18 @@ export class FederationService {
   }
 
   /** Every link (token hidden) with its state: last contact, errors, counts, backlog position. */
-  async status(): Promise<ReadonlyArray<{ readonly link: Omit<PeerLink, 'token'>; readonly state: PeerState }>> {
+  async status(): Promise<ReadonlyArray<{ readonly link: Omit<PeerLink, 'token'>; readonly state: PeerStatus }>> {
     const links = await this.#deps.store.listPeerLinks();
     return Promise.all(links.map(async ({ token: _hidden, ...link }) => {
-      const { recent: _recent, ...state } = (await this.#deps.store.getPeerState(link.code)) as State;
-      return { link, state };
+      const { recent: _recent, witnessed, forks, theirView, ...state } = (await this.#deps.store.getPeerState(link.code)) as State;
+      return {
+        link,
+        state: {
+          ...state, forks: forks ?? [],
+          ...(witnessed === undefined ? {} : { witnessedSize: witnessed.treeSize, witnessedRoot: witnessed.rootHash }),
+          ...(theirView === undefined ? {} : { witnessedByPeer: theirView }),
+        },
+      };
     }));
   }
 
@@ -136,6 +168,7 @@ export class FederationService {
         sent += round.sent;
         withheld += round.withheld;
       }
+      state = await this.#showCheckpoint(link, state);
       const now = stixNow(this.#deps.clock);
       const { nextAttempt: _n, lastError: _e, ...rest } = state;
       state = { ...rest, failures: 0, lastContact: envelopes > 0 ? now : state.lastContact ?? now, ...(envelopes > 0 ? { lastSuccess: now } : {}) } as State;
@@ -254,6 +287,56 @@ export class FederationService {
       await this.#deps.store.savePeerState({ ...state, lastContact: receivedAt, receivedEnvelopes: state.receivedEnvelopes + 1, receivedObjects: state.receivedObjects + results.filter((r) => r.outcome === 'added').length });
     }
     return signed;
+  }
+
+  /** Shows the peer a signed checkpoint of this node's ledger when the last was long enough ago. */
+  async #showCheckpoint(link: PeerLink, state: State): Promise<State> {
+    const now = this.#deps.clock.now();
+    if (state.lastWitnessAt !== undefined && now - Date.parse(state.lastWitnessAt) < (this.#deps.witnessEveryMs ?? 60_000)) return state;
+    let view = state.theirView;
+    for (let attempt = 0; attempt < 2; attempt++) {
+      try {
+        const shown = await showCheckpoint(this.#deps.organisation, this.#deps.store, this.#deps.keys.ring, view);
+        const answer = (await this.#deps.transport.showCheckpoint(link, shown)) as { witnessedSize?: unknown } | undefined;
+        const size = typeof answer?.witnessedSize === 'number' ? answer.witnessedSize : view;
+        return { ...state, ...(size === undefined ? {} : { theirView: size }), lastWitnessAt: new Date(now).toISOString() };
+      } catch (error) {
+        // The peer witnessed a size we did not prove from: prove from the size it names.
+        const asked = isEntenteError(error) && error.code === 'ENTENTE_LEDGER_PROOF_REQUIRED' ? Number(error.details[0]?.message) : NaN;
+        if (attempt === 0 && Number.isSafeInteger(asked)) {
+          view = asked;
+          continue;
+        }
+        throw error;
+      }
+    }
+    return state;
+  }
+
+  /**
+   * A peer shows a signed checkpoint of its ledger. It must verify against the peer's pinned key
+   * and follow from the last one witnessed (a consistency proof); a contradiction is a fork: it
+   * is kept with both signed checkpoints as evidence, logged as an error, and refused.
+   */
+  async witnessCheckpoint(body: unknown, sender: string): Promise<{ readonly witnessedSize: number; readonly rootHash: string }> {
+    const shown = body as CheckpointShown;
+    if (typeof shown?.note !== 'string') throw new EntenteError('ENTENTE_BAD_REQUEST', 'A checkpoint is shown as { note, consistency? }', [{ path: '$.note', message: 'a signed note is required' }]);
+    const state = (await this.#deps.store.getPeerState(sender)) as State;
+    const at = stixNow(this.#deps.clock);
+    const outcome = await witness(sender, shown, state.witnessed, this.#deps.keys.peers, at);
+    if (outcome.kind === 'fork') {
+      await this.#deps.store.savePeerState({ ...state, forks: [...(state.forks ?? []), { ...outcome.evidence, seenAt: at }] } as State);
+      this.#deps.logger?.error({ peer: sender, evidence: outcome.evidence }, 'a peer showed two different histories of its ledger');
+      throw new EntenteError('ENTENTE_LEDGER_FORK', `${sender} showed a checkpoint of size ${outcome.evidence.treeSize} with another root than it showed before`, [
+        { path: 'rootHashes', message: outcome.evidence.rootHashes.join(' != ') },
+      ]);
+    }
+    const w = outcome.witnessed;
+    if (state.witnessed === undefined || w.treeSize !== state.witnessed.treeSize) {
+      await this.#ledger([{ kind: 'checkpoint-witness', at, origin: ledgerOrigin(sender), treeSize: w.treeSize, rootHash: w.rootHash, peer: sender }]);
+    }
+    await this.#deps.store.savePeerState({ ...state, witnessed: w, lastContact: at } as State);
+    return { witnessedSize: w.treeSize, rootHash: w.rootHash };
   }
 
   /** Pushes every `intervalMs` until stopped (one round at a time). */
