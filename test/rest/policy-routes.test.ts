@@ -90,6 +90,19 @@ describe('policy over REST', () => {
     expect(search.json().hits.map((h: { id: string }) => h.id)).toEqual([green['id']]);
   });
 
+  it('withholds a relationship whose endpoint the partner may not receive, not one whose endpoint this node does not hold', async () => {
+    const rel = (target: string) => ({
+      type: 'relationship', spec_version: '2.1', id: `relationship--6e000000-0000-4000-8000-${target.endsWith('1') ? '000000000001' : '000000000002'}`,
+      created: '2026-01-01T00:00:00.000Z', modified: '2026-01-01T00:00:00.000Z', relationship_type: 'indicates',
+      source_ref: green['id'], target_ref: target, object_marking_refs: [TLP('green')],
+    });
+    const toRed = rel(red['id'] as string);
+    const toNowhere = { ...rel('malware--6e000000-0000-4000-8000-00000000ffff'), id: 'relationship--6e000000-0000-4000-8000-000000000001' };
+    expect((await node.intel.ingest(node.intelId, { objects: [toRed, toNowhere] }, { actor: { name: 'admin' } })).rejected).toBe(0);
+    expect((await asPolish(`/api/v1/objects/${toRed.id}`)).statusCode).toBe(404);
+    expect((await asPolish(`/api/v1/objects/${toNowhere.id}`)).statusCode).toBe(200);
+  });
+
   it('serves the TAXII collection to the partner filtered the same way', async () => {
     const res = await node.app.inject({
       method: 'GET', url: `/taxii2/default/collections/${node.intelId}/objects/`,
@@ -125,7 +138,11 @@ describe('policy over REST', () => {
     const diff = await node.call('bob', { method: 'GET', url: '/api/v1/agreements/deu-pol/diff?from=2&to=3' });
     expect(diff.json()).toEqual([{ path: 'defaultCeiling.tlp', before: 'amber', after: 'red' }]);
     const compare = await node.call('bob', { method: 'POST', url: '/api/v1/agreements/deu-pol/compare', payload: { from: 2, to: 3, party: 'POL' } });
-    expect(compare.json().outcomes).toEqual([{ id: red['id'], type: 'indicator', before: 'deny', after: 'allow', reason: 'tlp-ceiling' }]);
+    // The red indicator now goes, and with it the relationship that was held back by it.
+    expect(compare.json().outcomes).toEqual([
+      { id: red['id'], type: 'indicator', before: 'deny', after: 'allow', reason: 'tlp-ceiling' },
+      { id: 'relationship--6e000000-0000-4000-8000-000000000002', type: 'relationship', before: 'deny', after: 'allow', reason: 'endpoint-withheld' },
+    ]);
   });
 
   it('refuses on intake an object whose marking the node does not know, with the path of the marking', async () => {

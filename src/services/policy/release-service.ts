@@ -138,7 +138,13 @@ export class ReleaseService implements ReleaseGate {
     const outside = outsideReferences(items.filter((i) => i.decision.outcome !== 'deny'));
     const releasedOutside = new Set<string>();
     if (outside.length > 0) {
-      const found = (await Promise.all(outside.map((id) => this.#deps.store.getLatest(id)))).filter((o): o is StixLike => o !== undefined);
+      const looked = await Promise.all(outside.map((id) => this.#deps.store.getLatest(id)));
+      // A reference to an object this node does not hold hides nothing: only endpoints the
+      // recipient may not receive hold a relationship back.
+      outside.forEach((id, i) => {
+        if (looked[i] === undefined) releasedOutside.add(id);
+      });
+      const found = looked.filter((o): o is StixLike => o !== undefined);
       const outsideResolve = await this.#deps.markings.resolverFor(found);
       for (const object of found) {
         let decision: ReleaseDecision;
