@@ -1,0 +1,90 @@
+/**
+ * What the release decision adds to a TAXII page: the same pages of one store served by two
+ * apps in this process, one as the node serves them (every object decided for the caller) and
+ * one with no release gate, fetched alternately with `app.inject` so that noise hits both alike.
+ * Reported for an analyst of the node (clearance NATO SECRET) and for a partner's account (its
+ * organisation's agreement decides, and every decision is logged).
+ *
+ *   npx tsx bench/taxii-policy-overhead.ts [--objects 20000] [--pages 400] [--runs 3]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { pino } from 'pino';
+import { buildNodeHttp, openNode, type NodeServices } from '../src/composition-root.js';
+import { resolveConfig } from '../src/config/node-config.js';
+import { IntelService } from '../src/services/intel/index.js';
+import { DEFAULT_COLLECTION, setUpNode } from '../src/services/setup/node-setup.js';
+import { ingest } from './lib/ingest-loop.js';
+import { median } from './lib/run-stats.js';
+
+const { values: args } = parseArgs({ options: { objects: { type: 'string', default: '20000' }, pages: { type: 'string', default: '400' }, runs: { type: 'string', default: '3' } } });
+const OBJECTS = Number(args.objects);
+const PAGES = Number(args.pages);
+const RUNS = Number(args.runs);
+
+const dir = mkdtempSync(join(tmpdir(), 'entente-bench-overhead-'));
+const config = resolveConfig([{ source: 'bench', values: { dataDir: dir, database: { sqliteFile: join(dir, 'entente.db') }, node: { organisation: 'DEU', country: 'DEU', kind: 'nation' }, log: { level: 'silent' } } }]);
+const node = await openNode(config, { logger: pino({ level: 'silent' }) });
+try {
+  await setUpNode(node, { adminPassword: 'benchmark admin password' });
+  const collection = (await node.collections.listAll()).find((c) => c.alias === DEFAULT_COLLECTION.alias);
+  if (collection === undefined) throw new Error('no default collection');
+  process.stderr.write(`seeding ${OBJECTS} objects...\n`);
+  await ingest(node.store, { collectionId: collection.id, from: 0, count: OBJECTS, batchSize: 5_000, bulk: true });
+
+  // An analyst of this node, and an account of a partner organisation under an agreement.
+  await node.accounts.createUser('analyst', 'benchmark analyst password', ['analyst']);
+  await node.policy.setProfile('analyst', { nationality: 'DEU', clearances: ['NATO SECRET'] });
+  await node.policy.addOrganisation({ code: 'POL', name: 'CERT Polska', kind: 'nation', country: 'POL' });
+  await node.policy.submitAgreement(`agreement: deu-pol\ntitle: bench\nstatus: active\nparties: [DEU, POL]\nvalid: { from: 2026-01-01T00:00:00Z }\nceiling: { tlp: amber }\n`, 'bench');
+  await node.accounts.createUser('node-pol', 'benchmark partner password', ['analyst']);
+  await node.policy.setProfile('node-pol', { nationality: 'POL', organisation: 'POL' });
+  for (const user of ['analyst', 'node-pol']) await node.collections.grant(collection.id, user, { canRead: true, canWrite: false });
+
+  const gated = await buildNodeHttp(node);
+  const ungatedNode: NodeServices = { ...node, intel: new IntelService({ store: node.store, clock: node.clock, pageSizes: { default: 100, max: 10_000 } }) };
+  const ungated = await buildNodeHttp(ungatedNode);
+  const tokens = { analyst: (await node.accounts.createToken('analyst')).token, partner: (await node.accounts.createToken('node-pol')).token };
+
+  // The cursors of every page, walked once through the ungated app (same store, same keyset).
+  const cursors: Array<string | undefined> = [undefined];
+  const path = (next?: string) => `/taxii2/default/collections/${collection.id}/objects/?limit=100${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
+  while (cursors.length < PAGES) {
+    const res = await ungated.inject({ method: 'GET', url: path(cursors.at(-1)), headers: { authorization: `Bearer ${tokens.analyst}`, accept: 'application/taxii+json;version=2.1' } });
+    const next = (JSON.parse(res.body) as { next?: string }).next;
+    if (next === undefined) break;
+    cursors.push(next);
+  }
+  console.log(`TAXII GET objects, limit=100, ${OBJECTS.toLocaleString('en-US')} objects, ${cursors.length} pages, in-process (app.inject), Node ${process.version}`);
+  console.log('| reader | page without the release gate | page with it | added by the release decision |');
+  console.log('| --- | --- | --- | --- |');
+  for (const [who, token] of Object.entries(tokens)) {
+    const withGate: number[] = [];
+    const without: number[] = [];
+    for (let run = 0; run < RUNS; run++) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (const cursor of cursors) {
+        for (const [app, into] of [[ungated, b], [gated, a]] as const) {
+          const t = performance.now();
+          const res = await app.inject({ method: 'GET', url: path(cursor), headers: { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' } });
+          into.push(performance.now() - t);
+          if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 200)}`);
+        }
+      }
+      withGate.push(median(a));
+      without.push(median(b));
+      process.stderr.write(`  ${who} run ${run + 1}: ${median(b).toFixed(3)} ms without, ${median(a).toFixed(3)} ms with\n`);
+    }
+    const w = median(withGate);
+    const o = median(without);
+    console.log(`| ${who} | ${o.toFixed(3)} ms | ${w.toFixed(3)} ms | ${(w - o).toFixed(3)} ms (${(((w - o) / o) * 100).toFixed(0)} %) |`);
+  }
+  await gated.close();
+  await ungated.close();
+} finally {
+  await node.close();
+  rmSync(dir, { recursive: true, force: true });
+}
