@@ -4,6 +4,7 @@ import { federationRoutes } from './http/federation/federation-routes.js';
 import type { PeerTransport } from './ports/peer-transport.js';
 import { EnvelopeService } from './services/federation/envelopes.js';
 import { FederationService } from './services/federation/federation-service.js';
+import { LedgerService } from './services/ledger/ledger-service.js';
 import { DEFAULT_COLLECTION } from './services/setup/node-setup.js';
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
@@ -51,6 +52,8 @@ export interface NodeServices {
   readonly keys: NodeKeys;
   readonly envelopes: EnvelopeService;
   readonly federation: FederationService;
+  /** The transparency ledger: state, signed checkpoints, proofs. */
+  readonly ledger: LedgerService;
   /** In-process, or NATS JetStream when `bus.url` is set: the change feed and the telemetry queue (docs/bus.md). */
   readonly bus: Bus;
   readonly changes: ChangeFeed;
@@ -127,6 +130,7 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
     keys,
     envelopes,
     federation,
+    ledger: new LedgerService({ store, keys: keys.ring, organisation: config.node.organisation }),
     bus,
     changes,
     close: async () => {
@@ -175,7 +179,7 @@ export async function buildNodeHttp(node: NodeServices): Promise<FastifyInstance
     extraPlugins: [
       metricsHooksPlugin({ metrics }),
       opsRoutes({ store: node.store, version: VERSION, metrics, metricsAuth: config.http.metricsAuth }),
-      restApi({ intel, accounts: node.accounts, collections: node.collections, policy: node.policy, simulator: node.simulator, federation: node.federation, version: VERSION }),
+      restApi({ intel, accounts: node.accounts, collections: node.collections, policy: node.policy, simulator: node.simulator, federation: node.federation, ledger: node.ledger, version: VERSION }),
       federationRoutes({ federation: node.federation, policy: node.policy, maxEnvelopeBytes: config.taxii.maxContentLength }),
     ],
   });

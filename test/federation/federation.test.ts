@@ -68,6 +68,14 @@ describe('federation between three nodes', () => {
     const listed = await peers.json() as Array<{ link: Record<string, unknown>; state: { sentObjects: number } }>;
     expect(listed.map((p) => [p.link['code'], p.state.sentObjects])).toEqual([['FRA', 1], ['POL', 2]]);
     expect(JSON.stringify(listed)).not.toContain('ent_');
+    // The ledger over REST: a signed checkpoint, and a proof an auditor checks offline.
+    const api = (path: string, method = 'GET') => fetch(`${deu.url}/api/v1${path}`, { method, headers: { authorization: `Bearer ${admin}` } });
+    const checkpoint = await (await api('/ledger/checkpoints', 'POST')).json() as { treeSize: number; note: string };
+    expect(checkpoint.note).toMatch(/^entente\/DEU\n\d+\n/);
+    const proof = await (await api('/ledger/proofs/inclusion?entry=0')).json() as Record<string, unknown>;
+    const { checkProofDocument, readProofDocument } = await import('../../src/core/ledger/index.js');
+    expect(checkProofDocument(readProofDocument(proof)).holds).toBe(true);
+    expect(await (await api('/ledger')).json()).toMatchObject({ origin: 'entente/DEU', checkpoint: { treeSize: checkpoint.treeSize } });
     const metrics = await (await fetch(`${deu.url}/metrics`)).text();
     expect(metrics).toMatch(/^entente_peer_sent_objects\{peer="POL"\} 2$/m);
     expect(metrics).toMatch(/^entente_peer_failures\{peer="FRA"\} 0$/m);

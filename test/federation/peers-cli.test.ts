@@ -18,4 +18,17 @@ describe('entente peers', () => {
     expect(push.code).toBe(2);
     expect(push.stderr).toMatch(/ENTENTE_PEER_NOT_LINKED/);
   }, 60_000);
+
+  it('makes the node\'s keys at init, records them as the first facts of its ledger, and signs checkpoints', async () => {
+    const first = JSON.parse((await cli('ledger', 'prove', '0', '--json')).stdout) as { entry: { kind: string; event: string; owner: string } };
+    expect(first.entry).toMatchObject({ kind: 'key-event', event: 'created', owner: 'DEU' });
+    const signed = await cli('ledger', 'checkpoint');
+    expect(signed.code).toBe(0);
+    expect(signed.stdout).toMatch(/^signed checkpoint of \d+ entries/);
+    expect(signed.stdout).toMatch(/^entente\/DEU$/m);
+    expect((await cli('keys', 'rotate', '--overlap-days', '1')).code).toBe(0);
+    const size = JSON.parse((await cli('ledger', 'checkpoint', '--json')).stdout) as { treeSize: number };
+    const last = JSON.parse((await cli('ledger', 'prove', String(size.treeSize - 1), '--json')).stdout) as { entry: { kind: string; event: string } };
+    expect(last.entry).toMatchObject({ kind: 'key-event', event: 'rotated' });
+  }, 60_000);
 });

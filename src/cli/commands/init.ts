@@ -31,6 +31,11 @@ export async function initialise(node: NodeServices, adminPassword: string | und
   const configFile = join(dataDir, CONFIG_FILE_NAME);
   if (!existsSync(configFile)) writeFileSync(configFile, DEFAULT_CONFIG_FILE);
   const result = await setUpNode(node, adminPassword === undefined || adminPassword === '' ? {} : { adminPassword });
+  // The node's signing and sealing keys are made now rather than at first use, and their
+  // creation is the first fact of its ledger.
+  if ((await node.keys.ring.ensure()).created) {
+    await node.ledger.keyEvents((await node.keys.ring.list()).filter((k) => k.state === 'current'), 'created', new Date(node.clock.now()).toISOString());
+  }
   if (result.generatedPassword !== undefined) {
     writeFileSync(join(dataDir, INITIAL_PASSWORD_FILE), `${result.generatedPassword}\n`, { mode: 0o600 });
   }

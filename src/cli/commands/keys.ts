@@ -6,7 +6,7 @@ import { EntenteError } from '../../core/errors.js';
 import { formatFingerprint } from '../../core/federation/envelope-types.js';
 import { parseJson } from '../../core/json/parse-json.js';
 import type { Jwk } from '../../ports/key-ring.js';
-import { configFrom, withNodeOptions, type NodeFlags } from '../node-options.js';
+import { configFrom, withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 import { colour, makeOutput, table } from '../output.js';
 
 type Flags = NodeFlags & { json?: boolean };
@@ -42,8 +42,12 @@ export function keysCommand(): Command {
       const out = makeOutput(opts.json === true);
       const days = Number(opts.overlapDays);
       if (!Number.isFinite(days) || days < 0) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `--overlap-days must be a non-negative number, not ${opts.overlapDays}`);
-      const { keys } = keysOf(opts);
-      const list = await keys.ring.rotate({ overlapMs: days * DAY });
+      const list = await withNode(opts, async (node) => {
+        const rotated = await node.keys.ring.rotate({ overlapMs: days * DAY });
+        const at = new Date(node.clock.now()).toISOString();
+        await node.ledger.keyEvents(rotated.filter((k) => k.state === 'current'), 'rotated', at);
+        return rotated;
+      });
       if (out.json) return out.data(list);
       for (const k of list.filter((key) => key.state === 'current')) out.line(`${colour.green('new')} ${k.use === 'sig' ? 'signing' : 'sealing'} key ${k.kid}  ${colour.dim(formatFingerprint(k.kid))}`);
       const retires = list.find((k) => k.state === 'overlap')?.retiresAt;

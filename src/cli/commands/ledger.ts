@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import { Command } from 'commander';
+import type { NodeServices } from '../../composition-root.js';
 import { EntenteError } from '../../core/errors.js';
 import { parseJson } from '../../core/json/parse-json.js';
 import {
-  checkProofDocument, consistencyProof, HASH_SIZE, inclusionProof, openCheckpoint, parseVerifierKey,
-  proofDocumentJson, readProofDocument, stateRoot, toBase64, type Hash, type NoteVerifier, type ProofDocument,
+  checkProofDocument, openCheckpoint, parseVerifierKey, readProofDocument, toBase64, type NoteVerifier, type ProofDocument,
 } from '../../core/ledger/index.js';
-import { LEDGER_CHUNK, loadLedgerTree, verifyLedger, type LedgerStore, type StoredCheckpoint } from '../../ports/ledger-store.js';
+import { LEDGER_CHUNK, verifyLedger } from '../../ports/ledger-store.js';
+import type { LedgerService } from '../../services/ledger/ledger-service.js';
 import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 import { colour, makeOutput, type Output } from '../output.js';
 import { makeProgress } from '../progress.js';
@@ -18,6 +19,10 @@ const collect = (value: string, previous: string[] = []): string[] => [...previo
  * `entente ledger`: check the node's transparency log and hand out proofs. Exit status: 0 the
  * log or proof holds, 1 it does not, 2 bad input or an error.
  */
+function ledgerOf(node: NodeServices): LedgerService {
+  return node.ledger;
+}
+
 export function ledgerCommand(): Command {
   const cmd = new Command('ledger').description('The transparency ledger: verify the log, prove entries, check proofs offline');
 
@@ -36,6 +41,19 @@ export function ledgerCommand(): Command {
       });
     }));
 
+  cmd.addCommand(withNodeOptions(new Command('checkpoint'))
+    .description("Sign a checkpoint of the ledger as it is now with the node's key (peers witness them; proofs are made against the latest)")
+    .option('--json', 'machine output')
+    .action(async (opts: Flags) => {
+      const out = makeOutput(opts.json === true);
+      await withNode(opts, async (node) => {
+        const signed = await ledgerOf(node).checkpoint();
+        if (out.json) return out.data(signed);
+        out.line(`${colour.green('signed')} checkpoint of ${signed.treeSize} entries, root ${signed.rootHash}`);
+        process.stdout.write(signed.note);
+      });
+    }));
+
   cmd.addCommand(withNodeOptions(new Command('prove'))
     .description('Print the inclusion proof of one entry (by index, or by leaf hash in hex or base64) against the latest checkpoint')
     .argument('<entry>', 'leaf index (0-based) or leaf hash')
@@ -43,19 +61,10 @@ export function ledgerCommand(): Command {
     .action(async (ref: string, opts: Flags) => {
       const out = makeOutput(opts.json === true);
       await withNode(opts, async (node) => {
-        const store = node.store;
-        const { size, root, checkpoint } = await target(store);
-        const stored = /^\d+$/.test(ref) ? await store.getLedgerEntry(Number(ref)) : await store.findLedgerEntry(entryHash(ref));
-        if (stored === undefined || stored.index >= size) {
-          throw new EntenteError('ENTENTE_NOT_FOUND', `No entry ${ref} in the ledger${checkpoint === undefined ? '' : ` up to its checkpoint of ${size} entries`}`);
-        }
-        const tree = await loadLedgerTree(store, size, progressOf(!out.json, size, 'leaves'));
-        const doc: ProofDocument = {
-          type: 'inclusion', treeSize: size, rootHash: root, leafIndex: stored.index, leafHash: stored.leafHash,
-          entry: JSON.parse(stored.entry) as unknown, path: inclusionProof(tree, stored.index, size), ...(checkpoint === undefined ? {} : { checkpoint: checkpoint.note }),
-        };
-        out.data(proofDocumentJson(doc));
-        if (!out.json) out.error(colour.dim(`entry ${stored.index} of ${size}${checkpoint === undefined ? ' (no checkpoint yet: against the current tree)' : ' (latest checkpoint)'}, ${doc.path.length} hashes`));
+        const size = (await node.store.getLedgerState()).size;
+        const proof = await ledgerOf(node).inclusion(ref, progressOf(!out.json, size, 'leaves'));
+        out.data(proof.document);
+        if (!out.json) out.error(colour.dim(`entry ${proof.index} of ${proof.size}${proof.checkpointed ? ' (latest checkpoint)' : ' (no checkpoint yet: against the current tree)'}, ${(proof.document['path'] as unknown[]).length} hashes`));
       });
     }));
 
@@ -66,17 +75,8 @@ export function ledgerCommand(): Command {
     .action(async (oldSize: string, newSize: string, opts: Flags) => {
       const out = makeOutput(opts.json === true);
       const [size1, size2] = [count(oldSize, 'OLD'), count(newSize, 'NEW')];
-      if (size1 > size2) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `OLD (${size1}) must not be larger than NEW (${size2})`);
       await withNode(opts, async (node) => {
-        const state = await node.store.getLedgerState();
-        if (size2 > state.size) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `NEW (${size2}) is larger than the log (${state.size} entries)`);
-        const tree = await loadLedgerTree(node.store, size2, progressOf(!out.json, size2, 'leaves'));
-        const checkpoint = await node.store.getCheckpoint(size2);
-        const rootAt = (n: number): Hash => (n === 0 ? stateRoot({ size: 0, edge: [] }) : tree.hash(0, n));
-        out.data(proofDocumentJson({
-          type: 'consistency', size1, size2, root1: rootAt(size1), root2: rootAt(size2), path: consistencyProof(tree, size1, size2),
-          ...(checkpoint === undefined ? {} : { checkpoint: checkpoint.note }),
-        }));
+        out.data(await ledgerOf(node).consistency(size1, size2, progressOf(!out.json, size2, 'leaves')));
       });
     }));
 
@@ -130,14 +130,6 @@ function checkDocument(doc: ProofDocument, verifiers: ReadonlyArray<NoteVerifier
   }
 }
 
-/** The tree a proof is made against: the latest checkpoint, or the current tree when none exists yet. */
-async function target(store: LedgerStore): Promise<{ size: number; root: Hash; checkpoint?: StoredCheckpoint }> {
-  const checkpoint = await store.getLatestCheckpoint();
-  if (checkpoint !== undefined) return { size: checkpoint.treeSize, root: checkpoint.rootHash, checkpoint };
-  const state = await store.getLedgerState();
-  return { size: state.size, root: stateRoot(state) };
-}
-
 function progressOf(interactive: boolean, total: number, unit: string): (done: number) => void {
   const progress = makeProgress(interactive && total >= LEDGER_CHUNK);
   progress.start(total, unit);
@@ -145,14 +137,6 @@ function progressOf(interactive: boolean, total: number, unit: string): (done: n
     progress.update(done);
     if (done >= total) progress.stop();
   };
-}
-
-function entryHash(ref: string): Hash {
-  const bytes = /^[0-9a-fA-F]{64}$/.test(ref) ? Buffer.from(ref, 'hex') : /^[A-Za-z0-9+/]{43}=$/.test(ref) ? Buffer.from(ref, 'base64') : undefined;
-  if (bytes === undefined || bytes.length !== HASH_SIZE) {
-    throw new EntenteError('ENTENTE_INVALID_PARAMETER', `ENTRY must be a leaf index or a 32-byte leaf hash in hex or base64, not ${JSON.stringify(ref)}`);
-  }
-  return bytes;
 }
 
 function count(text: string, name: string): number {

@@ -5,6 +5,7 @@ import { requireAuth } from '../plugins/auth-plugin.js';
 import { collectionRoutes } from './collection-routes.js';
 import { importRoutes } from './import-routes.js';
 import { objectRoutes } from './object-routes.js';
+import { ledgerRoutes } from './ledger-routes.js';
 import { peerRoutes } from './peer-routes.js';
 import { policyRoutes } from './policy-routes.js';
 import { openApiOptions } from './openapi.js';
@@ -50,7 +51,7 @@ export function restApi(deps: RestDeps): FastifyPluginAsync {
         // about the shape its request should have, only that it must authenticate.
         authenticated.addHook('onRequest', requireAuth);
         authenticated.addHook('preValidation', rejectUnknownBodyProperties);
-        for (const routes of [searchRoutes, objectRoutes, importRoutes, userRoutes, tokenRoutes, collectionRoutes, policyRoutes, peerRoutes]) {
+        for (const routes of [searchRoutes, objectRoutes, importRoutes, userRoutes, tokenRoutes, collectionRoutes, policyRoutes, peerRoutes, ledgerRoutes]) {
           await authenticated.register(routes(deps));
         }
       });
