@@ -126,9 +126,12 @@ describe('policy over REST', () => {
     expect((await node.call('alice', { method: 'GET', url: '/api/v1/decisions' })).statusCode).toBe(403);
     // The same facts, and the agreement's changes, are in the ledger no party can rewrite.
     const size = (await node.store.getLedgerState()).size;
-    const entries = (await node.store.readLedgerEntries(0, size)).map((e) => JSON.parse(e.entry) as { kind: string; recipient?: string; objectId?: string; reason?: string });
-    expect(new Set(entries.map((e) => e.kind))).toEqual(new Set(['agreement-change', 'release', 'denial']));
-    expect(entries).toContainEqual(expect.objectContaining({ kind: 'denial', recipient: `user:${plUser}`, objectId: red['id'], reason: 'tlp-ceiling' }));
+    const entries = (await node.store.readLedgerEntries(0, size)).map((e) => JSON.parse(e.entry) as { kind: string; recipient?: string; decisions?: unknown[] });
+    expect(new Set(entries.map((e) => e.kind))).toEqual(new Set(['agreement-change', 'decisions']));
+    expect(entries).toContainEqual(expect.objectContaining({
+      kind: 'decisions', recipient: `user:${plUser}`, channel: 'rest',
+      decisions: [expect.objectContaining({ objectId: red['id'], outcome: 'deny', reason: 'tlp-ceiling' })],
+    }));
   });
 
   it('keeps every version and says what changed between two', async () => {

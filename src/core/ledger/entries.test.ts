@@ -40,6 +40,12 @@ describe('ledger entries', () => {
       { kind: 'agreement-change', at: '2026-03-01T10:00:02Z', agreementId: 'nato-cti', version: 3, change: 'status draft -> active', recordedBy: 'liaison' },
       { kind: 'key-event', at: '2026-03-01T10:00:03Z', event: 'rotated', keyId: 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs', use: 'sign', owner: 'DEU' },
       { kind: 'checkpoint-witness', at: '2026-03-01T10:00:04Z', origin: 'entente.example/pol', treeSize: 42, rootHash: 'CsUYapGGPo4dkMgIAUqom/Xajj7h2fB2MPA3j2jxq2I=', peer: 'POL' },
+      {
+        kind: 'decisions', at: '2026-03-01T10:00:05Z', recipient: 'peer:POL', channel: 'taxii', decisions: [
+          { objectId: 'indicator--1', objectVersion: '2026-01-01T00:00:00Z', outcome: 'allow', agreementId: 'nato-cti', agreementVersion: 1 },
+          { objectId: 'report--1', objectVersion: '2026-01-01T00:00:00Z', outcome: 'deny', reason: 'tlp-ceiling' },
+        ],
+      },
     ];
     for (const entry of entries) expect(readLedgerEntry(entry)).toBe(entry);
   });
@@ -55,6 +61,14 @@ describe('ledger entries', () => {
     expect(problems(() => readLedgerEntry({ kind: 'gossip' }))).toEqual([{ path: '$.kind', message: expect.stringMatching(/^must be one of release, denial/) }]);
     expect(problems(() => readLedgerEntry([]))).toEqual([{ path: '$', message: 'must be an object' }]);
     expect(problems(() => readLedgerEntry({ ...release, agreementVersion: -1 }))).toEqual([{ path: '$.agreementVersion', message: 'must be a whole number >= 0' }]);
+    const batch = { kind: 'decisions', at: '2026-03-01T10:00:05Z', recipient: 'peer:POL', channel: 'taxii' };
+    expect(problems(() => readLedgerEntry({ ...batch, decisions: [] }))).toEqual([{ path: '$.decisions', message: 'must be a non-empty list of decisions' }]);
+    expect(problems(() => readLedgerEntry({ ...batch, decisions: [{ objectId: 'x', objectVersion: '2026-01-01T00:00:00Z', outcome: 'perhaps' }] }))).toEqual([
+      { path: '$.decisions', message: '[0].outcome must be one of allow, redact, deny' },
+    ]);
+    expect(problems(() => readLedgerEntry({ ...batch, decisions: [{ objectId: 'x', objectVersion: '2026-01-01T00:00:00Z', outcome: 'deny', colour: 'red' }] }))).toEqual([
+      { path: '$.decisions', message: '[0].colour is not a property of a decision' },
+    ]);
   });
 });
 

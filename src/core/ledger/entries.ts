@@ -38,6 +38,28 @@ export interface DenialEntry extends Stamped {
   readonly agreementVersion?: number;
 }
 
+/** One object's decision inside a `decisions` entry. */
+export interface DecisionItem {
+  readonly objectId: string;
+  readonly objectVersion: string;
+  readonly outcome: 'allow' | 'redact' | 'deny';
+  readonly agreementId?: string;
+  readonly agreementVersion?: number;
+  /** For a denial: the deciding rule. */
+  readonly reason?: string;
+}
+
+/**
+ * The decisions of one read or push for one recipient (a TAXII page, an export page, an
+ * envelope): one leaf for the whole batch, whose inclusion proof proves each decision in it.
+ */
+export interface DecisionsEntry extends Stamped {
+  readonly kind: 'decisions';
+  readonly recipient: string;
+  readonly channel: string;
+  readonly decisions: ReadonlyArray<DecisionItem>;
+}
+
 /** A signed receipt for an envelope, sent by this node or received from a peer. */
 export interface ReceiptEntry extends Stamped {
   readonly kind: 'receipt';
@@ -80,7 +102,7 @@ export interface CheckpointWitnessEntry extends Stamped {
   readonly peer: string;
 }
 
-export type LedgerEntry = ReleaseEntry | DenialEntry | ReceiptEntry | AgreementChangeEntry | KeyEventEntry | CheckpointWitnessEntry;
+export type LedgerEntry = ReleaseEntry | DenialEntry | DecisionsEntry | ReceiptEntry | AgreementChangeEntry | KeyEventEntry | CheckpointWitnessEntry;
 export type LedgerEntryKind = LedgerEntry['kind'];
 
 /** The RFC 8785 canonical JSON of an entry: the exact bytes (as UTF-8) its leaf hash covers. */
@@ -96,7 +118,7 @@ export function entryLeafHash(entry: LedgerEntry): Hash {
 // ---------------------------------------------------------------------------------------------
 // Reading untrusted entries (from an API, a peer, a proof file).
 
-type FieldType = 'string' | 'count' | 'timestamp' | ReadonlyArray<string>;
+type FieldType = 'string' | 'count' | 'timestamp' | 'decisions' | ReadonlyArray<string>;
 type Shape = { readonly required: Readonly<Record<string, FieldType>>; readonly optional: Readonly<Record<string, FieldType>> };
 
 const RECIPIENT = { recipient: 'string', objectId: 'string', objectVersion: 'timestamp' } as const;
@@ -105,6 +127,7 @@ const AGREEMENT = { agreementId: 'string', agreementVersion: 'count' } as const;
 const SHAPES: Readonly<Record<LedgerEntryKind, Shape>> = {
   release: { required: { ...RECIPIENT, outcome: ['allow', 'redact'] }, optional: { ...AGREEMENT, contentHash: 'string', envelopeId: 'string' } },
   denial: { required: { ...RECIPIENT, reason: 'string' }, optional: AGREEMENT },
+  decisions: { required: { recipient: 'string', channel: 'string', decisions: 'decisions' }, optional: {} },
   receipt: { required: { direction: ['sent', 'received'], peer: 'string', envelopeId: 'string' }, optional: { contentHash: 'string' } },
   'agreement-change': { required: { agreementId: 'string', version: 'count', change: 'string', recordedBy: 'string' }, optional: { sourceHash: 'string' } },
   'key-event': { required: { event: ['created', 'rotated', 'retired', 'revoked'], keyId: 'string', use: ['sign', 'seal'], owner: 'string' }, optional: {} },
@@ -115,7 +138,30 @@ export const LEDGER_ENTRY_KINDS = Object.keys(SHAPES) as ReadonlyArray<LedgerEnt
 
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
 
+const ITEM: Shape = { required: { objectId: 'string', objectVersion: 'timestamp', outcome: ['allow', 'redact', 'deny'] }, optional: { ...AGREEMENT, reason: 'string' } };
+
+/** The first problem of a decision list, with the place of the item at fault. */
+function decisionsProblem(value: unknown): string | undefined {
+  if (!Array.isArray(value) || value.length === 0) return 'must be a non-empty list of decisions';
+  for (const [i, item] of value.entries()) {
+    if (item === null || typeof item !== 'object' || Array.isArray(item)) return `[${i}] must be an object`;
+    const record = item as Record<string, unknown>;
+    for (const [key, type] of Object.entries(ITEM.required)) {
+      const why = key in record ? problem(record[key], type) : 'is required';
+      if (why !== undefined) return `[${i}].${key} ${why}`;
+    }
+    for (const key of Object.keys(record)) {
+      const type = ITEM.required[key] ?? ITEM.optional[key];
+      if (type === undefined) return `[${i}].${key} is not a property of a decision`;
+      const why = problem(record[key], type);
+      if (why !== undefined) return `[${i}].${key} ${why}`;
+    }
+  }
+  return undefined;
+}
+
 function problem(value: unknown, type: FieldType): string | undefined {
+  if (type === 'decisions') return decisionsProblem(value);
   if (Array.isArray(type)) return typeof value === 'string' && type.includes(value) ? undefined : `must be one of ${type.join(', ')}`;
   if (type === 'count') return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : 'must be a whole number >= 0';
   if (typeof value !== 'string' || value === '') return 'must be a non-empty string';

@@ -11,7 +11,6 @@ import { consistentRelease, outsideReferences, type ReleaseItem } from '../../co
 import { prepareRecipient, type PreparedRecipient } from '../../core/policy/recipient.js';
 import type { Organisation, ReleaseDecision, UserProfile } from '../../core/policy/types.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
-import type { LedgerEntry } from '../../core/ledger/entries.js';
 import { recordLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
 import type { DecisionChannel, DecisionRecord, PolicyStore } from '../../ports/policy-store.js';
 import type { ObjectStore, StixLike, StoredObject } from '../../ports/store.js';
@@ -205,14 +204,17 @@ export class ReleaseService implements ReleaseGate {
     });
     await this.#deps.store.appendDecisions(records);
     // Releases and denials to other organisations also go to the ledger, where no one can
-    // rewrite them later (issue: who received a leaked report, and when).
-    if (recipient.organisation !== undefined) {
-      await recordLedgerEntries(this.#deps.store, records.map((r): LedgerEntry => (r.outcome === 'deny'
-        ? { kind: 'denial', at: r.at, recipient: r.recipient, objectId: r.objectId, objectVersion: r.objectVersion, reason: r.reason ?? 'denied' }
-        : {
-          kind: 'release', at: r.at, recipient: r.recipient, objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome,
+    // rewrite them later (issue: who received a leaked report, and when): one leaf per read,
+    // whose inclusion proof proves each decision in it.
+    if (recipient.organisation !== undefined && records.length > 0) {
+      await recordLedgerEntries(this.#deps.store, [{
+        kind: 'decisions', at, recipient: recipient.key, channel,
+        decisions: records.map((r) => ({
+          objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome,
           ...(r.agreementId === undefined ? {} : { agreementId: r.agreementId }), ...(r.agreementVersion === undefined ? {} : { agreementVersion: r.agreementVersion }),
-        })));
+          ...(r.reason === undefined ? {} : { reason: r.reason }),
+        })),
+      }]);
     }
   }
 
