@@ -25,6 +25,15 @@ describe('compilePcre', () => {
     expect(() => compilePcre('(?>a)', true)).toThrow(SyntaxError);
   });
 
+  it('refuses a repeated group that contains a repetition, which could backtrack for ever', () => {
+    for (const evil of ['(a+)+$', '(\\w+\\s?)*$', '(?:x|y+){2,}', '((ab)*c)+', '(a{1,99})+']) {
+      expect(() => compilePcre(evil, true), evil).toThrow(/a repeated group contains a repetition .* exponential time/);
+    }
+    for (const fine of ['^[a-z]+\\.example\\.com$', '(\\d{1,3}\\.){3}\\d{1,3}', 'a+b+c*', '(ab)+', '([a-z]+)?x', '(?:a{2,3})+', 'evil\\.(exe|dll)$', '[(+]+']) {
+      expect(() => compilePcre(fine, true), fine).not.toThrow();
+    }
+  });
+
   it('matches bytes without the unicode flag for binary data', () => {
     expect(compilePcre('\\xd4\\xc3', false).test('\u00d4\u00c3')).toBe(true);
     expect(compilePcre('\\xd4\\xc3', false).flags).not.toContain('u');

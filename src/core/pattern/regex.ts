@@ -18,7 +18,74 @@ export function compilePcre(source: string, unicode: boolean): RegExp {
     }
     body = body.slice(inline[0].length);
   }
-  return new RegExp(translate(body, unicode), unicode ? `${flags}u` : flags);
+  const translated = translate(body, unicode);
+  checkBacktracking(translated);
+  return new RegExp(translated, unicode ? `${flags}u` : flags);
+}
+
+/** A repetition bound above which a counted quantifier is treated as unbounded. */
+const LARGE_REPEAT = 16;
+
+/**
+ * Refuses expressions whose matching time can grow exponentially with the input: a repeated
+ * group that itself contains a repetition (`(a+)+`, `(\w+\s?)*`, `(?:x|y+){2,}`). Patterns come
+ * from allies and are evaluated against every event of the node's sensors, and JavaScript
+ * regular expressions backtrack without a time limit, so one such expression could stall
+ * detection (the classic ReDoS). The rule is conservative: it also refuses some nested forms
+ * that happen to be safe; those can always be written without the nesting. It does not see
+ * overlapping alternatives under one repetition (`(a|a?)+`), the other, rarer, source.
+ */
+export function checkBacktracking(source: string): void {
+  const groups: Array<{ repeats: boolean }> = [{ repeats: false }];
+  let lastGroup: { repeats: boolean } | undefined;
+  let i = 0;
+  while (i < source.length) {
+    const c = source[i] as string;
+    if (c === '\\') {
+      i += source[i + 1] === 'u' && source[i + 2] === '{' ? source.indexOf('}', i) + 1 : 2;
+      lastGroup = undefined;
+      continue;
+    }
+    if (c === '[') {
+      i++;
+      while (i < source.length && source[i] !== ']') i += source[i] === '\\' ? 2 : 1;
+      i++;
+      lastGroup = undefined;
+      continue;
+    }
+    if (c === '(') {
+      groups.push({ repeats: false });
+      lastGroup = undefined;
+      i++;
+      continue;
+    }
+    if (c === ')') {
+      // An unbalanced parenthesis is left for RegExp to report as the syntax error it is.
+      if (groups.length === 1) return;
+      lastGroup = groups.pop();
+      const parent = groups[groups.length - 1];
+      if (lastGroup !== undefined && parent !== undefined && lastGroup.repeats) parent.repeats = true;
+      i++;
+      continue;
+    }
+    const quantifier = /^(?:[*+]|\{(\d+)(,(\d*))?\})/.exec(source.slice(i, i + 12));
+    if (quantifier !== null) {
+      const upper = quantifier[0] === '*' || quantifier[0] === '+' ? Infinity : quantifier[2] === undefined ? Number(quantifier[1]) : quantifier[3] === '' ? Infinity : Number(quantifier[3]);
+      if (upper > LARGE_REPEAT || upper === Infinity) {
+        if (lastGroup?.repeats === true) {
+          throw new SyntaxError(`a repeated group contains a repetition (near column ${i + 1}): matching could take exponential time; write it without the nesting`);
+        }
+        const current = groups[groups.length - 1];
+        if (current !== undefined) current.repeats = true;
+      }
+      i += quantifier[0].length;
+      if (source[i] === '?') i++;
+      lastGroup = undefined;
+      continue;
+    }
+    lastGroup = undefined;
+    i++;
+  }
 }
 
 function hexEscape(cp: number): string {
