@@ -25,6 +25,20 @@ function cached<K extends object, V>(cache: WeakMap<K, V | null>, key: K, make: 
 }
 
 /** True for properties of the binary or hex type, recognised by their suffix (section 9.6.4). */
+/**
+ * Hash algorithms whose values are hexadecimal (STIX 2.1 hash-algorithm-ov and section 10.x):
+ * `a1B2` and `A1b2` are the same digest, so they compare without regard to case. SSDEEP and
+ * other encodings are compared as written.
+ */
+const HEX_HASH_NAMES = ['MD5', 'SHA-1', 'SHA-224', 'SHA-256', 'SHA-384', 'SHA-512', 'SHA3-224', 'SHA3-256', 'SHA3-384', 'SHA3-512', 'TLSH'];
+// Both spellings in the set: this runs for every string value an observation offers the index.
+const HEX_HASHES: ReadonlySet<string> = new Set([...HEX_HASH_NAMES, ...HEX_HASH_NAMES.map((n) => n.toLowerCase())]);
+
+/** Whether a property holds a hexadecimal hash, compared without regard to case. */
+export function isHexHash(property: string): boolean {
+  return HEX_HASHES.has(property);
+}
+
 export function isBinaryProperty(property: string): boolean {
   return property.endsWith('_bin') || property.endsWith('_hex');
 }
@@ -60,6 +74,7 @@ export function order(literal: Literal, v: PathValue): number | undefined {
         const b = parseCidr(literal.value);
         if (a !== undefined && b !== undefined && cidrKey(a) === cidrKey(b)) return 0;
       }
+      if (isHexHash(v.property)) return compareCodePoints(v.value.toLowerCase(), literal.value.toLowerCase());
       return compareCodePoints(v.value, literal.value);
     }
     case 'int':

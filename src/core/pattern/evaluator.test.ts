@@ -124,3 +124,22 @@ describe('readObservations', () => {
     }
   });
 });
+
+describe('hash values', () => {
+  it('compare without regard to case, in the evaluator and through the index alike', async () => {
+    const { PatternIndex } = await import('./pattern-index.js');
+    const upper = "[file:hashes.MD5 = 'D41D8CD98F00B204E9800998ECF8427E']";
+    const seen = observed([sco('file', { hashes: { MD5: 'd41d8cd98f00b204e9800998ecf8427e' } })], { first: at(0), last: at(0), count: 1 });
+    expect(run(upper, seen).matched).toBe(true);
+    expect(run("[file:hashes.MD5 IN ('00000000000000000000000000000000', 'D41D8CD98F00B204E9800998ECF8427E')]", seen).matched).toBe(true);
+    expect(run("[file:hashes.MD5 != 'D41D8CD98F00B204E9800998ECF8427E']", seen).matched).toBe(false);
+    const index = new PatternIndex();
+    index.add('indicator--1', upper);
+    const [observation] = readObservations(seen);
+    expect(observation === undefined ? [] : index.match(observation)).toEqual(['indicator--1']);
+  });
+
+  it('keeps names and other strings case-sensitive', () => {
+    expect(run("[file:name = 'A']", fileSeen('a', 0)).matched).toBe(false);
+  });
+});

@@ -7,7 +7,7 @@
  * therefore get one canonical key.
  */
 import type { ComparisonExpression, Literal, ObjectPath, PatternExpression } from './ast.js';
-import { isBinaryProperty } from './compare.js';
+import { isBinaryProperty, isHexHash } from './compare.js';
 import { cidrKey, ipv4Key, networkBits, parseCidr, parseIpv4 } from './ip.js';
 import { decodeBase64, decodeHex, latin1Bytes, literalBytes, parseTimestamp } from './literals.js';
 
@@ -59,6 +59,7 @@ function literalKey(literal: Literal, path: ObjectPath): string | undefined {
         const bytes = latin1Bytes(literal.value);
         return bytes === undefined ? undefined : `b:${hex(bytes)}`;
       }
+      if (isHexHash(property)) return `s:${literal.value.toLowerCase()}`;
       const cidr = property === 'value' ? parseCidr(literal.value) : undefined;
       return cidr === undefined ? `s:${literal.value}` : `ip:${cidrKey(cidr)}`;
     }
@@ -256,7 +257,7 @@ export function valueKeys<N extends WantedKeys>(node: N, value: unknown, propert
       if (bytes !== undefined) sink.exact(node, `b:${hex(bytes)}`);
       return;
     }
-    if (e) sink.exactString(node, value);
+    if (e) sink.exactString(node, isHexHash(property) ? value.toLowerCase() : value);
     if (property === 'value') {
       const c = value.charCodeAt(0);
       // Only text starting like an address can parse as one; skips the parser for domains, URLs...
