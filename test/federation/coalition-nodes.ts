@@ -31,7 +31,7 @@ export const MEMBERS: ReadonlyArray<Member> = [
 ];
 
 /** Opens (or reopens, with `dir`) one member's node and serves it on a loopback port (any free one unless given). */
-export type Member = { readonly code: string; readonly id: string; readonly kind: OrganisationKind };
+export type Member = { readonly code: string; readonly id: string; readonly kind: OrganisationKind; readonly country?: string };
 
 /** `count` nations with fixed identities, for larger coalitions (benchmarks). */
 export function members(codes: ReadonlyArray<string>): ReadonlyArray<Member> {
@@ -46,7 +46,7 @@ export async function startMember(code: string, dir = mkdtempSync(join(tmpdir(),
   await setUpNode(node, { adminPassword: 'federation admin password' });
   for (const m of coalition) {
     const existing = (await node.policy.listOrganisations()).find((o) => o.code === m.code);
-    if (existing === undefined) await node.policy.addOrganisation({ code: m.code, name: `${m.code} CERT`, kind: m.kind, country: m.code, id: m.id });
+    if (existing === undefined) await node.policy.addOrganisation({ code: m.code, name: `${m.code} CERT`, kind: m.kind, country: m.country ?? m.code, id: m.id });
     else if (existing.id !== m.id) await node.policy.updateOrganisation(m.code, { id: m.id });
   }
   await node.keys.ring.ensure();
