@@ -4,12 +4,12 @@
  * values (simple-pattern.ts), of the types asked for, less the values a warninglist holds.
  */
 import { isEntenteError } from '../errors.js';
+import { latestIndicators } from '../telemetry/indicators.js';
 import { parsePattern } from '../pattern/index.js';
 import type { ValueType, WarninglistMatcher } from '../warninglists/index.js';
 import { reducePattern } from './simple-pattern.js';
 import { emptyCounts, type ExportType, type ExportValue, type SensorIndicator, type SensorSelection } from './types.js';
 
-type Stix = Readonly<Record<string, unknown>>;
 
 export interface SelectOptions {
   /** Milliseconds since the epoch, from the caller's clock. */
@@ -26,20 +26,6 @@ const WARNINGLIST_TYPE: Readonly<Record<ExportType, ValueType>> = {
   cidr: 'ipv4-addr',
 };
 
-function latestIndicators(input: Iterable<unknown>): Map<string, Stix> {
-  const latest = new Map<string, Stix>();
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) { for (const v of value) visit(v); return; }
-    if (typeof value !== 'object' || value === null) return;
-    const o = value as Stix;
-    if (o['type'] === 'bundle') { visit(o['objects']); return; }
-    if (o['type'] !== 'indicator' || typeof o['id'] !== 'string') return;
-    const known = latest.get(o['id']);
-    if (known === undefined || String(o['modified'] ?? '') > String(known['modified'] ?? '')) latest.set(o['id'], o);
-  };
-  for (const v of input) visit(v);
-  return latest;
-}
 
 /** Selects the indicators and values to export from STIX objects (bundles are opened). */
 export function selectForSensors(input: Iterable<unknown>, options: SelectOptions): SensorSelection {

@@ -19,8 +19,8 @@ export interface IndicatorSelection {
 
 type Stix = Readonly<Record<string, unknown>>;
 
-/** Collects the indicators from STIX objects (bundles are opened) and compiles the usable ones. */
-export function selectIndicators(input: Iterable<unknown>, nowMs: number): IndicatorSelection {
+/** The latest version (highest `modified`) of each indicator among STIX values; bundles and arrays are opened. */
+export function latestIndicators(input: Iterable<unknown>): Map<string, Stix> {
   const latest = new Map<string, Stix>();
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) { for (const v of value) visit(v); return; }
@@ -32,6 +32,12 @@ export function selectIndicators(input: Iterable<unknown>, nowMs: number): Indic
     if (known === undefined || String(o['modified'] ?? '') > String(known['modified'] ?? '')) latest.set(o['id'], o);
   };
   for (const v of input) visit(v);
+  return latest;
+}
+
+/** Collects the indicators from STIX objects (bundles are opened) and compiles the usable ones. */
+export function selectIndicators(input: Iterable<unknown>, nowMs: number): IndicatorSelection {
+  const latest = latestIndicators(input);
 
   const index = new PatternIndex();
   const patterns = new Map<string, string>();
