@@ -94,6 +94,22 @@ describe('federation between three nodes', () => {
     expect(await pol.node.store.getLatest(green.id)).toMatchObject({ revoked: true, modified: '2026-11-02T00:00:00.000Z' });
   }, 60_000);
 
+  it('pulls over TAXII as the fallback, with the sender\'s release decision and the receiver\'s checks', async () => {
+    // France cannot be pushed to (say, behind a firewall): it pulls from Germany's TAXII server.
+    await link(fra, deu);
+    await deu.node.collections.grant(deu.intelId, 'node-fra', { canRead: true, canWrite: false });
+    const green = indicator('green', 'pulled green');
+    const amber = indicator('amber', 'pulled amber');
+    await ingest(deu, [green, amber]);
+    const pulled = await fra.node.federation.pull('DEU');
+    expect(pulled.error).toBeUndefined();
+    expect(pulled.refused).toBe(0);
+    expect(await has(fra, green.id)).toBe(true);
+    expect(await has(fra, amber.id)).toBe(false);
+    // Pulling again brings nothing new.
+    expect((await fra.node.federation.pull('DEU')).added).toBe(0);
+  }, 60_000);
+
   it('refuses on arrival what a sender pushes above the ceiling, and says why in the receipt', async () => {
     const red = indicator('red');
     const sealed = await deu.node.envelopes.seal({ content: { type: 'bundle', id: 'bundle--7e000000-0000-4000-8000-0000000000aa', objects: [red] }, recipients: ['FRA'], expiresAt: '2030-01-01T00:00:00.000Z' });

@@ -1,7 +1,7 @@
 import { EntenteError, ERROR_CATALOGUE, type ErrorCode } from '../../core/errors.js';
 import type { Envelope } from '../../core/federation/envelope-types.js';
 import type { PeerLink } from '../../ports/peer-link-store.js';
-import type { PeerTransport } from '../../ports/peer-transport.js';
+import type { PeerTransport, PulledPage } from '../../ports/peer-transport.js';
 
 /** Where a node receives envelopes and checkpoints (see src/http/federation). */
 export const INBOX_PATH = '/federation/v1/envelopes';
@@ -21,6 +21,30 @@ export class HttpPeerTransport implements PeerTransport {
 
   async showCheckpoint(link: PeerLink, shown: unknown): Promise<unknown> {
     return this.#post(link, CHECKPOINT_PATH, shown, 'the checkpoint');
+  }
+
+  async pullPage(link: PeerLink, collection: string, position: { readonly addedAfter?: string; readonly next?: string }): Promise<PulledPage> {
+    const url = new URL(`/taxii2/default/collections/${encodeURIComponent(collection)}/objects/`, link.url.endsWith('/') ? link.url : `${link.url}/`);
+    url.searchParams.set('limit', '1000');
+    if (position.next !== undefined) url.searchParams.set('next', position.next);
+    else if (position.addedAfter !== undefined) url.searchParams.set('added_after', position.addedAfter);
+    let response: Response;
+    try {
+      response = await fetch(url, { headers: { accept: 'application/taxii+json;version=2.1', authorization: `Bearer ${link.token}` }, signal: AbortSignal.timeout(this.#timeoutMs) });
+    } catch (error) {
+      throw new EntenteError('ENTENTE_PEER_UNREACHABLE', `${link.code} at ${link.url} does not answer: ${(error as Error).message}`, [], { cause: error });
+    }
+    const text = await response.text();
+    if (!response.ok) throw new EntenteError('ENTENTE_PEER_UNREACHABLE', `${link.code} refused the TAXII pull (HTTP ${response.status}): ${text.slice(0, 200)}`);
+    let envelope: { objects?: unknown; next?: unknown };
+    try {
+      envelope = JSON.parse(text) as { objects?: unknown; next?: unknown };
+    } catch {
+      throw new EntenteError('ENTENTE_PEER_UNREACHABLE', `${link.code} answered the TAXII pull with something that is not JSON`);
+    }
+    const objects = Array.isArray(envelope.objects) ? (envelope.objects as Array<Readonly<Record<string, unknown>>>) : [];
+    const last = response.headers.get('x-taxii-date-added-last') ?? undefined;
+    return { objects, ...(typeof envelope.next === 'string' ? { next: envelope.next } : {}), ...(last === undefined ? {} : { dateAddedLast: last }) };
   }
 
   async #post(link: PeerLink, path: string, payload: unknown, what: string): Promise<unknown> {

@@ -53,6 +53,22 @@ export function peersCommand(): Command {
         if (reports.some((r) => r.error !== undefined)) process.exitCode = 1;
       });
     }));
+  cmd.addCommand(sub('pull').description("Pull what is new from a peer's TAXII server (the fallback when it cannot push here), with the same checks as a push")
+    .argument('<code>')
+    .option('--collection <id>', "the peer's collection (id or alias)", 'intel')
+    .action(async (code: string, opts: Flags & { collection: string }) => {
+      const out = makeOutput(opts.json === true);
+      await withNode(opts, async (node) => {
+        const report = await node.federation.pull(code, opts.collection);
+        if (out.json) return out.data(report);
+        if (report.error !== undefined) {
+          out.line(`${colour.red('failed')} ${code}: ${report.error}`);
+          process.exitCode = 1;
+          return;
+        }
+        out.line(`${colour.green('pulled')} from ${code}: ${report.added} added, ${report.duplicates} already held, ${report.refused} refused by the agreements`);
+      });
+    }));
   cmd.addCommand(sub('resync').description('Offer the peer everything again (after an agreement widened what it may receive)').argument('<code>')
     .action(async (code: string, opts: Flags) => {
       await withNode(opts, (node) => node.federation.resync(code));

@@ -29,6 +29,9 @@ import { signReceipt, verifyReceipt, type ReceiptResult, type SignedReceipt } fr
 import { ledgerOrigin, showCheckpoint, witness, type CheckpointShown, type Witnessed } from './witness.js';
 
 export const RESEND_WINDOW_MS = 60_000;
+/** The collection pulled from a peer unless another is named: every node's default collection. */
+export const DEFAULT_REMOTE_COLLECTION = 'intel';
+const MAX_PULL_PAGES = 100;
 const PAGE = 1000;
 const MAX_OBJECTS_PER_ROUND = 5000;
 const ENVELOPE_TTL_MS = 24 * 3600_000;
@@ -62,6 +65,15 @@ export type PeerStatus = PeerState & {
   readonly forks: ReadonlyArray<ForkEvidence & { readonly seenAt: string }>;
 };
 
+export interface PullReport {
+  readonly peer: string;
+  readonly added: number;
+  readonly duplicates: number;
+  /** Objects the agreements do not let the peer send to this node. */
+  readonly refused: number;
+  readonly error?: string;
+}
+
 export interface PushReport {
   readonly peer: string;
   readonly envelopes: number;
@@ -83,6 +95,8 @@ type State = PeerState & {
   readonly theirView?: number;
   readonly lastWitnessAt?: string;
   readonly forks?: ReadonlyArray<ForkEvidence & { readonly seenAt: string }>;
+  /** Per collection of the peer pulled over TAXII: the `date_added` pulled up to. */
+  readonly pullCursors?: Readonly<Record<string, string>>;
 };
 
 export class FederationService {
@@ -261,22 +275,8 @@ export class FederationService {
     // Offline (removable media) nobody delivers: the origin, whose signature verified, is the sender.
     const sender = deliveredBy ?? opened.origin;
     const objects = opened.content.objects as ReadonlyArray<StixLike>;
-    const recipient = await this.#deps.release.prepareInbound(sender);
-    const decisions = await this.#deps.release.decideEach(recipient, objects);
-    const allowed = objects.filter((_, i) => decisions[i]?.outcome !== 'deny');
     const link = await this.#deps.store.getPeerLink(sender);
-    const collectionId = link?.inbound ?? (await this.#deps.defaultInbound());
-    const report = allowed.length === 0 ? undefined : await this.#deps.intel.ingest(collectionId, { objects: allowed }, { actor: { name: `peer:${sender}` }, partial: true });
-    const byId = new Map((report?.results ?? []).map((r, i) => [`${allowed[i]?.id}|${i}`, r]));
-    let k = 0;
-    const results: ReceiptResult[] = objects.map((o, i) => {
-      const version = String(o['modified'] ?? o['created'] ?? '');
-      const d = decisions[i];
-      if (d === undefined || d.outcome === 'deny') return { id: o.id, version, outcome: 'rejected', reason: d?.reason ?? 'denied' };
-      const r = byId.get(`${o.id}|${k++}`);
-      if (r === undefined || r.outcome === 'rejected' || r.outcome === 'not-written') return { id: o.id, version, outcome: 'rejected', reason: r?.errors[0]?.code ?? 'invalid' };
-      return { id: o.id, version, outcome: r.outcome === 'duplicate' ? 'duplicate' : 'added' };
-    });
+    const results = await this.#takeIn(sender, objects, link?.inbound ?? (await this.#deps.defaultInbound()));
     const refused = results.filter((r) => r.outcome === 'rejected');
     if (refused.length > 0) this.#deps.logger?.warn({ peer: sender, origin: opened.origin, envelope: opened.id, refused }, 'refused objects a peer pushed');
     const receivedAt = stixNow(this.#deps.clock);
@@ -337,6 +337,73 @@ export class FederationService {
     }
     await this.#deps.store.savePeerState({ ...state, witnessed: w, lastContact: at } as State);
     return { witnessedSize: w.treeSize, rootHash: w.rootHash };
+  }
+
+  /**
+   * What a peer sent (pushed or pulled), checked as the sender would have to release it to this
+   * node (an agreement in force, this node's ceilings, onward rules for third parties' data);
+   * what passes is ingested like any import. One result per object.
+   */
+  async #takeIn(sender: string, objects: ReadonlyArray<StixLike>, collectionId: string): Promise<ReceiptResult[]> {
+    const recipient = await this.#deps.release.prepareInbound(sender);
+    const decisions = await this.#deps.release.decideEach(recipient, objects);
+    const allowed = objects.filter((_, i) => decisions[i]?.outcome !== 'deny');
+    const report = allowed.length === 0 ? undefined : await this.#deps.intel.ingest(collectionId, { objects: allowed }, { actor: { name: `peer:${sender}` }, partial: true });
+    const byPosition = report?.results ?? [];
+    let k = 0;
+    return objects.map((o, i): ReceiptResult => {
+      const version = String(o['modified'] ?? o['created'] ?? '');
+      const d = decisions[i];
+      if (d === undefined || d.outcome === 'deny') return { id: o.id, version, outcome: 'rejected', reason: d?.reason ?? 'denied' };
+      const r = byPosition[k++];
+      if (r === undefined || r.outcome === 'rejected' || r.outcome === 'not-written') return { id: o.id, version, outcome: 'rejected', reason: r?.errors[0]?.code ?? 'invalid' };
+      return { id: o.id, version, outcome: r.outcome === 'duplicate' ? 'duplicate' : 'added' };
+    });
+  }
+
+  /**
+   * The pull fallback: reads what is new in a collection of the peer's TAXII server (with the
+   * token the peer issued to this node) and takes it in with exactly the checks of a push. For
+   * peers that cannot reach this node, or while pushes fail. Objects pulled over TAXII carry no
+   * origin signature: TLS and the peer's account vouch for where they came from.
+   */
+  async pull(code: string, collection = DEFAULT_REMOTE_COLLECTION): Promise<PullReport> {
+    const link = await this.#link(code);
+    const before = (await this.#deps.store.getPeerState(code)) as State;
+    const since = before.pullCursors?.[collection];
+    // As for push, look back over the window a late commit may hide in; what was taken is a duplicate.
+    let position: { addedAfter?: string; next?: string } | undefined = since === undefined ? {} : { addedAfter: new Date(Date.parse(since) - RESEND_WINDOW_MS).toISOString() };
+    let last = since;
+    let added = 0;
+    let duplicates = 0;
+    let refused = 0;
+    let pages = 0;
+    try {
+      while (position !== undefined && pages < MAX_PULL_PAGES) {
+        const page = await this.#deps.transport.pullPage(link, collection, position);
+        pages++;
+        if (page.objects.length > 0) {
+          const results = await this.#takeIn(code, page.objects as ReadonlyArray<StixLike>, link.inbound);
+          added += results.filter((r) => r.outcome === 'added').length;
+          duplicates += results.filter((r) => r.outcome === 'duplicate').length;
+          const rejected = results.filter((r) => r.outcome === 'rejected');
+          refused += rejected.length;
+          if (rejected.length > 0) this.#deps.logger?.warn({ peer: code, refused: rejected }, 'refused objects pulled from a peer');
+        }
+        if (page.dateAddedLast !== undefined && (last === undefined || page.dateAddedLast > last)) last = page.dateAddedLast;
+        position = page.next === undefined ? undefined : { next: page.next };
+      }
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      await this.#deps.store.savePeerState({ ...before, lastError: message } as State);
+      return { peer: code, added, duplicates, refused, error: message };
+    }
+    const now = stixNow(this.#deps.clock);
+    await this.#deps.store.savePeerState({
+      ...before, lastContact: now, receivedObjects: before.receivedObjects + added,
+      pullCursors: { ...(before.pullCursors ?? {}), ...(last === undefined ? {} : { [collection]: last }) },
+    } as State);
+    return { peer: code, added, duplicates, refused };
   }
 
   /** Pushes every `intervalMs` until stopped (one round at a time). */
