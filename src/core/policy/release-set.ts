@@ -26,10 +26,17 @@ const KEPT = new Set(['created_by_ref', 'object_marking_refs']);
 /** The ids an object refers to through `*_ref` and `*_refs` (provenance and markings aside). */
 export function referencesOf(object: Json): ReadonlyArray<string> {
   const out: string[] = [];
-  for (const [key, value] of Object.entries(object)) {
-    if (KEPT.has(key)) continue;
-    if (key.endsWith('_ref') && typeof value === 'string') out.push(value);
-    else if (key.endsWith('_refs') && Array.isArray(value)) for (const v of value) if (typeof v === 'string') out.push(v);
+  // for...in rather than Object.entries: this runs for every object of every page read.
+  for (const key in object) {
+    const last = key.charCodeAt(key.length - 1);
+    // Only keys ending in `_ref` (f) or `_refs` (s) can hold references.
+    if ((last !== 102 && last !== 115) || KEPT.has(key)) continue;
+    const value = object[key];
+    if (key.endsWith('_ref')) {
+      if (typeof value === 'string') out.push(value);
+    } else if (key.endsWith('_refs') && Array.isArray(value)) {
+      for (const v of value) if (typeof v === 'string') out.push(v);
+    }
   }
   return out;
 }
