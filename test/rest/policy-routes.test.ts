@@ -115,6 +115,21 @@ describe('policy over REST', () => {
     expect(res.body).not.toContain('Seen at a US facility');
   });
 
+  it('lists in the TAXII manifest and versions only what the partner may receive', async () => {
+    const taxii = (url: string) => node.app.inject({
+      method: 'GET', url, headers: { accept: 'application/taxii+json;version=2.1', authorization: `Basic ${Buffer.from(`${plUser}:polish-password-1`).toString('base64')}` },
+    });
+    const base = `/taxii2/default/collections/${node.intelId}`;
+    const manifest = await taxii(`${base}/manifest/`);
+    expect(manifest.statusCode).toBe(200);
+    const listed = (manifest.json().objects as Array<{ id: string }>).map((o) => o.id);
+    expect(listed).toContain(green['id']);
+    expect(listed).not.toContain(red['id']);
+    expect((await taxii(`${base}/objects/${red['id'] as string}/versions/`)).statusCode).toBe(404);
+    expect((await taxii(`${base}/objects/${red['id'] as string}/`)).statusCode).toBe(404);
+    expect((await taxii(`${base}/objects/${green['id'] as string}/versions/`)).json()).toMatchObject({ versions: [green['modified']] });
+  });
+
   it('logs every decision about data that left the node, with the agreement and the reason', async () => {
     const res = await node.call('bob', { method: 'GET', url: `/api/v1/decisions?recipient=user:${plUser}&object=${red['id'] as string}` });
     expect(res.statusCode).toBe(200);
