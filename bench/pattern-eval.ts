@@ -7,21 +7,13 @@
 import { performance } from 'node:perf_hooks';
 import { observationMatches, PatternIndex, readObservations, type Observation, type PatternExpression } from '../src/core/pattern/index.js';
 import { parsePattern } from '../src/core/pattern/parse.js';
+import { seededRandom } from './lib/seeded-random.js';
 
 const PATTERNS = Number(process.env.PATTERNS ?? 1_000_000);
 const OBSERVATIONS = Number(process.env.OBSERVATIONS ?? 200_000);
 const NAIVE_MS = Number(process.env.NAIVE_MS ?? 5000);
 
-// A small deterministic generator (mulberry32) so runs are comparable.
-let seed = 0x5eed;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (n: number): number => Math.floor(random() * n);
-const hex = (n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[int(16)]).join('');
+const { int, hex } = seededRandom(0x5eed);
 const ip = (): string => `${1 + int(223)}.${int(256)}.${int(256)}.${int(256)}`;
 const domain = (): string => `${hex(8)}.${['com', 'net', 'org', 'ru', 'cn'][int(5)]}`;
 

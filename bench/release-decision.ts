@@ -19,6 +19,7 @@ import { decide } from '../src/core/policy/release-decision.js';
 import { consistentRelease, outsideReferences, type ReleaseItem } from '../src/core/policy/release-set.js';
 import type { Agreement, Organisation, ReleaseDecision } from '../src/core/policy/types.js';
 import { formatRate, median } from './lib/run-stats.js';
+import { seededRandom } from './lib/seeded-random.js';
 
 const OBJECTS = Number(process.env.OBJECTS ?? 20_000);
 const RUNS = Number(process.env.RUNS ?? 5);
@@ -30,16 +31,7 @@ const TAXII_PAGE_MS = 1.15;
 const T = '2026-01-01T00:00:00.000Z';
 const NOW = '2026-11-25T12:00:00.000Z';
 
-// A small deterministic generator (mulberry32) so runs are comparable.
-let seed = 0x2ea5e;
-function random(): number {
-  seed = (seed + 0x6d2b79f5) | 0;
-  let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-  t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-const int = (n: number): number => Math.floor(random() * n);
-const hex = (n: number): string => Array.from({ length: n }, () => '0123456789abcdef'[int(16)]).join('');
+const { int, hex } = seededRandom(0x2ea5e);
 const uuid = (n: number): string => `${hex(8)}-${hex(4)}-4${hex(3)}-8${hex(3)}-${n.toString(16).padStart(12, '0')}`;
 
 const org = (n: number, code: string, kind: Organisation['kind'] = 'nation'): Organisation => ({

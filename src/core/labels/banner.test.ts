@@ -1,22 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EntenteError } from '../errors.js';
 import { parseBanner, printBanner } from './banner.js';
 import { EMPTY_LABEL, normaliseLabel } from './label-algebra.js';
-import { label, labelArb, POLICIES } from './test-builders.js';
+import { errorOf, label, labelArb, POLICIES } from './test-builders.js';
 import type { SecurityLabel } from './types.js';
 
 const parse = (text: string, defaultPolicy?: string): SecurityLabel => parseBanner(text, { policies: POLICIES, ...(defaultPolicy === undefined ? {} : { defaultPolicy }) });
 
-function errorOf(fn: () => unknown): EntenteError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EntenteError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('parseBanner', () => {
   it('reads NATO RESTRICTED // REL TO NATO', () => {

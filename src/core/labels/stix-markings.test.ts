@@ -1,26 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EntenteError } from '../errors.js';
 import { TLP1_MARKING_IDS, TLP2_MARKING_IDS } from '../stix/rules/marking-rules.js';
 import { validateObject } from '../stix/validate.js';
 import { parseBanner } from './banner.js';
 import { combineLabels, normaliseLabel } from './label-algebra.js';
 import { ENTENTE_IDENTITY, ENTENTE_LABEL_EXTENSION_ID, labelExtensionDefinition, TLP2_MARKING_DEFINITIONS } from './stix-definitions.js';
 import { labelOfMarkingDefinition, labelsOfObject, markingsForLabel, type MarkingLike, type MarkingResolver } from './stix-markings.js';
-import { label, labelArb, POLICIES } from './test-builders.js';
+import { errorOf, label, labelArb, POLICIES } from './test-builders.js';
 
 const banner = (text: string) => parseBanner(text, { policies: POLICIES });
 const DEFAULT = label({ tlp: 'amber' });
 
-function errorOf(fn: () => unknown): EntenteError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof EntenteError) return error;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 /** A resolver over the definitions `markingsForLabel` produced for `labels`, plus extra objects. */
 function resolverFor(labels: ReadonlyArray<ReturnType<typeof label>>, extra: ReadonlyArray<Record<string, unknown>> = []): MarkingResolver {

@@ -1,5 +1,6 @@
 /** Builders and fast-check arbitraries for label tests. */
 import fc from 'fast-check';
+import { EntenteError } from '../errors.js';
 import { CLASSIFICATION_POLICIES } from './classification-policies.js';
 import { EMPTY_LABEL } from './label-algebra.js';
 import { PAP_LEVELS, PERMITTED_ACTIONS, TLP_LEVELS, type Classification, type HandlingRules, type LabelSubject, type SecurityLabel } from './types.js';
@@ -9,6 +10,17 @@ export const POLICIES = CLASSIFICATION_POLICIES;
 /** A label with safe defaults: only what the test names restricts. */
 export function label(parts: Partial<SecurityLabel> = {}): SecurityLabel {
   return { ...EMPTY_LABEL, ...parts };
+}
+
+/** The EntenteError `fn` throws; fails the test when it throws nothing or something else. */
+export function errorOf(fn: () => unknown): EntenteError {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof EntenteError) return error;
+    throw error;
+  }
+  throw new Error('expected an error');
 }
 
 export function subject(parts: Partial<LabelSubject> = {}): LabelSubject {
