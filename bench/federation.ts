@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   try {
     await agree(nodes, AGREEMENT);
     for (const peer of peers) await link(origin, peer);
-    origin.node.federation.start(INTERVAL);
+    await origin.node.federation.start(INTERVAL, origin.node.changes);
 
     const latencies: number[] = [];
     for (let i = 0; i < INDICATORS; i++) {

@@ -82,6 +82,19 @@ describe('federation between three nodes', () => {
     expect(metrics).toMatch(/^entente_peer_last_success_timestamp_seconds\{peer="POL"\} \d+/m);
   }, 60_000);
 
+  it('pushes as soon as something is stored, without waiting for the interval', async () => {
+    await deu.node.federation.start(60_000, deu.node.changes);
+    try {
+      const green = indicator('green', 'pushed at once');
+      await ingest(deu, [green]);
+      const started = Date.now();
+      while (!(await has(pol, green.id)) && Date.now() - started < 10_000) await new Promise((r) => setTimeout(r, 20));
+      expect(await has(pol, green.id)).toBe(true);
+    } finally {
+      await deu.node.federation.stop();
+    }
+  }, 60_000);
+
   it('sends nothing again once acknowledged, and sends new versions', async () => {
     const again = await deu.node.federation.pushAll();
     expect(again.every((r) => r.sent === 0 && r.envelopes === 0)).toBe(true);

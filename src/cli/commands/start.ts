@@ -27,8 +27,8 @@ export function startCommand(): Command {
       };
       for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));
       const address = await app.listen({ host: config.http.host, port: config.http.port });
-      // Push to linked peers continuously; a round starts every half second when the last is done.
-      node.federation.start(500);
+      // Push to linked peers as soon as something is stored, and every half second besides.
+      await node.federation.start(500, node.changes);
       const base = address.replace('://127.0.0.1', '://localhost');
       out.line('');
       out.line(`${colour.green('Entente node')} ${colour.bold(config.node.name)} is running (${node.store.kind} store, data in ${config.dataDir})`);

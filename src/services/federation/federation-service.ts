@@ -14,6 +14,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { EntenteError, isEntenteError } from '../../core/errors.js';
 import type { LedgerEntry } from '../../core/ledger/entries.js';
+import type { ChangeFeed, Consumption } from '../../ports/bus.js';
 import type { ForkEvidence } from '../../core/ledger/index.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type { NodeKeys } from '../../adapters/keys/index.js';
@@ -103,6 +104,8 @@ export class FederationService {
   readonly #deps: FederationDeps;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
+  #again = false;
+  #listening: Consumption | undefined;
 
   constructor(deps: FederationDeps) {
     this.#deps = deps;
@@ -406,20 +409,44 @@ export class FederationService {
     return { peer: code, added, duplicates, refused };
   }
 
-  /** Pushes every `intervalMs` until stopped (one round at a time). */
-  start(intervalMs = 500): void {
+  /**
+   * Pushes every `intervalMs` until stopped (one round at a time), and at once when the change
+   * feed says something was stored: the interval is only the fallback for a lost change event.
+   */
+  async start(intervalMs = 500, changes?: ChangeFeed): Promise<void> {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => {
-      if (this.#running) return;
-      this.#running = true;
-      this.pushAll().catch((error: unknown) => this.#deps.logger?.error({ err: error }, 'federation push round failed')).finally(() => (this.#running = false));
-    }, intervalMs);
+    this.#timer = setInterval(() => this.#round(), intervalMs);
     this.#timer.unref();
+    if (changes !== undefined) {
+      this.#listening = await changes.subscribe({ from: 'new' }, async (change) => {
+        if (change.kind === 'write') this.#round();
+      });
+    }
+  }
+
+  /** Starts a push round now, or right after the one running (rounds never overlap). */
+  #round(): void {
+    if (this.#running) {
+      this.#again = true;
+      return;
+    }
+    this.#running = true;
+    this.pushAll()
+      .catch((error: unknown) => this.#deps.logger?.error({ err: error }, 'federation push round failed'))
+      .finally(() => {
+        this.#running = false;
+        if (this.#again && this.#timer !== undefined) {
+          this.#again = false;
+          this.#round();
+        }
+      });
   }
 
   async stop(): Promise<void> {
     if (this.#timer !== undefined) clearInterval(this.#timer);
     this.#timer = undefined;
+    await this.#listening?.stop();
+    this.#listening = undefined;
     while (this.#running) await new Promise((r) => setTimeout(r, 10));
   }
 
