@@ -6,3 +6,4 @@ export { matchPattern, observationMatches, testExpression, type MatchResult } fr
 export { readObservations, type Observation, type StixObject } from './observations.js';
 export { errorColumn } from './pattern-error.js';
 export { PatternIndex } from './pattern-index.js';
+export { CompactIocIndex, IndicatorIndex, simpleIocKeys } from './compact-iocs.js';

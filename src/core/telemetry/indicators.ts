@@ -1,13 +1,14 @@
 /**
- * Chooses the indicators worth matching and compiles them into a PatternIndex: the latest
+ * Chooses the indicators worth matching and compiles them into an IndicatorIndex (simple IOCs in
+ * the compact index, other patterns in a PatternIndex): the latest
  * version of each (highest `modified`), STIX patterns only, neither revoked nor past
  * `valid_until` (STIX 2.1 section 4.7) at the time given by the caller's clock.
  */
 import { isEntenteError } from '../errors.js';
-import { PatternIndex } from '../pattern/index.js';
+import { IndicatorIndex } from '../pattern/index.js';
 
 export interface IndicatorSelection {
-  readonly index: PatternIndex;
+  readonly index: IndicatorIndex;
   /** Pattern text by indicator id, for reports. */
   readonly patterns: ReadonlyMap<string, string>;
   readonly revoked: number;
@@ -39,7 +40,7 @@ export function latestIndicators(input: Iterable<unknown>): Map<string, Stix> {
 export function selectIndicators(input: Iterable<unknown>, nowMs: number): IndicatorSelection {
   const latest = latestIndicators(input);
 
-  const index = new PatternIndex();
+  const index = new IndicatorIndex();
   const patterns = new Map<string, string>();
   const invalid: Array<{ id: string; reason: string }> = [];
   let revoked = 0;
@@ -59,5 +60,6 @@ export function selectIndicators(input: Iterable<unknown>, nowMs: number): Indic
       invalid.push({ id, reason: error.details[0]?.message ?? error.message });
     }
   }
+  index.compact();
   return { index, patterns, revoked, expired, otherPatternTypes, invalid };
 }
