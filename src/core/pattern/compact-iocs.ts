@@ -68,6 +68,24 @@ function mixWord(w: number): void {
 }
 
 /** Unrolled rather than looped over an array: this runs for every address an observation offers. */
+/** `hashText(seed, s.toLowerCase())` without the copy for ASCII text (every digest an event carries). */
+function hashLowerText(seed: number, s: string): void {
+  let a = seed ^ 0x811c9dc5;
+  let b = Math.imul(seed, 0x9e3779b1) ^ 0x1b873593;
+  for (let i = 0; i < s.length; i++) {
+    let c = s.charCodeAt(i);
+    if (c >= 128) {
+      hashText(seed, s.toLowerCase());
+      return;
+    }
+    if (c >= 65 && c <= 90) c += 32;
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+    b ^= b >>> 13;
+  }
+  finish(a, b, s.length);
+}
+
 function hashWords(seed: number, w0: number, w1: number, w2: number, w3: number, w4: number): void {
   laneA = seed ^ 0x811c9dc5;
   laneB = Math.imul(seed, 0x9e3779b1) ^ 0x1b873593;
@@ -203,8 +221,8 @@ export class CompactIocIndex {
   private removed = 0;
   /** Slots compared with a hex hash, by algorithm name; the seed of their keys. */
   private readonly hashTags = new Map<string, number>();
-  /** Prefix lengths of blocks, per `type/version`; only grows (an unused length costs one lookup). */
-  private readonly blockPrefixes = new Map<string, number[]>();
+  /** Prefix lengths of blocks, ascending, per address type and version; only grows (an unused length costs one lookup). */
+  private readonly blockPrefixes = new Map<string, { v4: number[]; v6: number[] }>();
   private readonly found: number[] = [];
 
   /** Number of indicators held. */
@@ -224,9 +242,16 @@ export class CompactIocIndex {
     for (const k of keys) {
       this.insertKey(k.hi, k.lo, handle);
       if (k.block !== undefined) {
-        const where = `${k.block.type}/${k.block.version}`;
-        const prefixes = this.blockPrefixes.get(where) ?? [];
-        if (!prefixes.includes(k.block.prefix)) this.blockPrefixes.set(where, [...prefixes, k.block.prefix].sort((a, b) => a - b));
+        let byVersion = this.blockPrefixes.get(k.block.type);
+        if (byVersion === undefined) {
+          byVersion = { v4: [], v6: [] };
+          this.blockPrefixes.set(k.block.type, byVersion);
+        }
+        const prefixes = k.block.version === 4 ? byVersion.v4 : byVersion.v6;
+        if (!prefixes.includes(k.block.prefix)) {
+          prefixes.push(k.block.prefix);
+          prefixes.sort((a, b) => a - b);
+        }
       }
     }
     return true;
@@ -293,7 +318,7 @@ export class CompactIocIndex {
           tag = tagOf(`file:hashes.${algo}`);
           this.hashTags.set(algo, tag);
         }
-        hashText(tag ^ TEXT, value.toLowerCase());
+        hashLowerText(tag ^ TEXT, value);
         this.probe(outHi, outLo);
       }
     }
@@ -301,6 +326,7 @@ export class CompactIocIndex {
 
   private lookUpAddress(type: string, value: string): void {
     const slot = valueTag(type);
+    const blocks = this.blockPrefixes.get(type);
     if (!value.includes(':')) {
       const v4 = parseIpv4(value);
       if (v4 === undefined) return;
@@ -308,7 +334,7 @@ export class CompactIocIndex {
         hashV4(slot ^ ADDRESS, v4.bits, 32);
         this.probe(outHi, outLo);
       }
-      for (const p of this.blockPrefixes.get(`${type}/4`) ?? []) {
+      for (const p of blocks?.v4 ?? []) {
         if (p > v4.prefix) break;
         hashV4(slot ^ BLOCK, v4.bits, p);
         this.probe(outHi, outLo);
@@ -321,7 +347,7 @@ export class CompactIocIndex {
       hashCidr(slot ^ ADDRESS, c, c.prefix);
       this.probe(outHi, outLo);
     }
-    for (const p of this.blockPrefixes.get(`${type}/${c.version}`) ?? []) {
+    for (const p of (c.version === 4 ? blocks?.v4 : blocks?.v6) ?? []) {
       if (p > c.prefix) break;
       hashCidr(slot ^ BLOCK, c, p);
       this.probe(outHi, outLo);
