@@ -48,6 +48,23 @@ describe('CompactIocIndex', () => {
     expect(index.match(one(sco('domain-name', { value: '198.51.100.1' })))).toEqual([]);
   });
 
+  it('lower-cases digests outside ASCII as the evaluator does, and reports an IOC once when several of its values match', () => {
+    const index = new CompactIocIndex();
+    const reference = new PatternIndex();
+    const patterns: ReadonlyArray<readonly [string, string]> = [
+      ['tlsh', "[file:hashes.TLSH = 'ÀB01']"],
+      ['both', "[domain-name:value IN ('a.example', 'b.example') OR url:value = 'http://a.example/']"],
+    ];
+    for (const [id, p] of patterns) {
+      index.add(id, p);
+      reference.add(id, p);
+    }
+    const file = one(sco('file', { hashes: { TLSH: 'àb01' } }));
+    expect(index.match(file)).toEqual(['tlsh']);
+    expect(reference.match(file)).toEqual(['tlsh']);
+    expect(index.match(one(sco('domain-name', { value: 'a.example' }), sco('domain-name', { value: 'b.example' }), sco('url', { value: 'http://a.example/' })))).toEqual(['both']);
+  });
+
   it('replaces, removes and compacts without losing the others', () => {
     const index = new CompactIocIndex();
     for (let n = 0; n < 3000; n++) index.add(uuidId(n), `[domain-name:value = 'd${n}.example']`);

@@ -127,7 +127,7 @@ function hashV4(seed: number, bits: number, prefix: number): void {
   hashWords(seed ^ 4, prefix, 0, 0, 0, prefix === 0 ? 0 : Math.floor(bits / 2 ** (32 - prefix)) >>> 0);
 }
 
-interface Key {
+export interface Key {
   readonly hi: number;
   readonly lo: number;
   /** For a block: where it is looked up from (type, version, prefix length). */
