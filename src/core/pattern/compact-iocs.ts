@@ -6,10 +6,11 @@
  * kilobyte on each, this index about 40 bytes, so the rest (anything else) stays in PatternIndex.
  *
  * Every value an IOC names becomes a 64-bit key (hash of the slot, the kind and the canonical
- * value: the address bits for `=` on an address, so `10.0.0.1/32` and `::0:1` forms meet; the
- * lower-cased text for hex hashes; the network bits and prefix length for a block). Keys live in
- * one open-addressing table of 32-bit words (hi, lo, handle + 1), sized to a load of 0.7 by
- * `compact()`. A handle names the indicator: ids of the form `indicator--<uuid>` are kept as 16
+ * value: the address bits for `=` on an address, so `10.0.0.1` meets `10.0.0.1/32` and an IPv6
+ * address meets its zero-compressed spelling; the lower-cased text for hex hashes; the network
+ * bits and prefix length for a block). Keys live in one open-addressing table of 32-bit words
+ * (hi, lo, handle + 1), sized to a load of 0.7 by `compact()`: about 17 bytes a key, one probe
+ * run per lookup, and updates need no sorted merge. A handle names the indicator: ids of the form `indicator--<uuid>` are kept as 16
  * raw bytes, other ids in a side map.
  *
  * Hits are NOT verified against the original value: a value that does not match shares a key
