@@ -1,11 +1,12 @@
 /**
  * The indicators a detection worker matches, kept current one indicator at a time: the same
  * choice as `selectIndicators` (latest version, STIX patterns only, neither revoked nor past
- * `valid_until`, STIX 2.1 section 4.7), applied incrementally through PatternIndex.add/remove so
+ * `valid_until`, STIX 2.1 section 4.7), applied incrementally through IndicatorIndex.add/remove so
  * that a change on the feed costs one indicator, not a rebuild.
  */
 import { isEntenteError } from '../../core/errors.js';
-import { PatternIndex, type Observation } from '../../core/pattern/index.js';
+import { IndicatorIndex, type Observation } from '../../core/pattern/index.js';
+import { latestIndicators } from '../../core/telemetry/indicators.js';
 
 type Stix = Readonly<Record<string, unknown>>;
 
@@ -17,7 +18,8 @@ export type IndexChange =
   | { readonly kind: 'invalid'; readonly id: string; readonly reason: string };
 
 export class LiveIndicators {
-  readonly #index = new PatternIndex();
+  // Simple IOCs (equality on values, CIDR blocks) in the compact index, the rest in PatternIndex.
+  readonly #index = new IndicatorIndex();
   readonly #patterns = new Map<string, string>();
   /** `modified` of the version held, so that a late, older version never replaces a newer one. */
   readonly #versions = new Map<string, string>();
@@ -34,16 +36,7 @@ export class LiveIndicators {
 
   /** Loads many objects (bundles opened, any type); the latest version of each indicator wins. */
   load(objects: Iterable<unknown>, nowMs: number): ReadonlyArray<IndexChange> {
-    const latest = new Map<string, Stix>();
-    const visit = (value: unknown): void => {
-      if (Array.isArray(value)) { for (const v of value) visit(v); return; }
-      if (!isRecord(value)) return;
-      if (value['type'] === 'bundle') { visit(value['objects']); return; }
-      if (value['type'] !== 'indicator' || typeof value['id'] !== 'string') return;
-      const known = latest.get(value['id']);
-      if (known === undefined || String(value['modified'] ?? '') > String(known['modified'] ?? '')) latest.set(value['id'], value);
-    };
-    for (const o of objects) visit(o);
+    const latest = latestIndicators(objects);
     return [...latest.values()].map((o) => this.apply(o['id'] as string, o, nowMs));
   }
 
