@@ -15,11 +15,10 @@ import type { Logger } from 'pino';
 import { EntenteError, isEntenteError } from '../../core/errors.js';
 import type { LedgerEntry } from '../../core/ledger/entries.js';
 import type { ChangeFeed, Consumption } from '../../ports/bus.js';
-import type { ForkEvidence } from '../../core/ledger/index.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type { NodeKeys } from '../../adapters/keys/index.js';
 import { recordLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
-import type { PeerLink, PeerLinkStore, PeerState } from '../../ports/peer-link-store.js';
+import type { PeerLink, PeerLinkStore } from '../../ports/peer-link-store.js';
 import type { PeerTransport } from '../../ports/peer-transport.js';
 import type { CollectionStore, ObjectStore, StixLike, StoredObject } from '../../ports/store.js';
 import type { IntelService } from '../intel/intel-service.js';
@@ -27,7 +26,10 @@ import { isBuiltInMarking, markingRefsOf } from '../policy/marking-resolver.js';
 import type { ReleaseService } from '../policy/release-service.js';
 import type { EnvelopeService } from './envelopes.js';
 import { signReceipt, verifyReceipt, type ReceiptResult, type SignedReceipt } from './receipts.js';
-import { ledgerOrigin, showCheckpoint, witness, type CheckpointShown, type Witnessed } from './witness.js';
+import type { PeerStatus, PullReport, PushReport, State } from './federation-types.js';
+import { ledgerOrigin, showCheckpoint, witness, type CheckpointShown } from './witness.js';
+
+export type { PeerStatus, PullReport, PushReport } from './federation-types.js';
 
 export const RESEND_WINDOW_MS = 60_000;
 /** The collection pulled from a peer unless another is named: every node's default collection. */
@@ -54,51 +56,6 @@ export interface FederationDeps {
   /** How often each peer is shown a checkpoint of this node's ledger (default every minute). */
   readonly witnessEveryMs?: number;
 }
-
-/** A peer's state as operators see it: the push state, what was witnessed, and forks caught. */
-export type PeerStatus = PeerState & {
-  /** Size and root of the peer's ledger at the last checkpoint this node witnessed. */
-  readonly witnessedSize?: number;
-  readonly witnessedRoot?: string;
-  /** Size of this node's ledger the peer last witnessed. */
-  readonly witnessedByPeer?: number;
-  /** Every fork the peer was caught in, with the evidence. */
-  readonly forks: ReadonlyArray<ForkEvidence & { readonly seenAt: string }>;
-};
-
-export interface PullReport {
-  readonly peer: string;
-  readonly added: number;
-  readonly duplicates: number;
-  /** Objects the agreements do not let the peer send to this node. */
-  readonly refused: number;
-  readonly error?: string;
-}
-
-export interface PushReport {
-  readonly peer: string;
-  readonly envelopes: number;
-  readonly sent: number;
-  readonly withheld: number;
-  readonly error?: string;
-  /** True when the peer was skipped because it is backing off after failures. */
-  readonly skipped?: boolean;
-}
-
-/**
- * The state kept per peer, with what the port leaves to the service: the keys handled inside the
- * resend window, the last checkpoint of the peer's ledger this node witnessed, the size of this
- * node's ledger the peer last witnessed, and any fork the peer was caught in.
- */
-type State = PeerState & {
-  readonly recent?: Readonly<Record<string, string>>;
-  readonly witnessed?: Witnessed;
-  readonly theirView?: number;
-  readonly lastWitnessAt?: string;
-  readonly forks?: ReadonlyArray<ForkEvidence & { readonly seenAt: string }>;
-  /** Per collection of the peer pulled over TAXII: the `date_added` pulled up to. */
-  readonly pullCursors?: Readonly<Record<string, string>>;
-};
 
 export class FederationService {
   readonly #deps: FederationDeps;
