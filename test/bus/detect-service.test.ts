@@ -28,7 +28,7 @@ describe.skipIf(TEST_NATS_URL === undefined)('entente detect serve on NATS JetSt
   const stream = testStream();
   const env = { ENTENTE_BUS_URL: TEST_NATS_URL as string, ENTENTE_BUS_STREAM: stream, ENTENTE_ADMIN_PASSWORD: 'bus-test-password-4711' };
   const data = join(dir.path, 'data');
-  const ip = indicator({ pattern: "[ipv4-addr:value = '198.51.100.7']", object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'] });
+  const ip = indicator({ pattern: "[ipv4-addr:value = '203.0.114.7']", object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'] });
   const domain = indicator({ pattern: "[domain-name:value = 'late.example']", object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'] });
   const workers: Worker[] = [];
 
@@ -79,7 +79,7 @@ describe.skipIf(TEST_NATS_URL === undefined)('entente detect serve on NATS JetSt
   });
 
   it('shares the batches between the workers, each handled by one, all handled', async () => {
-    const lines = Array.from({ length: 120 }, (_, n) => dns('198.51.100.7', `host${n}.example`, n));
+    const lines = Array.from({ length: 120 }, (_, n) => dns('203.0.114.7', `host${n}.example`, n));
     await publish('shared.json', lines, 3);
     await eventually(() => all().length >= 120, 'a match for every line', 20_000);
     await new Promise((r) => setTimeout(r, 300));

@@ -7,12 +7,15 @@ import { openNatsBus } from '../../adapters/nats/nats-bus.js';
 import { openNode } from '../../composition-root.js';
 import type { NodeConfig } from '../../config/node-config.js';
 import { EntenteError } from '../../core/errors.js';
+import type { Observation } from '../../core/pattern/index.js';
 import { TELEMETRY_FORMATS, type TelemetryFormat } from '../../core/telemetry/index.js';
+import { WarninglistGuard } from '../../core/warninglists/index.js';
 import { telemetryQueueOn, type TelemetryBatch } from '../../ports/bus.js';
 import { DetectionService, type IndicatorSource } from '../../services/detection/index.js';
 import { OPERATOR } from '../../services/intel/release-gate.js';
 import type { NodeServices } from '../../composition-root.js';
 import { configFrom, withNodeOptions, type NodeFlags } from '../node-options.js';
+import { loadWarninglists } from './sensors.js';
 
 interface BusFlags extends NodeFlags {
   readonly busUrl?: string;
@@ -21,6 +24,8 @@ interface BusFlags extends NodeFlags {
 
 interface ServeFlags extends BusFlags {
   readonly output?: string;
+  readonly warninglist?: ReadonlyArray<string>;
+  readonly warninglists: boolean;
   readonly durable: string;
   readonly concurrency: string;
 }
@@ -67,9 +72,14 @@ export function detectServeCommand(): Command {
     .option('-o, --output <file>', 'append matches as NDJSON to this file (default standard output)')
     .option('--durable <name>', 'queue name the workers share', 'detect')
     .option('--concurrency <n>', 'batches in hand at once across the workers sharing the name', '64')
+    .option('--warninglist <file>', 'also suppress matches on this warninglist (JSON, Entente or MISP format; repeatable)', (v: string, prev: string[] = []) => [...prev, v])
+    .option('--no-warninglists', 'do not apply the built-in warninglists (those given with --warninglist still apply)')
     .addHelpText('after', '\nRuns until SIGINT or SIGTERM. See docs/bus.md.')
     .action(async (opts: ServeFlags) => {
       const config = busConfig(opts);
+      // Matches on known-benign values (public resolvers, private ranges, ...) are suppressed, as in entente detect.
+      const matcher = await loadWarninglists(opts.warninglist, opts.warninglists);
+      const guard = matcher === undefined ? undefined : new WarninglistGuard(matcher);
       const logger = pino({ level: 'warn' }, pino.destination(2));
       const node = await openNode(config, { logger });
       const out = opts.output === undefined ? process.stdout : createWriteStream(opts.output, { flags: 'a' });
@@ -82,6 +92,7 @@ export function detectServeCommand(): Command {
         onMatch: (match) => write(JSON.stringify(match)),
         onIndexChange: (c) => process.stderr.write(`index: ${c.kind} ${c.id}${'reason' in c ? ` (${c.reason})` : ''}\n`),
         onInvalid: (problem) => process.stderr.write(`invalid message: ${problem}\n`),
+        ...(guard === undefined ? {} : { screen: (id: string, pattern: string, observation: Observation) => guard.screenMatch(id, pattern, observation) !== undefined }),
       });
       try {
         await service.start();
@@ -96,7 +107,7 @@ export function detectServeCommand(): Command {
         if (out !== process.stdout) await new Promise<void>((resolve) => out.end(resolve));
       }
       const s = service.stats;
-      process.stderr.write(`stopped: ${s.batches} batches, ${s.events} events, ${s.matches} matches, ${s.badLines} bad lines, ${s.indexChanges} index changes\n`);
+      process.stderr.write(`stopped: ${s.batches} batches, ${s.events} events, ${s.matches} matches, ${s.suppressed} suppressed by warninglists, ${s.badLines} bad lines, ${s.indexChanges} index changes\n`);
       process.exitCode = 0;
     });
 }

@@ -3,7 +3,7 @@ import { MemoryBus } from '../../adapters/bus/memory-bus.js';
 import { ManualClock } from '../../adapters/system/manual-clock.js';
 import { eventually } from '../../ports/bus.contract.js';
 import { changeFeedOn, telemetryQueueOn, type TelemetryBatch } from '../../ports/bus.js';
-import { DetectionService, type DetectionMatch, type IndicatorSource } from './detection-service.js';
+import { DetectionService, type DetectionMatch, type DetectionServiceDeps, type IndicatorSource } from './detection-service.js';
 
 const A = 'indicator--11111111-1111-4111-8111-111111111111';
 const B = 'indicator--22222222-2222-4222-8222-222222222222';
@@ -35,10 +35,11 @@ afterEach(async () => {
   await bus.close();
 });
 
-async function worker(source: IndicatorSource, matches: DetectionMatch[], over: { onMatch?: (m: DetectionMatch) => Promise<void>; durable?: string } = {}): Promise<DetectionService> {
+async function worker(source: IndicatorSource, matches: DetectionMatch[], over: { onMatch?: (m: DetectionMatch) => Promise<void>; durable?: string; screen?: DetectionServiceDeps['screen'] } = {}): Promise<DetectionService> {
   const service = new DetectionService({
     queue: telemetryQueueOn(bus), changes: changeFeedOn(bus), indicators: source, clock: new ManualClock('2026-06-01T00:00:00.000Z'),
     onMatch: over.onMatch ?? (async (m) => void matches.push(m)), durable: over.durable ?? `d${Math.random().toString(36).slice(2)}`,
+    ...(over.screen === undefined ? {} : { screen: over.screen }),
   });
   await service.start();
   running.push(service);
@@ -54,6 +55,19 @@ describe('DetectionService', () => {
     await eventually(() => service.stats.batches === 1, 'the batch');
     expect(matches).toEqual([expect.objectContaining({ indicator: A, source: 'eve.json', line: 102, format: 'suricata', eventType: 'dns', event: dns('198.51.100.7') })]);
     expect(service.stats).toMatchObject({ events: 2, matches: 1, badLines: 1 });
+  });
+
+  it('suppresses a match the screen (warninglists) rejects, and counts it', async () => {
+    const matches: DetectionMatch[] = [];
+    const { WarninglistGuard, WarninglistMatcher, BUILTIN_WARNINGLISTS } = await import('../../core/warninglists/index.js');
+    const guard = new WarninglistGuard(new WarninglistMatcher(BUILTIN_WARNINGLISTS));
+    const service = await worker(memoryIndicators(indicator(A, "[ipv4-addr:value = '8.8.8.8']"), indicator(B, "[ipv4-addr:value = '203.0.114.9']")), matches, {
+      screen: (id, pattern, observation) => guard.screenMatch(id, pattern, observation) !== undefined,
+    });
+    await telemetryQueueOn(bus).publish({ format: 'suricata', source: 'eve.json', firstLine: 1, lines: [dns('8.8.8.8'), dns('203.0.114.9')] });
+    await eventually(() => service.stats.batches === 1, 'the batch');
+    expect(matches.map((m) => m.indicator)).toEqual([B]);
+    expect(service.stats).toMatchObject({ matches: 1, suppressed: 1 });
   });
 
   it('reads the Zeek TSV header sent with a batch and counts lines after it', async () => {

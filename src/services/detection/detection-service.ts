@@ -8,6 +8,7 @@
  * the store, so a lost, late or repeated event is harmless once a later one, or a restart,
  * brings the object's state in.
  */
+import type { Observation } from '../../core/pattern/index.js';
 import { TelemetryReader, summarise, type TelemetryFormat } from '../../core/telemetry/index.js';
 import type { ChangeFeed, Consumption, Delivery, IntelChange, TelemetryBatch, TelemetryQueue } from '../../ports/bus.js';
 import type { Clock } from '../../ports/clock.js';
@@ -44,6 +45,8 @@ export interface DetectionStats {
   badLines: number;
   invalidMessages: number;
   indexChanges: number;
+  /** Matches the `screen` hook suppressed (warninglisted values). */
+  suppressed: number;
 }
 
 export interface DetectionServiceDeps {
@@ -56,6 +59,8 @@ export interface DetectionServiceDeps {
    * the queue (so a batch redelivered after a crash may report its matches twice).
    */
   readonly onMatch: (match: DetectionMatch) => void | Promise<void>;
+  /** True suppresses a match before it is reported (warninglists: a known-benign value). */
+  readonly screen?: (indicator: string, pattern: string, observation: Observation) => boolean;
   /** Told of every change the index takes, and of messages that do not decode. */
   readonly onIndexChange?: (change: IndexChange) => void;
   readonly onInvalid?: (problem: string) => void;
@@ -71,7 +76,7 @@ export class DetectionService {
   readonly #deps: DetectionServiceDeps;
   readonly #live = new LiveIndicators();
   readonly #running: Consumption[] = [];
-  readonly stats: DetectionStats = { batches: 0, events: 0, matches: 0, badLines: 0, invalidMessages: 0, indexChanges: 0 };
+  readonly stats: DetectionStats = { batches: 0, events: 0, matches: 0, badLines: 0, invalidMessages: 0, indexChanges: 0, suppressed: 0 };
 
   constructor(deps: DetectionServiceDeps) {
     this.#deps = deps;
@@ -136,6 +141,10 @@ export class DetectionService {
     const collect = (events: ReturnType<TelemetryReader['push']>, raw: string | undefined): void => {
       for (const event of events) {
         for (const id of this.#live.match(event.observation)) {
+          if (this.#deps.screen?.(id, this.#live.pattern(id) ?? '', event.observation) === true) {
+            this.stats.suppressed++;
+            continue;
+          }
           const cut = raw === undefined || event.format === 'stix' ? {} : { event: raw.length > MAX_RAW_CHARS ? `${raw.slice(0, MAX_RAW_CHARS)}…` : raw };
           found.push({
             indicator: id, pattern: this.#live.pattern(id) ?? '', source: batch.source,
