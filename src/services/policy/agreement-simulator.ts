@@ -88,12 +88,13 @@ export class AgreementSimulator {
         const objects: StixLike[] = page.objects.map((o) => o.object).filter((o) => !seen.has(o.id));
         for (const o of objects) seen.add(o.id);
         const decisions = await this.#release.decideAll(recipient, objects);
+        const labelsOf = await this.#release.labelsOfAll(objects);
         for (const [i, object] of objects.entries()) {
           const decision = decisions[i];
           if (decision === undefined) continue;
           let banner: string;
           try {
-            banner = printBanner((await this.#release.labelsOf(object)).object, policies);
+            banner = printBanner(labelsOf(object).object, policies);
           } catch {
             banner = 'UNREADABLE LABEL';
           }

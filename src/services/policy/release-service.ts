@@ -95,36 +95,25 @@ export class ReleaseService implements ReleaseGate {
 
   /** Each object decided alone (no graph pass, no log): for checking what a peer pushed. */
   async decideEach(recipient: PreparedRecipient, objects: ReadonlyArray<StixLike>): Promise<ReadonlyArray<ReleaseDecision>> {
-    const resolve = await this.#deps.markings.resolverFor(objects);
-    const options = { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies };
-    return objects.map((object) => {
-      try {
-        return decide(recipient, { object, labels: labelsOfObject(object, resolve, options) });
-      } catch (error) {
-        if (!isEntenteError(error)) throw error;
-        return { outcome: 'deny', reason: 'unreadable-label', steps: [{ rule: 'label', outcome: 'fail', detail: error.message }] };
-      }
-    });
-  }
-
-  /** The labels of an object; an unknown marking is ENTENTE_LABEL_UNKNOWN_MARKING. */
-  async labelsOf(object: StixLike): Promise<ObjectLabels> {
-    const resolve = await this.#deps.markings.resolverFor([object]);
-    return labelsOfObject(object, resolve, { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies });
+    return objects.map(this.#decider(recipient, await this.labelsOfAll(objects), undefined));
   }
 
   /**
-   * Decides every object for one recipient and makes the result a consistent graph: references
-   * to objects outside the set are decided too (not logged), so a relationship never goes
-   * without its endpoints.
+   * The labels of objects read together (one marking lookup for all of them); each call of the
+   * result may throw ENTENTE_LABEL_UNKNOWN_MARKING for its object.
    */
-  async decideAll(recipient: PreparedRecipient, objects: ReadonlyArray<StixLike>): Promise<ReadonlyArray<ReleaseDecision>> {
+  async labelsOfAll(objects: ReadonlyArray<StixLike>): Promise<(object: StixLike) => ObjectLabels> {
     const resolve = await this.#deps.markings.resolverFor(objects);
-    const victims = await this.#victims(recipient, objects);
-    const one = (object: StixLike): ReleaseDecision => {
+    const options = { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies };
+    return (object) => labelsOfObject(object, resolve, options);
+  }
+
+  /** Decides one object at a time with labels read by `labelsOf`; an unreadable marking withholds the object. */
+  #decider(recipient: PreparedRecipient, labelsOf: (object: StixLike) => ObjectLabels, victims: ReadonlySet<string> | undefined): (object: StixLike) => ReleaseDecision {
+    return (object) => {
       let labels: ObjectLabels;
       try {
-        labels = labelsOfObject(object, resolve, { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies });
+        labels = labelsOf(object);
       } catch (error) {
         // Fail closed: a marking that cannot be read now (deleted, or from an older node) withholds the object.
         if (!isEntenteError(error)) throw error;
@@ -133,6 +122,16 @@ export class ReleaseService implements ReleaseGate {
       const input: DecisionInput = victims === undefined ? { object, labels } : { object, labels, victims };
       return decide(recipient, input);
     };
+  }
+
+  /**
+   * Decides every object for one recipient and makes the result a consistent graph: references
+   * to objects outside the set are decided too (not logged), so a relationship never goes
+   * without its endpoints.
+   */
+  async decideAll(recipient: PreparedRecipient, objects: ReadonlyArray<StixLike>): Promise<ReadonlyArray<ReleaseDecision>> {
+    const victims = await this.#victims(recipient, objects);
+    const one = this.#decider(recipient, await this.labelsOfAll(objects), victims);
     const items: ReleaseItem[] = objects.map((object) => ({ object, decision: one(object) }));
     const outside = outsideReferences(items.filter((i) => i.decision.outcome !== 'deny'));
     const releasedOutside = new Set<string>();
@@ -144,18 +143,8 @@ export class ReleaseService implements ReleaseGate {
         if (looked[i] === undefined) releasedOutside.add(id);
       });
       const found = looked.filter((o): o is StixLike => o !== undefined);
-      const outsideResolve = await this.#deps.markings.resolverFor(found);
-      for (const object of found) {
-        let decision: ReleaseDecision;
-        try {
-          const labels = labelsOfObject(object, outsideResolve, { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies });
-          decision = decide(recipient, victims === undefined ? { object, labels } : { object, labels, victims });
-        } catch (error) {
-          if (!isEntenteError(error)) throw error;
-          continue;
-        }
-        if (decision.outcome !== 'deny') releasedOutside.add(object.id);
-      }
+      const other = this.#decider(recipient, await this.labelsOfAll(found), victims);
+      for (const object of found) if (other(object).outcome !== 'deny') releasedOutside.add(object.id);
     }
     return consistentRelease(items, releasedOutside);
   }
