@@ -33,7 +33,7 @@ afterAll(() => {
 
 describe('entente pattern check', { timeout: 30_000 }, () => {
   it('exits 0 and prints the canonical pattern', async () => {
-    const r = await entente('pattern', 'check', "[ file:name='foo.dll' and file:size>1 ]");
+    const r = await entente('pattern', 'check', "[ file:name='foo.dll' AND file:size>1 ]");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("[file:name = 'foo.dll' AND file:size > 1]");
   });

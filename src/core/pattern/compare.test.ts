@@ -111,6 +111,14 @@ describe('LIKE and MATCHES', () => {
     expect(matches("[file:name LIKE 'caf\u00e9%']", sco('file', { name: 'cafe\u0301.txt' }))).toBe(true);
   });
 
+  it('NFC-normalises the expression of MATCHES as it does the value', () => {
+    // U+0064 U+0323 U+0307 (decomposed) and U+1E0D U+0307 are one text once normalised.
+    const decomposed = 'd\u0323\u0307';
+    expect(matches(`[x-note:text MATCHES '^${decomposed}$']`, sco('x-note', { text: '\u1e0d\u0307' }))).toBe(true);
+    expect(matches("[x-note:text MATCHES '^\u1e0d\u0307$']", sco('x-note', { text: decomposed }))).toBe(true);
+    expect(matches(`[x-note:text = '${decomposed}']`, sco('x-note', { text: '\u1e0d\u0307' }))).toBe(false);
+  });
+
   it('searches with MATCHES, with DOTALL and PCRE escapes', () => {
     expect(matches("[directory:path MATCHES 'System32']", dir)).toBe(true);
     expect(matches("[directory:path MATCHES '^C:\\\\\\\\Windows\\\\\\\\\\\\w+\\\\\\\\foo$']", dir)).toBe(true);
@@ -137,6 +145,16 @@ describe('ISSUBSET and ISSUPERSET', () => {
     ['10.0.0.1', "NOT ISSUBSET '198.51.100.0/24'", true],
   ])('ipv4 %s %s → %s', (value, test, expected) => {
     expect(matches(`[ipv4-addr:value ${test}]`, sco('ipv4-addr', { value }))).toBe(expected);
+  });
+
+  it('applies to addresses in any property, and is false for values that are not addresses', () => {
+    const log = sco('x-firewall-log', { src_ip: '10.1.2.3', nets: ['192.0.2.0/25', '2001:db8::/48'], port: 443, note: 'ten' });
+    expect(matches("[x-firewall-log:src_ip ISSUBSET '10.0.0.0/8']", log)).toBe(true);
+    expect(matches("[x-firewall-log:nets[*] ISSUPERSET '2001:db8::7']", log)).toBe(true);
+    expect(matches("[x-firewall-log:nets[0] ISSUPERSET '192.0.2.200']", log)).toBe(false);
+    expect(matches("[x-firewall-log:port ISSUBSET '10.0.0.0/8']", log)).toBe(false);
+    expect(matches("[x-firewall-log:note NOT ISSUBSET '10.0.0.0/8']", log)).toBe(true);
+    expect(matches("[x-firewall-log:src_ip ISSUBSET '2001:db8::/32']", log)).toBe(false);
   });
 
   it('handles IPv6 with zero compression', () => {
