@@ -216,6 +216,15 @@ describe('object paths (section 9.7)', () => {
     expect(matchPattern(pattern, readObservations(joined)).matched).toBe(true);
   });
 
+  it('reads NOT EXISTS as the absence of the property on an object of the path\'s type', () => {
+    const key = sco('windows-registry-key', { key: 'HKEY_LOCAL_MACHINE\\Software\\Example' });
+    const withValues = sco('windows-registry-key', { key: 'HKEY_LOCAL_MACHINE\\Software\\Other', values: [{ name: 'Run' }] });
+    expect(matches('[NOT EXISTS windows-registry-key:values]', key)).toBe(true);
+    expect(matches('[NOT EXISTS windows-registry-key:values]', withValues)).toBe(false);
+    expect(matches('[NOT EXISTS windows-registry-key:values]', sco('file', { name: 'a' }))).toBe(false);
+    expect(matches("[NOT EXISTS windows-registry-key:values AND windows-registry-key:key LIKE '%Example']", key, withValues)).toBe(true);
+  });
+
   it('matches custom object types and EXISTS', () => {
     const usb = sco('x-usb-device', { usbdrive: { serial_number: '575833314133343231313937' } });
     expect(matches("[x-usb-device:usbdrive.serial_number = '575833314133343231313937']", usb)).toBe(true);

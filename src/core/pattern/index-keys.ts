@@ -127,7 +127,7 @@ type LeafKey = Omit<RequiredKey, 'base' | 'kind' | 'value' | 'type' | 'steps'>;
 function leafKeys(node: ComparisonExpression, base: string, type: string, path: ObjectPath): LeafKey[] | undefined {
   switch (node.kind) {
     case 'exists':
-      return [{ key: `V${SEP}${base}` }];
+      return node.negated === true ? undefined : [{ key: `V${SEP}${base}` }];
     case 'in': {
       if (node.negated) return undefined;
       const keys = node.values.map((v) => literalKey(v, path));

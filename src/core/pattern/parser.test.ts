@@ -89,6 +89,7 @@ describe('parsePattern: structure', () => {
     }
     expect(parsePattern("[ipv4-addr:value NOT ISSUBSET '10.0.0.0/8']")).toMatchObject({ expression: { operator: 'ISSUBSET', negated: true } });
     expect(parsePattern('[EXISTS windows-registry-key:values]')).toMatchObject({ expression: { kind: 'exists' } });
+    expect(parsePattern('[NOT EXISTS windows-registry-key:values]')).toMatchObject({ expression: { kind: 'exists', negated: true } });
   });
 
   it('reads == and <> as the STIX 2.1 grammar spellings of = and !=', () => {

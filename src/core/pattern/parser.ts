@@ -10,7 +10,7 @@
  *   qualifier   := WITHIN number SECONDS | REPEATS int TIMES | START t'..' STOP t'..'
  *   orCmp       := andCmp ('OR' andCmp)*                 -- section 9.6: AND binds tighter
  *   andCmp      := test ('AND' test)*
- *   test        := '(' orCmp ')' | EXISTS path | path [NOT] operator constant
+ *   test        := '(' orCmp ')' | [NOT] EXISTS path | path [NOT] operator constant
  *   path        := type ':' (name | 'quoted') ('.' (name | 'quoted') | '[' (int | '*') ']')*
  *
  * Keywords are upper case and the booleans `true` / `false` lower case: the STIX 2.1 grammar made
@@ -260,6 +260,11 @@ class Parser {
     if (this.isKeyword('EXISTS') && this.isPunct(':', this.tokens[this.pos + 1]) === false) {
       this.next();
       return this.mark({ kind: 'exists', path: this.path() }, start.column);
+    }
+    if (this.isKeyword('NOT') && this.isKeyword('EXISTS', this.tokens[this.pos + 1]) && !this.isPunct(':', this.tokens[this.pos + 2])) {
+      this.next();
+      this.next();
+      return this.mark({ kind: 'exists', path: this.path(), negated: true }, start.column);
     }
     const path = this.path();
     let negated = false;

@@ -127,7 +127,7 @@ const fileTest = fc.oneof(
   fc.constantFrom(...names).map((n) => `file:name != '${n}'`),
   fc.integer({ min: 0, max: 3 }).map((n) => `file:size = ${n}`),
   fc.integer({ min: 0, max: 3 }).map((n) => `file:size > ${n}`),
-  fc.constantFrom("file:name LIKE '%.exe'", "file:name LIKE 'evil%'", "file:name MATCHES 'exe$'", "file:name MATCHES 'evil'", 'EXISTS file:size', "file:name NOT IN ('a.exe', 'b.dll')", "file:name IN ('a.exe', 1)".replace(', 1', ", 'evil.exe'")),
+  fc.constantFrom("file:name LIKE '%.exe'", "file:name LIKE 'evil%'", "file:name MATCHES 'exe$'", "file:name MATCHES 'evil'", 'EXISTS file:size', 'NOT EXISTS file:size', "file:name NOT IN ('a.exe', 'b.dll')", "file:name IN ('a.exe', 1)".replace(', 1', ", 'evil.exe'")),
 );
 const comparison = fc.oneof(
   fc.tuple(fileTest, fc.constantFrom('AND', 'OR'), fileTest).map(([a, op, b]) => `[${a} ${op} ${b}]`),

@@ -40,6 +40,7 @@ const leaf: fc.Arbitrary<ComparisonExpression> = fc.oneof(
   fc.record({ path: path, negated: fc.boolean(), values: fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }) })
     .map((c) => ({ kind: 'in' as const, ...c, values: c.values.map((value) => ({ kind: 'string' as const, value })) })),
   path.map((path) => ({ kind: 'exists' as const, path })),
+  path.map((path) => ({ kind: 'exists' as const, path, negated: true as const })),
 );
 
 const comparison: fc.Arbitrary<ComparisonExpression> = fc.letrec((tie) => ({
