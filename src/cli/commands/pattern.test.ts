@@ -47,6 +47,14 @@ describe('entente pattern check', { timeout: 30_000 }, () => {
     expect(lines[2]).toBe(`  ${' '.repeat(20)}^`);
   });
 
+  it('refuses a STIX 2.0 lower-case keyword, naming the 2.1 spelling under a caret', async () => {
+    const r = await entente('pattern', 'check', "[file:name = 'x'] within 5 SECONDS");
+    expect(r.status).toBe(2);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toContain("column 19: 'within' must be written WITHIN");
+    expect(lines[2]).toBe(`  ${' '.repeat(18)}^`);
+  });
+
   it('prints stable JSON with --json', async () => {
     expect(JSON.parse((await entente('pattern', 'check', '--json', '[file:size = 1]')).stdout)).toEqual({ valid: true, pattern: '[file:size = 1]' });
     const bad = await entente('pattern', 'check', '--json', '[file:size = ]');
