@@ -39,21 +39,20 @@ export const MAX_NESTING = 100;
 export const MAX_OPERANDS = 1000;
 
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
+const PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 const KEYWORDS: ReadonlySet<string> = new Set([
   'AND', 'OR', 'NOT', 'FOLLOWEDBY', 'LIKE', 'MATCHES', 'ISSUPERSET', 'ISSUBSET', 'EXISTS', 'IN',
   'START', 'STOP', 'SECONDS', 'WITHIN', 'REPEATS', 'TIMES',
 ]);
 
-/** The spelling STIX 2.1 requires when `token` is a keyword or boolean written in another case. */
-function miscased(token: Token | undefined): string | undefined {
-  if (token?.kind !== 'word') return undefined;
-  const upper = token.text.toUpperCase();
-  if (KEYWORDS.has(upper) && token.text !== upper) return upper;
-  const lower = token.text.toLowerCase();
-  if ((lower === 'true' || lower === 'false') && token.text !== lower) return lower;
+/** The spelling STIX 2.1 requires when `word` is a keyword or boolean written in another case. */
+function miscased(word: string): string | undefined {
+  const upper = word.toUpperCase();
+  if (KEYWORDS.has(upper) && word !== upper) return upper;
+  const lower = word.toLowerCase();
+  if ((lower === 'true' || lower === 'false') && word !== lower) return lower;
   return undefined;
 }
-const PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** Parses pattern text into an AST without the semantic checks; see `parsePattern` for both. */
 export function parseSyntax(text: string): ParseResult {
@@ -96,9 +95,9 @@ class Parser {
     // ...but a word right after ':' or '.' is a property name, which may well be `start`.
     const beforeIsProperty = index > 1 && (this.isPunct(':', this.tokens[index - 2]) || this.isPunct('.', this.tokens[index - 2]));
     for (const t of [token, beforeIsProperty ? undefined : before]) {
-      const spelling = miscased(t);
-      if (t !== undefined && spelling !== undefined) {
-        throw patternError(t.column, `'${(t as { text: string }).text}' must be written ${spelling}: STIX 2.1 keywords are case-sensitive`);
+      const spelling = t?.kind === 'word' ? miscased(t.text) : undefined;
+      if (t?.kind === 'word' && spelling !== undefined) {
+        throw patternError(t.column, `'${t.text}' must be written ${spelling}: STIX 2.1 keywords are case-sensitive`);
       }
     }
     throw patternError(token.column, `expected ${expected} but found ${describe(token)}`);
