@@ -36,6 +36,23 @@ describe('equality and order (section 9.6.1)', () => {
     expect(matches("[file:missing NOT IN ('x')]", file)).toBe(false);
   });
 
+  it('reads a JSON null as an absent property', () => {
+    const log = sco('x-auth-log', { user: null, host: 'srv-1' });
+    expect(matches("[x-auth-log:user != 'root']", log)).toBe(false);
+    expect(matches("[x-auth-log:user NOT = 'root']", log)).toBe(false);
+    expect(matches('[EXISTS x-auth-log:user]', log)).toBe(false);
+    expect(matches('[NOT EXISTS x-auth-log:user]', log)).toBe(true);
+  });
+
+  it('treats a string that is no timestamp as another type when the constant is t\'..\', without failing the match', () => {
+    const bad = sco('x-auth-log', { at: 'yesterday, 10pm' });
+    const good = sco('x-auth-log', { at: '2024-03-01T22:00:00.000Z' });
+    expect(matches("[x-auth-log:at = t'2024-03-01T22:00:00Z']", bad)).toBe(false);
+    expect(matches("[x-auth-log:at != t'2024-03-01T22:00:00Z']", bad)).toBe(true);
+    expect(matches("[x-auth-log:at > t'2000-01-01T00:00:00Z']", bad)).toBe(false);
+    expect(matches("[x-auth-log:at = t'2024-03-01T22:00:00Z']", bad, good)).toBe(true);
+  });
+
   it('negates the whole comparison with NOT', () => {
     expect(matches("[file:name NOT = 'foo.dll']", file)).toBe(false);
     expect(matches("[file:name NOT LIKE 'bar%']", file)).toBe(true);
