@@ -33,7 +33,7 @@ afterAll(() => {
 
 describe('entente pattern check', { timeout: 30_000 }, () => {
   it('exits 0 and prints the canonical pattern', async () => {
-    const r = await entente('pattern', 'check', "[ file:name='foo.dll' and file:size>1 ]");
+    const r = await entente('pattern', 'check', "[ file:name='foo.dll' AND file:size>1 ]");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("[file:name = 'foo.dll' AND file:size > 1]");
   });
@@ -45,6 +45,14 @@ describe('entente pattern check', { timeout: 30_000 }, () => {
     expect(lines[0]).toContain('column 21');
     expect(lines[1]).toBe("  [file:name = 'x' AND]");
     expect(lines[2]).toBe(`  ${' '.repeat(20)}^`);
+  });
+
+  it('refuses a STIX 2.0 lower-case keyword, naming the 2.1 spelling under a caret', async () => {
+    const r = await entente('pattern', 'check', "[file:name = 'x'] within 5 SECONDS");
+    expect(r.status).toBe(2);
+    const lines = r.stdout.split('\n');
+    expect(lines[0]).toContain("column 19: 'within' must be written WITHIN");
+    expect(lines[2]).toBe(`  ${' '.repeat(18)}^`);
   });
 
   it('prints stable JSON with --json', async () => {

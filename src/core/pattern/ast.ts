@@ -49,10 +49,14 @@ export interface SetComparison {
   readonly values: ReadonlyArray<Literal>;
 }
 
-/** `EXISTS path`. */
+/**
+ * `EXISTS path`, or `NOT EXISTS path` (`negated`, present only when true): NOT may precede every
+ * comparison operator of section 9.6.1, EXISTS included.
+ */
 export interface Exists {
   readonly kind: 'exists';
   readonly path: ObjectPath;
+  readonly negated?: true;
 }
 
 /** Boolean operators inside an observation expression; AND binds tighter than OR (section 9.6). */

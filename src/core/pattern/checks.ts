@@ -90,17 +90,15 @@ function checkComparison(node: Comparison, positions: Positions, column: number)
     }
   }
   if ((node.operator === 'ISSUBSET' || node.operator === 'ISSUPERSET') && node.value.kind === 'string') {
-    const last = node.path.steps[node.path.steps.length - 1];
-    const viaRef = node.path.steps.some((s) => s.kind === 'key' && /_refs?$/.test(s.name));
-    const ipType = node.path.objectType === 'ipv4-addr' || node.path.objectType === 'ipv6-addr';
-    if (last?.kind !== 'key' || last.name !== 'value' || (!ipType && !viaRef)) {
-      throw patternError(column, `${node.operator} applies to the value of an ipv4-addr or ipv6-addr object (section 9.6.1)`);
-    }
+    // The grammar lets these operators name any path (custom objects carry addresses too); a
+    // value that is not an address or block simply does not satisfy them (section 9.6.1).
     const cidr = parseCidr(node.value.value);
     if (cidr === undefined) {
       throw patternError(valueColumn, `'${node.value.value}' is not an IPv4 or IPv6 address or CIDR block`);
     }
-    const expected = node.path.objectType === 'ipv4-addr' ? 4 : node.path.objectType === 'ipv6-addr' ? 6 : cidr.version;
+    const last = node.path.steps[node.path.steps.length - 1];
+    const ipValue = node.path.steps.length === 1 && last?.kind === 'key' && last.name === 'value';
+    const expected = !ipValue ? cidr.version : node.path.objectType === 'ipv4-addr' ? 4 : node.path.objectType === 'ipv6-addr' ? 6 : cidr.version;
     if (cidr.version !== expected) {
       throw patternError(valueColumn, `'${node.value.value}' is an IPv${cidr.version} block but ${node.path.objectType} holds IPv${expected} addresses`);
     }

@@ -36,6 +36,23 @@ describe('equality and order (section 9.6.1)', () => {
     expect(matches("[file:missing NOT IN ('x')]", file)).toBe(false);
   });
 
+  it('reads a JSON null as an absent property', () => {
+    const log = sco('x-auth-log', { user: null, host: 'srv-1' });
+    expect(matches("[x-auth-log:user != 'root']", log)).toBe(false);
+    expect(matches("[x-auth-log:user NOT = 'root']", log)).toBe(false);
+    expect(matches('[EXISTS x-auth-log:user]', log)).toBe(false);
+    expect(matches('[NOT EXISTS x-auth-log:user]', log)).toBe(true);
+  });
+
+  it('treats a string that is no timestamp as another type when the constant is t\'..\', without failing the match', () => {
+    const bad = sco('x-auth-log', { at: 'yesterday, 10pm' });
+    const good = sco('x-auth-log', { at: '2024-03-01T22:00:00.000Z' });
+    expect(matches("[x-auth-log:at = t'2024-03-01T22:00:00Z']", bad)).toBe(false);
+    expect(matches("[x-auth-log:at != t'2024-03-01T22:00:00Z']", bad)).toBe(true);
+    expect(matches("[x-auth-log:at > t'2000-01-01T00:00:00Z']", bad)).toBe(false);
+    expect(matches("[x-auth-log:at = t'2024-03-01T22:00:00Z']", bad, good)).toBe(true);
+  });
+
   it('negates the whole comparison with NOT', () => {
     expect(matches("[file:name NOT = 'foo.dll']", file)).toBe(false);
     expect(matches("[file:name NOT LIKE 'bar%']", file)).toBe(true);
@@ -111,6 +128,14 @@ describe('LIKE and MATCHES', () => {
     expect(matches("[file:name LIKE 'caf\u00e9%']", sco('file', { name: 'cafe\u0301.txt' }))).toBe(true);
   });
 
+  it('NFC-normalises the expression of MATCHES as it does the value', () => {
+    // U+0064 U+0323 U+0307 (decomposed) and U+1E0D U+0307 are one text once normalised.
+    const decomposed = 'd\u0323\u0307';
+    expect(matches(`[x-note:text MATCHES '^${decomposed}$']`, sco('x-note', { text: '\u1e0d\u0307' }))).toBe(true);
+    expect(matches("[x-note:text MATCHES '^\u1e0d\u0307$']", sco('x-note', { text: decomposed }))).toBe(true);
+    expect(matches(`[x-note:text = '${decomposed}']`, sco('x-note', { text: '\u1e0d\u0307' }))).toBe(false);
+  });
+
   it('searches with MATCHES, with DOTALL and PCRE escapes', () => {
     expect(matches("[directory:path MATCHES 'System32']", dir)).toBe(true);
     expect(matches("[directory:path MATCHES '^C:\\\\\\\\Windows\\\\\\\\\\\\w+\\\\\\\\foo$']", dir)).toBe(true);
@@ -137,6 +162,16 @@ describe('ISSUBSET and ISSUPERSET', () => {
     ['10.0.0.1', "NOT ISSUBSET '198.51.100.0/24'", true],
   ])('ipv4 %s %s → %s', (value, test, expected) => {
     expect(matches(`[ipv4-addr:value ${test}]`, sco('ipv4-addr', { value }))).toBe(expected);
+  });
+
+  it('applies to addresses in any property, and is false for values that are not addresses', () => {
+    const log = sco('x-firewall-log', { src_ip: '10.1.2.3', nets: ['192.0.2.0/25', '2001:db8::/48'], port: 443, note: 'ten' });
+    expect(matches("[x-firewall-log:src_ip ISSUBSET '10.0.0.0/8']", log)).toBe(true);
+    expect(matches("[x-firewall-log:nets[*] ISSUPERSET '2001:db8::7']", log)).toBe(true);
+    expect(matches("[x-firewall-log:nets[0] ISSUPERSET '192.0.2.200']", log)).toBe(false);
+    expect(matches("[x-firewall-log:port ISSUBSET '10.0.0.0/8']", log)).toBe(false);
+    expect(matches("[x-firewall-log:note NOT ISSUBSET '10.0.0.0/8']", log)).toBe(true);
+    expect(matches("[x-firewall-log:src_ip ISSUBSET '2001:db8::/32']", log)).toBe(false);
   });
 
   it('handles IPv6 with zero compression', () => {
@@ -196,6 +231,15 @@ describe('object paths (section 9.7)', () => {
     expect(matchPattern(pattern, readObservations(od)).matched).toBe(false);
     const joined = embedded({ 0: { type: 'network-traffic', src_ref: '1', dst_ref: '2' }, 1: { type: 'ipv4-addr', value: '203.0.113.10' }, 2: { type: 'ipv4-addr', value: '198.51.100.58' } });
     expect(matchPattern(pattern, readObservations(joined)).matched).toBe(true);
+  });
+
+  it('reads NOT EXISTS as the absence of the property on an object of the path\'s type', () => {
+    const key = sco('windows-registry-key', { key: 'HKEY_LOCAL_MACHINE\\Software\\Example' });
+    const withValues = sco('windows-registry-key', { key: 'HKEY_LOCAL_MACHINE\\Software\\Other', values: [{ name: 'Run' }] });
+    expect(matches('[NOT EXISTS windows-registry-key:values]', key)).toBe(true);
+    expect(matches('[NOT EXISTS windows-registry-key:values]', withValues)).toBe(false);
+    expect(matches('[NOT EXISTS windows-registry-key:values]', sco('file', { name: 'a' }))).toBe(false);
+    expect(matches("[NOT EXISTS windows-registry-key:values AND windows-registry-key:key LIKE '%Example']", key, withValues)).toBe(true);
   });
 
   it('matches custom object types and EXISTS', () => {

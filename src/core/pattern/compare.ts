@@ -128,7 +128,9 @@ function regexFor(node: Comparison, binary: boolean): RegExp | undefined {
   if (entry[slot] === undefined) {
     const pattern = node.value.kind === 'string' ? node.value.value : '';
     try {
-      entry[slot] = node.operator === 'LIKE' ? likeToRegExp(pattern, !binary) : compilePcre(pattern, !binary);
+      // Section 9.6: strings are compared after NFC normalisation, so the expression is normalised
+      // as the value is; binary data is matched byte for byte.
+      entry[slot] = node.operator === 'LIKE' ? likeToRegExp(pattern, !binary) : compilePcre(binary ? pattern : pattern.normalize('NFC'), !binary);
     } catch {
       entry[slot] = null;
     }

@@ -37,7 +37,11 @@ export function testExpression(node: ComparisonExpression, root: StixObject, obs
   switch (node.kind) {
     case 'and': return testExpression(node.left, root, observation) && testExpression(node.right, root, observation);
     case 'or': return testExpression(node.left, root, observation) || testExpression(node.right, root, observation);
-    case 'exists': return resolvePath(root, node.path, observation).length > 0;
+    case 'exists': {
+      // NOT EXISTS speaks of objects of the path's type only, like every other comparison.
+      if (root.type !== node.path.objectType) return false;
+      return (resolvePath(root, node.path, observation).length > 0) !== (node.negated === true);
+    }
     case 'in': {
       const values = resolvePath(root, node.path, observation);
       if (values.length === 0) return false;

@@ -127,7 +127,7 @@ type LeafKey = Omit<RequiredKey, 'base' | 'kind' | 'value' | 'type' | 'steps'>;
 function leafKeys(node: ComparisonExpression, base: string, type: string, path: ObjectPath): LeafKey[] | undefined {
   switch (node.kind) {
     case 'exists':
-      return [{ key: `V${SEP}${base}` }];
+      return node.negated === true ? undefined : [{ key: `V${SEP}${base}` }];
     case 'in': {
       if (node.negated) return undefined;
       const keys = node.values.map((v) => literalKey(v, path));
@@ -152,7 +152,7 @@ function leafKeys(node: ComparisonExpression, base: string, type: string, path: 
         }
         case 'MATCHES': {
           if (value.kind !== 'string') return undefined;
-          const fragment = isBinaryProperty(lastKey(path)) ? undefined : regexFragment(value.value);
+          const fragment = isBinaryProperty(lastKey(path)) ? undefined : regexFragment(value.value.normalize('NFC'));
           return [fragment === undefined ? { key: `V${SEP}${base}` } : { key: `V${SEP}${base}`, fragment }];
         }
         case 'ISSUBSET': {
@@ -272,6 +272,9 @@ export function valueKeys<N extends WantedKeys>(node: N, value: unknown, propert
         const normal = value.normalize('NFC');
         for (let i = normal.indexOf('.'); i >= 0; i = normal.indexOf('.', i + 1)) sink.suffix(node, normal.slice(i));
       }
+    } else if (node.hasC) {
+      // ISSUBSET may name any property holding an address (a custom object's `src_ip`, say).
+      sink.subset(node, value);
     }
     if (e && value.length >= 20 && value.charCodeAt(4) === 45 /* '-' */) {
       const instant = parseTimestamp(value);

@@ -33,6 +33,11 @@ export function tokenize(text: string): Token[] {
     const column = i + 1;
     if (SPACE.test(c)) {
       i++;
+    } else if (c === '.' && DIGIT.test(text[i + 1] ?? '')) {
+      // A float may omit the digits before the point (`.5`); no path step starts with a digit.
+      const { literal, end } = readNumber(text, i);
+      tokens.push({ kind: 'literal', literal, column });
+      i = end;
     } else if ('[]():.,*'.includes(c)) {
       tokens.push({ kind: 'punct', text: c as Punctuation, column });
       i++;
@@ -40,6 +45,10 @@ export function tokenize(text: string): Token[] {
       const two = text.slice(i, i + 2);
       if (two === '!=' || two === '<=' || two === '>=') {
         tokens.push({ kind: 'op', text: two, column });
+        i += 2;
+      } else if (two === '==' || two === '<>') {
+        // The STIX 2.1 grammar spells equality '=' or '==' and inequality '!=' or '<>'.
+        tokens.push({ kind: 'op', text: two === '==' ? '=' : '!=', column });
         i += 2;
       } else if (c === '!') {
         throw patternError(column, "expected '!=' after '!'");

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { EntenteError } from '../errors.js';
 import { errorColumn } from './pattern-error.js';
 import { parsePattern } from './parse.js';
+import { printPattern } from './printer.js';
 
 /** The column reported for an invalid pattern, and its message. */
 function failure(text: string): { column: number | undefined; message: string } {
@@ -67,7 +68,8 @@ describe('parsePattern: structure', () => {
     expect(values("'a\\\\b'")).toEqual([{ kind: 'string', value: 'a\\b' }]);
     expect(values('-12, 0, 7')).toEqual([{ kind: 'int', value: -12 }, { kind: 'int', value: 0 }, { kind: 'int', value: 7 }]);
     expect(values('1.5, -.25, +3.0')).toEqual([{ kind: 'float', value: 1.5 }, { kind: 'float', value: -0.25 }, { kind: 'float', value: 3 }]);
-    expect(values('true, FALSE')).toEqual([{ kind: 'bool', value: true }, { kind: 'bool', value: false }]);
+    expect(values('.75, +.5')).toEqual([{ kind: 'float', value: 0.75 }, { kind: 'float', value: 0.5 }]);
+    expect(values('true, false')).toEqual([{ kind: 'bool', value: true }, { kind: 'bool', value: false }]);
     expect(values("b'ABI='")).toEqual([{ kind: 'binary', value: 'ABI=' }]);
     expect(values("h'FFc3'")).toEqual([{ kind: 'hex', value: 'ffc3' }]);
     expect(values("t'2014-01-13T07:03:17.123Z'")).toEqual([{ kind: 'timestamp', value: '2014-01-13T07:03:17.123Z' }]);
@@ -87,6 +89,20 @@ describe('parsePattern: structure', () => {
     }
     expect(parsePattern("[ipv4-addr:value NOT ISSUBSET '10.0.0.0/8']")).toMatchObject({ expression: { operator: 'ISSUBSET', negated: true } });
     expect(parsePattern('[EXISTS windows-registry-key:values]')).toMatchObject({ expression: { kind: 'exists' } });
+    expect(parsePattern('[NOT EXISTS windows-registry-key:values]')).toMatchObject({ expression: { kind: 'exists', negated: true } });
+  });
+
+  it('reads == and <> as the STIX 2.1 grammar spellings of = and !=', () => {
+    expect(printPattern(parsePattern("[file:name == 'a' AND file:size <> 3]"))).toBe("[file:name = 'a' AND file:size != 3]");
+  });
+
+  it('reads a decimal written without digits before the point, as a WITHIN duration too', () => {
+    expect(parsePattern('[file:x = 1] WITHIN .25 SECONDS')).toMatchObject({ qualifiers: [{ kind: 'within', seconds: 0.25 }] });
+  });
+
+  it('takes ISSUBSET and ISSUPERSET on any property, custom ones included', () => {
+    expect(parsePattern("[x-firewall-log:src_ip ISSUBSET '10.0.0.0/8']")).toMatchObject({ expression: { operator: 'ISSUBSET' } });
+    expect(parsePattern("[x-firewall-log:rule.networks[*] NOT ISSUPERSET '2001:db8::1']")).toMatchObject({ expression: { negated: true } });
   });
 
   it('accepts any Unicode whitespace between tokens, including line feeds', () => {
@@ -103,7 +119,7 @@ describe('parsePattern: syntax errors carry the column and what was expected', (
     ['[file:name = ', 14, 'expected a constant'],
     ["[file:name = 'x'", 17, "expected AND, OR or ']'"],
     ["file:name = 'x'", 1, "expected '['"],
-    ["[file:name == 'x']", 13, 'expected a constant'],
+    ["[file:name === 'x']", 14, 'expected a constant'],
     ["[file:name ~ 'x']", 12, 'unexpected character'],
     ["[file:name = 'x] ", 14, 'unterminated string'],
     ["[file:name = 'a\\n']", 16, "invalid escape '\\n'"],
@@ -132,6 +148,26 @@ describe('parsePattern: syntax errors carry the column and what was expected', (
   });
 });
 
+describe('parsePattern: keywords are case-sensitive in STIX 2.1', () => {
+  it.each([
+    ["[file:name = 'x'] and [file:name = 'y']", 19, "'and' must be written AND"],
+    ["[file:name = 'x'] Within 5 SECONDS", 19, "'Within' must be written WITHIN"],
+    ["[file:name = 'x'] REPEATS 2 times", 29, "'times' must be written TIMES"],
+    ["[file:name like 'x%']", 12, "'like' must be written LIKE"],
+    ["[file:name NOT in ('x')]", 16, "'in' must be written IN"],
+    ['[exists file:name]', 2, "'exists' must be written EXISTS"],
+    ['[file:is_x = True]', 14, "'True' must be written true"],
+  ])('%s fails at column %i', (text, column, message) => {
+    const f = failure(text);
+    expect(f.column).toBe(column);
+    expect(f.message).toContain(message);
+  });
+
+  it('still reads lower-case words as object types and property names', () => {
+    expect(printPattern(parsePattern("[network-traffic:start = 'x' AND network-traffic:in = 1]"))).toBe("[network-traffic:'start' = 'x' AND network-traffic:'in' = 1]");
+  });
+});
+
 describe('parsePattern: semantic checks of section 9', () => {
   it.each([
     ["[file:x = 1] WITHIN 5 SECONDS WITHIN 6 SECONDS", 31, 'second WITHIN'],
@@ -144,7 +180,7 @@ describe('parsePattern: semantic checks of section 9', () => {
     ["[file:hashes.'SHA-1' = 'zz']", 24, 'SHA-1 digest'],
     ["[file:hashes.'SHA-256' IN ('aec0')]", 28, 'SHA-256 digest'],
     ["[file:name MATCHES '(unclosed']", 20, 'does not compile'],
-    ["[file:name ISSUBSET '10.0.0.0/8']", 12, 'ipv4-addr or ipv6-addr'],
+    ["[x-fw:src ISSUBSET 'example.com']", 20, 'not an IPv4 or IPv6'],
     ["[ipv4-addr:value ISSUBSET '10.0.0.0/33']", 27, 'not an IPv4 or IPv6'],
     ["[ipv4-addr:value ISSUPERSET '2001:db8::/32']", 29, 'IPv6 block but ipv4-addr'],
     ["[file:name = 'a' AND process:name = 'b']", 18, 'different object types'],

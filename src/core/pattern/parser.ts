@@ -10,11 +10,12 @@
  *   qualifier   := WITHIN number SECONDS | REPEATS int TIMES | START t'..' STOP t'..'
  *   orCmp       := andCmp ('OR' andCmp)*                 -- section 9.6: AND binds tighter
  *   andCmp      := test ('AND' test)*
- *   test        := '(' orCmp ')' | EXISTS path | path [NOT] operator constant
+ *   test        := '(' orCmp ')' | [NOT] EXISTS path | path [NOT] operator constant
  *   path        := type ':' (name | 'quoted') ('.' (name | 'quoted') | '[' (int | '*') ']')*
  *
- * Keywords are matched without regard to case, as the OASIS grammar did for STIX 2.0; the printer
- * writes them in upper case.
+ * Keywords are upper case and the booleans `true` / `false` lower case: the STIX 2.1 grammar made
+ * them case-sensitive (STIX 2.0 accepted any case). A keyword written in another case is refused
+ * with a hint naming the spelling to use.
  */
 import type {
   ComparisonExpression, ComparisonOperator, Literal, ObjectPath, PathStep, PatternExpression, Qualifier,
@@ -39,6 +40,19 @@ export const MAX_OPERANDS = 1000;
 
 const TYPE_NAME = /^[A-Za-z_][A-Za-z0-9_-]*$/;
 const PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const KEYWORDS: ReadonlySet<string> = new Set([
+  'AND', 'OR', 'NOT', 'FOLLOWEDBY', 'LIKE', 'MATCHES', 'ISSUPERSET', 'ISSUBSET', 'EXISTS', 'IN',
+  'START', 'STOP', 'SECONDS', 'WITHIN', 'REPEATS', 'TIMES',
+]);
+
+/** The spelling STIX 2.1 requires when `word` is a keyword or boolean written in another case. */
+function miscased(word: string): string | undefined {
+  const upper = word.toUpperCase();
+  if (KEYWORDS.has(upper) && word !== upper) return upper;
+  const lower = word.toLowerCase();
+  if ((lower === 'true' || lower === 'false') && word !== lower) return lower;
+  return undefined;
+}
 
 /** Parses pattern text into an AST without the semantic checks; see `parsePattern` for both. */
 export function parseSyntax(text: string): ParseResult {
@@ -67,7 +81,7 @@ class Parser {
   }
 
   private isKeyword(word: string, token: Token = this.peek()): boolean {
-    return token.kind === 'word' && token.text.toUpperCase() === word;
+    return token.kind === 'word' && token.text === word;
   }
 
   private isPunct(text: string, token: Token = this.peek()): boolean {
@@ -75,6 +89,17 @@ class Parser {
   }
 
   private fail(expected: string, token: Token = this.peek()): never {
+    // A lower-case keyword usually surfaces one token later (`exists file:x` reads as a type).
+    const index = this.tokens.indexOf(token);
+    const before = index > 0 ? this.tokens[index - 1] : undefined;
+    // ...but a word right after ':' or '.' is a property name, which may well be `start`.
+    const beforeIsProperty = index > 1 && (this.isPunct(':', this.tokens[index - 2]) || this.isPunct('.', this.tokens[index - 2]));
+    for (const t of [token, beforeIsProperty ? undefined : before]) {
+      const spelling = t?.kind === 'word' ? miscased(t.text) : undefined;
+      if (t?.kind === 'word' && spelling !== undefined) {
+        throw patternError(t.column, `'${t.text}' must be written ${spelling}: STIX 2.1 keywords are case-sensitive`);
+      }
+    }
     throw patternError(token.column, `expected ${expected} but found ${describe(token)}`);
   }
 
@@ -235,6 +260,11 @@ class Parser {
       this.next();
       return this.mark({ kind: 'exists', path: this.path() }, start.column);
     }
+    if (this.isKeyword('NOT') && this.isKeyword('EXISTS', this.tokens[this.pos + 1]) && !this.isPunct(':', this.tokens[this.pos + 2])) {
+      this.next();
+      this.next();
+      return this.mark({ kind: 'exists', path: this.path(), negated: true }, start.column);
+    }
     const path = this.path();
     let negated = false;
     if (this.isKeyword('NOT')) {
@@ -252,7 +282,7 @@ class Parser {
     if (this.isKeyword('IN', opToken)) {
       return this.mark({ kind: 'in', path, negated, values: this.set() }, opToken.column);
     }
-    const word = opToken.kind === 'word' ? opToken.text.toUpperCase() : '';
+    const word = opToken.kind === 'word' ? opToken.text : '';
     if (word === 'LIKE' || word === 'MATCHES' || word === 'ISSUBSET' || word === 'ISSUPERSET') {
       const literal = this.literal();
       if (literal.kind !== 'string') {
@@ -266,8 +296,8 @@ class Parser {
   private literal(): Literal {
     const token = this.next();
     if (token.kind === 'literal') return this.mark({ ...token.literal }, token.column);
-    if (token.kind === 'word' && (token.text.toLowerCase() === 'true' || token.text.toLowerCase() === 'false')) {
-      return this.mark({ kind: 'bool', value: token.text.toLowerCase() === 'true' }, token.column);
+    if (token.kind === 'word' && (token.text === 'true' || token.text === 'false')) {
+      return this.mark({ kind: 'bool', value: token.text === 'true' }, token.column);
     }
     return this.fail('a constant (string, number, true/false, b\'..\', h\'..\' or t\'..\')', token);
   }

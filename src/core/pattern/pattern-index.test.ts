@@ -59,6 +59,12 @@ describe('PatternIndex', () => {
     expect(index.match(one(sco('ipv6-addr', { value: '2001:db8:1::5' })))).toEqual(['d']);
   });
 
+  it('finds CIDR blocks on properties other than value, in custom objects and lists', () => {
+    const index = indexOf({ src: "[x-fw:src_ip ISSUBSET '10.0.0.0/8']", nets: "[x-fw:nets[*] ISSUBSET '192.0.2.0/24']" });
+    expect(index.match(one(sco('x-fw', { src_ip: '10.9.8.7', nets: ['198.51.100.0/24', '192.0.2.64/26'] })))).toEqual(['src', 'nets']);
+    expect(index.match(one(sco('x-fw', { src_ip: 'ten', nets: [] })))).toEqual([]);
+  });
+
   it('finds domain suffix patterns through the parent domains of the value', () => {
     const index = indexOf({ sfx: "[domain-name:value LIKE '%.example.com']", eq: "[domain-name:value = 'example.com']" });
     expect(index.match(one(sco('domain-name', { value: 'a.b.example.com' })))).toEqual(['sfx']);
@@ -106,6 +112,7 @@ const scoArb = fc.oneof(
   fc.record({ name: value, size: fc.integer({ min: 0, max: 3 }) }, { requiredKeys: [] }).map((p) => sco('file', p)),
   fc.constantFrom(...ips).map((v) => sco(v.includes(':') ? 'ipv6-addr' : 'ipv4-addr', { value: v })),
   fc.constantFrom(...names).map((v) => sco('domain-name', { value: v })),
+  fc.constantFrom(...ips, ...names).map((v) => sco('x-fw', { src_ip: v })),
 );
 /** Network traffic with its destination address, so reference paths are exercised. */
 const trafficArb = fc.tuple(fc.constantFrom(...ips), fc.subarray(['ipv4', 'tcp', 'udp'])).map(([ip, protocols]) => {
@@ -120,13 +127,14 @@ const fileTest = fc.oneof(
   fc.constantFrom(...names).map((n) => `file:name != '${n}'`),
   fc.integer({ min: 0, max: 3 }).map((n) => `file:size = ${n}`),
   fc.integer({ min: 0, max: 3 }).map((n) => `file:size > ${n}`),
-  fc.constantFrom("file:name LIKE '%.exe'", "file:name LIKE 'evil%'", "file:name MATCHES 'exe$'", "file:name MATCHES 'evil'", 'EXISTS file:size', "file:name NOT IN ('a.exe', 'b.dll')", "file:name IN ('a.exe', 1)".replace(', 1', ", 'evil.exe'")),
+  fc.constantFrom("file:name LIKE '%.exe'", "file:name LIKE 'evil%'", "file:name MATCHES 'exe$'", "file:name MATCHES 'evil'", 'EXISTS file:size', 'NOT EXISTS file:size', "file:name NOT IN ('a.exe', 'b.dll')", "file:name IN ('a.exe', 1)".replace(', 1', ", 'evil.exe'")),
 );
 const comparison = fc.oneof(
   fc.tuple(fileTest, fc.constantFrom('AND', 'OR'), fileTest).map(([a, op, b]) => `[${a} ${op} ${b}]`),
   fileTest.map((t) => `[${t}]`),
   fc.constantFrom(...ips).map((ip) => `[${ip.includes(':') ? 'ipv6' : 'ipv4'}-addr:value = '${ip}']`),
-  fc.constantFrom("[ipv4-addr:value ISSUBSET '10.0.0.0/8']", "[ipv4-addr:value ISSUBSET '10.1.0.0/16']", "[ipv6-addr:value ISSUBSET '2001:db8::/32']"),
+  fc.constantFrom("[ipv4-addr:value ISSUBSET '10.0.0.0/8']", "[ipv4-addr:value ISSUBSET '10.1.0.0/16']", "[ipv6-addr:value ISSUBSET '2001:db8::/32']",
+    "[x-fw:src_ip ISSUBSET '10.0.0.0/8']", "[x-fw:src_ip NOT ISSUBSET '10.1.0.0/16']", "[x-fw:src_ip ISSUPERSET '10.0.0.1']"),
   fc.constantFrom("[domain-name:value LIKE '%.example.com']", "[domain-name:value = 'example.com']"),
   fc.constantFrom(...ips).map((ip) => `[network-traffic:dst_ref.value = '${ip}']`),
   fc.constantFrom("[network-traffic:protocols[*] = 'tcp']", "[network-traffic:protocols[0] = 'ipv4']", "[network-traffic:dst_ref.value ISSUBSET '10.0.0.0/8' AND network-traffic:protocols[*] != 'udp']",

@@ -40,6 +40,7 @@ const leaf: fc.Arbitrary<ComparisonExpression> = fc.oneof(
   fc.record({ path: path, negated: fc.boolean(), values: fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }) })
     .map((c) => ({ kind: 'in' as const, ...c, values: c.values.map((value) => ({ kind: 'string' as const, value })) })),
   path.map((path) => ({ kind: 'exists' as const, path })),
+  path.map((path) => ({ kind: 'exists' as const, path, negated: true as const })),
 );
 
 const comparison: fc.Arbitrary<ComparisonExpression> = fc.letrec((tie) => ({
@@ -89,7 +90,7 @@ describe('printPattern', () => {
     expect(printPattern(parsePattern("([a:x = 1] AND [a:x = 2]) OR ((([a:x = 3])))"))).toBe('[a:x = 1] AND [a:x = 2] OR [a:x = 3]');
     expect(printPattern(parsePattern("[a:x = 1] AND ([a:x = 2] OR [a:x = 3])"))).toBe('[a:x = 1] AND ([a:x = 2] OR [a:x = 3])');
     expect(printPattern(parsePattern("[(a:x = 1 OR a:y = 2) AND a:z = 3]"))).toBe('[(a:x = 1 OR a:y = 2) AND a:z = 3]');
-    expect(printPattern(parsePattern("[ a:x='1'  and  a:y!=2 ] within 5 seconds"))).toBe("[a:x = '1' AND a:y != 2] WITHIN 5 SECONDS");
+    expect(printPattern(parsePattern("[ a:x='1'  AND  a:y!=2 ]\n WITHIN 5   SECONDS"))).toBe("[a:x = '1' AND a:y != 2] WITHIN 5 SECONDS");
   });
 
   it('quotes keys that are keywords or not plain names', () => {

@@ -54,7 +54,7 @@ function printComparison(node: ComparisonExpression, minPrecedence: number): str
       return precedence < minPrecedence ? `(${text})` : text;
     }
     case 'exists':
-      return `EXISTS ${printPath(node.path)}`;
+      return `${node.negated === true ? 'NOT ' : ''}EXISTS ${printPath(node.path)}`;
     case 'in':
       return `${printPath(node.path)} ${node.negated ? 'NOT ' : ''}IN (${node.values.map(printLiteral).join(', ')})`;
     case 'comparison':
