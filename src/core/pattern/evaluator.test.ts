@@ -66,9 +66,10 @@ describe('qualifiers (section 9.5.1)', () => {
     expect(run("[file:name = 'a'] REPEATS 5 TIMES", fileSeen('a', 0, 3), fileSeen('a', 9, 2)).matched).toBe(true);
   });
 
-  it('WITHIN keeps observations closer than the window', () => {
+  it('WITHIN keeps observations no further apart than the window, its ends included', () => {
     expect(run("([file:name = 'a'] AND [file:name = 'b']) WITHIN 60 SECONDS", fileSeen('a', 0), fileSeen('b', 59)).matched).toBe(true);
-    expect(run("([file:name = 'a'] AND [file:name = 'b']) WITHIN 60 SECONDS", fileSeen('a', 0), fileSeen('b', 60)).matched).toBe(false);
+    expect(run("([file:name = 'a'] AND [file:name = 'b']) WITHIN 60 SECONDS", fileSeen('a', 0), fileSeen('b', 60)).matched).toBe(true);
+    expect(run("([file:name = 'a'] AND [file:name = 'b']) WITHIN 60 SECONDS", fileSeen('a', 0), fileSeen('b', 60.001)).matched).toBe(false);
     expect(run("([file:name = 'a'] AND [file:name = 'b']) WITHIN 0.5 SECONDS", fileSeen('a', 0), fileSeen('b', 0.25)).matched).toBe(true);
   });
 

@@ -6,7 +6,7 @@
  * "some placement exists" reading of observed-data windows (section 9.1: when within
  * [first_observed, last_observed] the observations happened is not defined):
  * - FOLLOWEDBY holds when the right side can be placed at or after the left side;
- * - WITHIN x holds when a window shorter than x seconds touches every interval;
+ * - WITHIN x holds when a window of at most x seconds touches every interval (ends included);
  * - START/STOP holds when every interval meets [start, stop).
  */
 import type { ComparisonExpression, PatternExpression, Qualifier } from './ast.js';
@@ -115,7 +115,7 @@ function evaluate(node: PatternExpression, observations: ReadonlyArray<Observati
 function qualify(q: Qualifier, bindings: Binding[], observations: ReadonlyArray<Observation>): Binding[] {
   switch (q.kind) {
     case 'within':
-      return bindings.filter((b) => Math.max(0, b.maxFirst - b.minLast) < q.seconds * 1000);
+      return bindings.filter((b) => Math.max(0, b.maxFirst - b.minLast) <= q.seconds * 1000);
     case 'start-stop': {
       const start = (parseTimestamp(q.start) as { epochMs: number }).epochMs;
       const stop = (parseTimestamp(q.stop) as { epochMs: number }).epochMs;
