@@ -22,14 +22,11 @@ export interface TsvectorPayload {
 }
 
 /**
- * The tsvector payload of a space-separated word list, duplicates removed: the server keeps
- * repeated lexemes it receives in binary form, but puts them in order itself.
+ * The tsvector payload of a list of unique lexemes (the server keeps repeated lexemes it
+ * receives in binary form, but puts them in order itself).
  */
-export function tsvectorPayload(words: string): TsvectorPayload {
-  if (words === '') return { count: 0, text: '' };
-  const unique = new Set(words.split(' '));
-  unique.delete('');
-  return { count: unique.size, text: unique.size === 0 ? '' : `${[...unique].join('\0\0\0')}\0\0\0` };
+export function tsvectorPayload(lexemes: ReadonlyArray<string>): TsvectorPayload {
+  return { count: lexemes.length, text: lexemes.length === 0 ? '' : `${lexemes.join('\0\0\0')}\0\0\0` };
 }
 
 /**

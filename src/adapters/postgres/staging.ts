@@ -4,7 +4,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import type { GraphEdge, StixLike } from '../../ports/store.js';
 import { edgesOf } from '../shared/object-edges.js';
 import { BinaryCopyWriter, tsvectorPayload } from './copy-binary.js';
-import { normalisedVersion, searchLexemes, specVersionOf } from './object-facets.js';
+import { normalisedVersion, searchLexemeList, specVersionOf } from './object-facets.js';
 import type { PgClient } from './pg-pool.js';
 
 /**
@@ -47,7 +47,8 @@ export interface StagedObject {
   readonly type: string;
   readonly specVersion: string;
   readonly body: string;
-  readonly search: string;
+  /** The search lexemes, each once. */
+  readonly lexemes: ReadonlyArray<string>;
   readonly edges: ReadonlyArray<GraphEdge>;
 }
 
@@ -58,7 +59,7 @@ export function stageObject(object: StixLike): StagedObject {
     type: object.type,
     specVersion: specVersionOf(object),
     body: JSON.stringify(object),
-    search: searchLexemes(object),
+    lexemes: searchLexemeList(object),
     edges: edgesOf(object),
   };
 }
@@ -69,7 +70,7 @@ export async function stageByInsert(client: PgClient, rows: ReadonlyArray<Staged
     `INSERT INTO stage_objects SELECT o, i, v, t, sv, b, s::tsvector
      FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(o, i, v, t, sv, b, s)`,
     [rows.map((_, i) => i), rows.map((r) => r.id), rows.map((r) => r.version), rows.map((r) => r.type),
-      rows.map((r) => r.specVersion), rows.map((r) => r.body), rows.map((r) => r.search)],
+      rows.map((r) => r.specVersion), rows.map((r) => r.body), rows.map((r) => r.lexemes.join(' '))],
   );
   const edges = rows.flatMap((r) => r.edges.map((e) => ({ owner: r, edge: e })));
   if (edges.length === 0) return;
@@ -94,7 +95,7 @@ export async function stageByCopy(client: PgClient, rows: ReadonlyArray<StagedOb
     const writer = new BinaryCopyWriter();
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as StagedObject;
-      const lexemes = tsvectorPayload(r.search);
+      const lexemes = tsvectorPayload(r.lexemes);
       const full = writer.startRow(7, r.id.length + r.version.length + r.type.length + r.specVersion.length + r.body.length + lexemes.text.length);
       if (full !== undefined) yield full;
       writer.int4(i);
