@@ -39,6 +39,18 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL adapter specifics', () =>
     expect(again.map((r) => [r.outcome, r.dateAdded])).toEqual(objects.slice(0, 10).map(() => ['duplicate', '2024-01-02T00:00:00.000Z']));
   });
 
+  it('stores a COPY batch of several chunks, one object larger than a chunk, and finds words of each', async () => {
+    const store = await fresh();
+    const big = `needleword ${'caf\u00e9 \u{1D4B3} '.repeat(40_000)}`;
+    const objects = Array.from({ length: 2000 }, (_, i) => indicator(i, { description: i === 1000 ? big : `filler text number w${i} ${'x'.repeat(300)}` }));
+    const results = await store.writeObjects(COLLECTION, objects, { dateAdded: '2024-01-02T00:00:00.000Z', bulk: true });
+    expect(results.every((r) => r.outcome === 'added')).toBe(true);
+    const page = await store.queryObjects({ collectionId: COLLECTION, limit: 2000 });
+    expect(page.objects.map((o) => o.object)).toEqual(objects);
+    expect((await store.search({ text: 'needleword', limit: 10 })).hits.map((h) => h.id)).toEqual([objects[1000]?.id]);
+    expect((await store.search({ text: 'w1999', limit: 10 })).hits.map((h) => h.id)).toEqual([objects[1999]?.id]);
+  });
+
   it('indexes the same search words through COPY as through the small path, and finds them', async () => {
     const store = await fresh();
     const long = 'x'.repeat(250);
