@@ -50,11 +50,10 @@ export function searchWords(text: string): string[] {
 }
 
 /**
- * The lexemes of an object, space-separated: a valid `tsvector` literal (letters and digits
- * only; PostgreSQL removes repeats on input). Bounded so a huge description cannot exceed the
- * 1 MiB limit of a tsvector.
+ * The lexemes of an object, each once, in order of first appearance. Bounded so a huge
+ * description cannot exceed the 1 MiB limit of a tsvector.
  */
-export function searchLexemes(object: StixLike): string {
+export function searchLexemeList(object: StixLike): string[] {
   const parts: string[] = [];
   const add = (value: unknown): void => {
     if (typeof value === 'string') parts.push(value);
@@ -66,13 +65,15 @@ export function searchLexemes(object: StixLike): string {
     if (value !== undefined) add(value);
   }
   const text = parts.join(' ').slice(0, MAX_SEARCH_TEXT);
-  if (ASCII_ONLY.test(text)) {
-    const words = text.toLowerCase().replace(/[^a-z0-9]+/g, ' ').trim();
-    return words.length <= MAX_LEXEME_LENGTH || !LONG_WORD.test(words) ? words : words.replace(LONG_WORDS, ' ').trim();
-  }
-  return searchWords(text).join(' ');
+  if (!ASCII_ONLY.test(text)) return [...new Set(searchWords(text))];
+  const unique = new Set<string>();
+  for (const word of text.toLowerCase().match(/[a-z0-9]+/g) ?? []) if (word.length <= MAX_LEXEME_LENGTH) unique.add(word);
+  return [...unique];
+}
+
+/** The lexemes of an object, space-separated: a valid `tsvector` literal (letters and digits only). */
+export function searchLexemes(object: StixLike): string {
+  return searchLexemeList(object).join(' ');
 }
 
 const MAX_SEARCH_TEXT = 256 * 1024;
-const LONG_WORD = new RegExp(`[^ ]{${MAX_LEXEME_LENGTH + 1}}`);
-const LONG_WORDS = new RegExp(`[^ ]{${MAX_LEXEME_LENGTH + 1},}`, 'g');

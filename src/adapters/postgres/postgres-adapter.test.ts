@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { StixLike } from '../../ports/store.js';
 import { MIGRATIONS, migrate } from './migrations.js';
+import { COPY_THRESHOLD } from './object-writes.js';
 import { PgDatabase } from './pg-pool.js';
 import { openPostgresStore, type PostgresStore } from './postgres-store.js';
 import { SKIP_NOTE, TEST_PG_URL, dropSchema, openTestStore, testSchema } from './test-support.js';
@@ -36,6 +37,44 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL adapter specifics', () =>
     expect(page.objects.map((o) => o.object)).toEqual(objects);
     const again = await store.writeObjects(COLLECTION, objects.slice(0, 10), { dateAdded: '2024-01-03T00:00:00.000Z', bulk: true });
     expect(again.map((r) => [r.outcome, r.dateAdded])).toEqual(objects.slice(0, 10).map(() => ['duplicate', '2024-01-02T00:00:00.000Z']));
+  });
+
+  it('stores a COPY batch of several chunks, one object larger than a chunk, and finds words of each', async () => {
+    const store = await fresh();
+    const big = `needleword ${'caf\u00e9 \u{1D4B3} '.repeat(40_000)}`;
+    const objects = Array.from({ length: 2000 }, (_, i) => indicator(i, { description: i === 1000 ? big : `filler text number w${i} ${'x'.repeat(300)}` }));
+    const results = await store.writeObjects(COLLECTION, objects, { dateAdded: '2024-01-02T00:00:00.000Z', bulk: true });
+    expect(results.every((r) => r.outcome === 'added')).toBe(true);
+    const page = await store.queryObjects({ collectionId: COLLECTION, limit: 2000 });
+    expect(page.objects.map((o) => o.object)).toEqual(objects);
+    expect((await store.search({ text: 'needleword', limit: 10 })).hits.map((h) => h.id)).toEqual([objects[1000]?.id]);
+    expect((await store.search({ text: 'w1999', limit: 10 })).hits.map((h) => h.id)).toEqual([objects[1999]?.id]);
+  });
+
+  it('indexes the same search words through COPY as through the small path, and finds them', async () => {
+    const store = await fresh();
+    const long = 'x'.repeat(250);
+    const texts = ['Zeta alpha zeta ALPHA beta alpha', 'Caf\u00e9 \u00e9t\u00e9 na\u00efve', `${long} short`, '\u{1D4B3}\u{1D4B4} \uFB01x abc 123 abc',
+      'evil.example.com 10.0.0.1', ''];
+    const object = (n: number, text: string): StixLike => indicator(n, text === '' ? { name: undefined, pattern: undefined }
+      : { name: text, description: text, pattern: "[ipv4-addr:value = '10.0.0.1']" });
+    const small = texts.map((t, i) => object(i, t));
+    const bulk = Array.from({ length: COPY_THRESHOLD }, (_, i) => object(1000 + i, texts[i % texts.length] as string));
+    for (const o of small) await store.writeObjects(COLLECTION, [o], { dateAdded: '2024-01-02T00:00:00.000Z' });
+    await store.writeObjects(COLLECTION, bulk, { dateAdded: '2024-01-02T00:00:00.000Z', bulk: true });
+    const db = new PgDatabase({ url, schema: (store as unknown as { db: PgDatabase }).db.schema, poolSize: 1 });
+    try {
+      const rows = await db.query<{ id: string; search: string }>('test', 'SELECT id, search::text AS search FROM objects');
+      const byId = new Map(rows.map((r) => [r.id, r.search]));
+      bulk.forEach((o, i) => expect(byId.get(o.id)).toBe(byId.get((small[i % texts.length] as StixLike).id)));
+      expect(byId.get((small[0] as StixLike).id)).toBe("'0' '1' '10' 'addr' 'alpha' 'beta' 'ipv4' 'value' 'zeta'");
+      expect(byId.get((small[5] as StixLike).id)).toBe('');
+    } finally {
+      await db.close();
+    }
+    const hits = await store.search({ text: 'zeta alph', limit: 1000 });
+    expect(hits.hits.length).toBe(1 + bulk.filter((_, i) => i % texts.length === 0).length);
+    expect((await store.search({ text: 'ete naive', limit: 1000 })).hits.length).toBeGreaterThan(1);
   });
 
   it('keeps first and last exact when a bulk batch brings older and newer versions around stored ones', async () => {
