@@ -83,9 +83,11 @@ describe('onward sharing keeps the origin\'s signature', () => {
     const german = indicator(DEU_ID);
     await ingest(fra, [french]);
     expect((await fra.node.federation.pushAll()).map((r) => [r.peer, r.sent, r.error])).toEqual([['DEU', 1, undefined]]);
-    await ingest(deu, [german]);
-    expect((await deu.node.federation.pushAll()).map((r) => [r.peer, r.sent, r.withheld, r.error])).toEqual([['POL', 2, 0, undefined]]);
-    expect([await has(pol, french.id), await has(pol, german.id)]).toEqual([true, true]);
+    // An object that is not versioned (an SCO) is proven under the epoch as its version.
+    const address = { type: 'ipv4-addr', spec_version: '2.1', id: 'ipv4-addr--0f26c055-6336-5bc5-b98d-13d6226742dd', value: '198.51.100.7', object_marking_refs: [TLP('clear')] };
+    await ingest(deu, [german, address]);
+    expect((await deu.node.federation.pushAll()).map((r) => [r.peer, r.sent, r.withheld, r.error])).toEqual([['POL', 3, 0, undefined]]);
+    expect([await has(pol, french.id), await has(pol, german.id), await has(pol, address.id)]).toEqual([true, true, true]);
 
     // Poland holds France's proof, delivered by Germany, unchanged from what Germany received.
     const [held] = await pol.node.store.getOriginProofs([{ id: french.id, version: String(french.modified) }]);

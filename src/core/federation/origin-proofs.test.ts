@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchTree, checkObjectInBatch, objectLeaf, ORIGIN_BATCH_TYPE, readBatch, readOriginProof, type OriginBatch } from './origin-proofs.js';
+import { batchTree, checkObjectInBatch, objectLeaf, ORIGIN_BATCH_TYPE, proofVersionOf, readBatch, readOriginProof, type OriginBatch } from './origin-proofs.js';
 
 const object = (i: number) => ({ type: 'indicator', id: `indicator--0c000000-0000-4000-8000-${i.toString(16).padStart(12, '0')}`, modified: '2026-11-01T00:00:00.000Z', name: `n${i}` });
 const b64 = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
@@ -17,6 +17,14 @@ describe('origin proofs', () => {
         expect(checkObjectInBatch({ ...proof, origin: 'DEU' }, batch, o).holds).toBe(false);
       });
     }
+  });
+
+  it('proves an object that is not versioned (an SCO) under the epoch as its version', () => {
+    const ip = { type: 'ipv4-addr', id: 'ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd', value: '198.51.100.3' };
+    const tree = batchTree([objectLeaf(ip)]);
+    const batch: OriginBatch = { origin: 'FRA', root: Buffer.from(tree.root).toString('base64url'), size: 1, created: '2026-11-01T00:00:00.000Z' };
+    const proof = readOriginProof({ id: ip.id, version: proofVersionOf(ip), origin: 'FRA', batch: 'x.y.z', index: 0, path: tree.pathOf(0) }, '$.proofs[0]');
+    expect(checkObjectInBatch(proof, batch, ip).holds).toBe(true);
   });
 
   it('reads a batch only with EdDSA, its type, a key id and one origin in header and payload', () => {

@@ -79,10 +79,13 @@ export function batchTree(leaves: ReadonlyArray<Hash>): { readonly root: Hash; p
   return { root: tree.root(), pathOf: (index) => inclusionProof(tree, index).map((h) => Buffer.from(h).toString('base64url')) };
 }
 
-/** The object version a proof covers: `modified`, else `created` (the same rule as the store's version). */
+/**
+ * The object version a proof covers: `modified`, else `created`, else (objects that are not
+ * versioned, such as most SCOs) the epoch, as the store's version (TAXII 2.1 section 3.6).
+ */
 export function proofVersionOf(object: Readonly<Record<string, unknown>>): string {
   const v = object['modified'] ?? object['created'];
-  return typeof v === 'string' ? v : '';
+  return typeof v === 'string' ? v : '1970-01-01T00:00:00.000Z';
 }
 
 /** Reads a compact batch JWS (shape only): the signature is checked by the caller with the origin's key. */
