@@ -188,4 +188,14 @@ describe('onward sharing keeps the origin\'s signature', () => {
     expect(await has(pol, french.id)).toBe(false);
     expect(logs.some((l) => l['msg'] === 'refused objects a peer pushed' && JSON.stringify(l['refused']).includes('onward-not-allowed'))).toBe(true);
   }, 60_000);
+
+  it('splits a large round into envelopes of at most 1,000 objects, each with its own batch', async () => {
+    const many = Array.from({ length: 1_001 }, () => indicator(FRA_ID));
+    await ingest(fra, many);
+    const [report] = await fra.node.federation.pushAll();
+    expect(report).toMatchObject({ peer: 'DEU', envelopes: 2, sent: 1_001, withheld: 0 });
+    const proofs = await deu.node.store.getOriginProofs(many.map((o) => ({ id: o.id, version: String(o.modified) })));
+    expect(proofs).toHaveLength(1_001);
+    expect(new Set(proofs.map((p) => p.batch)).size).toBe(2);
+  }, 120_000);
 });

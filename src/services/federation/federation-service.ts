@@ -45,6 +45,12 @@ export const DEFAULT_REMOTE_COLLECTION = 'intel';
 const MAX_PULL_PAGES = 100;
 const PAGE = 1000;
 const MAX_OBJECTS_PER_ROUND = 5000;
+/**
+ * A round's objects go in envelopes of at most this many: with its origin proof (about 1 KB) an
+ * object takes some 2 KB of envelope, and a receiver refuses envelopes over its
+ * `taxii.maxContentLength` (10 MB by default).
+ */
+const OBJECTS_PER_ENVELOPE = 1000;
 const ENVELOPE_TTL_MS = 24 * 3600_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
@@ -195,8 +201,14 @@ export class FederationService {
     let unproven = 0;
     const released = fresh.length === 0 ? [] : await this.#deps.release.releaseStored({ kind: 'party', code: link.code }, fresh, 'federation');
     if (released.length > 0) {
-      const objects = [...(await this.#definitionsFor(link.code, released.map((r) => r.object))), ...released.map((r) => r.object)];
-      const delivered = await this.#deliver(link, objects);
+      const objects = released.map((r) => r.object);
+      const definitions = await this.#definitionsFor(link.code, objects);
+      const delivered = { envelopes: 0, withheld: [] as string[] };
+      for (let i = 0; i < objects.length; i += OBJECTS_PER_ENVELOPE) {
+        const one = await this.#deliver(link, [...definitions, ...objects.slice(i, i + OBJECTS_PER_ENVELOPE)]);
+        delivered.envelopes += one.envelopes;
+        delivered.withheld.push(...one.withheld);
+      }
       envelopes = delivered.envelopes;
       const ids = new Set(released.map((r) => r.id));
       unproven = delivered.withheld.filter((id) => ids.has(id)).length;
