@@ -109,6 +109,7 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
   const envelopes = new EnvelopeService({ organisation: config.node.organisation, keys: keys.ring, peers: keys.peers, replay: keys.replay, clock });
   const federation = new FederationService({
     store, clock, release, intel, envelopes, keys, logger, organisation: config.node.organisation,
+    resendWindowMs: config.federation.resendWindowSeconds * 1000,
     transport: options.transport ?? new HttpPeerTransport(),
     defaultInbound: async () => {
       const found = (await collections.listAll()).find((c) => c.alias === DEFAULT_COLLECTION.alias);

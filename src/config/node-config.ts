@@ -48,6 +48,13 @@ export interface NodeConfig {
     /** The JetStream stream holding this node's subjects (`<stream in lower case>.>`). */
     readonly stream: string;
   };
+  readonly federation: {
+    /**
+     * Seconds each push round (and pull) looks back before the last `date_added` it handled, for
+     * writes that committed late; what it already handled there is skipped, not resent.
+     */
+    readonly resendWindowSeconds: number;
+  };
   readonly log: { readonly level: string };
 }
 
@@ -69,6 +76,7 @@ export const ENVIRONMENT_VARIABLES = {
   ENTENTE_MAX_CONTENT_LENGTH: 'taxii.maxContentLength',
   ENTENTE_BUS_URL: 'bus.url',
   ENTENTE_BUS_STREAM: 'bus.stream',
+  ENTENTE_RESEND_WINDOW: 'federation.resendWindow',
   ENTENTE_LOG_LEVEL: 'log.level',
 } as const;
 
@@ -79,6 +87,7 @@ export const SETTINGS = [
   'database.url', 'database.schema', 'database.sqliteFile', 'database.poolSize',
   'taxii.title', 'taxii.description', 'taxii.contact', 'taxii.maxContentLength', 'taxii.defaultPageSize', 'taxii.maxPageSize',
   'bus.url', 'bus.stream',
+  'federation.resendWindow',
   'log.level',
 ] as const;
 
@@ -190,6 +199,7 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
       maxPageSize,
     },
     bus: { ...(busUrl !== undefined ? { url: busUrl } : {}), stream: busStream },
+    federation: { resendWindowSeconds: int('federation.resendWindow', 60, 1, 86_400) },
     log: { level },
   };
 }

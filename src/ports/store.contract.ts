@@ -13,6 +13,7 @@ import { administrationSections } from './store-contract/administration.js';
 import { A, at, B, T0, type ContractContext } from './store-contract/builders.js';
 import { ledgerSections } from './store-contract/ledger.js';
 import { objectSections } from './store-contract/objects.js';
+import { originProofSections } from './store-contract/origin-proofs.js';
 import { peerLinkSections } from './store-contract/peer-links.js';
 import { policySections } from './store-contract/policy.js';
 import { searchAndGraphSections } from './store-contract/search-graph.js';
@@ -49,5 +50,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     policySections(ctx);
     ledgerSections(ctx);
     peerLinkSections(ctx);
+    originProofSections(ctx);
   });
 }

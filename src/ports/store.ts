@@ -7,6 +7,7 @@
  * accepted, and only enforce what storage itself guarantees (atomicity, dedup, ordering).
  */
 import type { LedgerStore } from './ledger-store.js';
+import type { OriginProofStore } from './origin-proof-store.js';
 import type { PeerLinkStore } from './peer-link-store.js';
 import type { PolicyStore } from './policy-store.js';
 
@@ -369,7 +370,7 @@ export interface StatusStore {
 // ---------------------------------------------------------------------------------------------
 
 /** The whole store as the composition root sees it. */
-export interface Store extends ObjectStore, CollectionStore, AccountStore, StatusStore, PolicyStore, LedgerStore, PeerLinkStore {
+export interface Store extends ObjectStore, CollectionStore, AccountStore, StatusStore, PolicyStore, LedgerStore, PeerLinkStore, OriginProofStore {
   /** A short name for logs and health: `sqlite` or `postgres`. */
   readonly kind: string;
   /** Applies pending versioned migrations; idempotent. Called once at start. */

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { readPublicKeySet } from '../../src/adapters/keys/index.js';
 import { buildNodeHttp, openNode, type NodeServices } from '../../src/composition-root.js';
 import { resolveConfig } from '../../src/config/node-config.js';
@@ -38,11 +38,13 @@ export function members(codes: ReadonlyArray<string>): ReadonlyArray<Member> {
   return codes.map((code, i) => ({ code, id: `identity--0d000000-0000-4000-8000-${(i + 1).toString(16).padStart(12, '0')}`, kind: 'nation' }));
 }
 
-export async function startMember(code: string, dir = mkdtempSync(join(tmpdir(), `entente-fed-${code.toLowerCase()}-`)), port = 0, coalition: ReadonlyArray<Member> = MEMBERS): Promise<CoalitionNode> {
+export async function startMember(
+  code: string, dir = mkdtempSync(join(tmpdir(), `entente-fed-${code.toLowerCase()}-`)), port = 0, coalition: ReadonlyArray<Member> = MEMBERS, logger: Logger = pino({ level: 'silent' }),
+): Promise<CoalitionNode> {
   const config = resolveConfig([{ source: 'test', values: {
     dataDir: dir, database: { sqliteFile: join(dir, 'entente.db') }, node: { name: `node-${code}`, organisation: code, country: code, kind: 'nation' }, log: { level: 'silent' },
   } }]);
-  const node = await openNode(config, { logger: pino({ level: 'silent' }) });
+  const node = await openNode(config, { logger });
   await setUpNode(node, { adminPassword: 'federation admin password' });
   for (const m of coalition) {
     const existing = (await node.policy.listOrganisations()).find((o) => o.code === m.code);
@@ -72,10 +74,6 @@ export async function agree(nodes: ReadonlyArray<CoalitionNode>, yaml: string): 
  * organisation; `from` pins `to`'s keys and links it with that account's token.
  */
 export async function link(from: CoalitionNode, to: CoalitionNode): Promise<void> {
-  const pin = async (holder: CoalitionNode, owner: CoalitionNode) => {
-    const set = await readPublicKeySet(await owner.node.keys.ring.publicKeySet(), owner.code);
-    await holder.node.keys.peers.pin({ organisation: owner.code, signing: set.signing, encryption: set.encryption, pinnedAt: '2026-01-01T00:00:00.000Z' });
-  };
   await pin(to, from);
   await pin(from, to);
   const account = `node-${from.code.toLowerCase()}`;
@@ -85,6 +83,12 @@ export async function link(from: CoalitionNode, to: CoalitionNode): Promise<void
   }
   const token = await to.node.accounts.createToken(account, { description: `push from ${from.code}` });
   await from.node.federation.addPeer({ code: to.code, url: to.url, token: token.token, collections: [from.intelId] });
+}
+
+/** `holder` pins `owner`'s public keys (the fingerprints checked out of band). */
+export async function pin(holder: CoalitionNode, owner: CoalitionNode): Promise<void> {
+  const set = await readPublicKeySet(await owner.node.keys.ring.publicKeySet(), owner.code);
+  await holder.node.keys.peers.pin({ organisation: owner.code, signing: set.signing, encryption: set.encryption, pinnedAt: '2026-01-01T00:00:00.000Z' });
 }
 
 export function removeDir(dir: string): void {

@@ -218,6 +218,24 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'federation: origin proofs of objects received from other nodes',
+    // One row per object version; the audit path as text[] of base64url hashes. See origin-proof-queries.ts.
+    sql: `
+      CREATE TABLE origin_proofs (
+        object_id text NOT NULL,
+        version text NOT NULL,
+        origin text NOT NULL,
+        batch text NOT NULL,
+        leaf_index integer NOT NULL,
+        path text[] NOT NULL,
+        received_from text NOT NULL,
+        received_at text NOT NULL,
+        PRIMARY KEY (object_id, version)
+      );
+    `,
+  },
 ];
 
 /** Advisory lock key (bigint) for the migrations of one schema: hashtext of a fixed prefix + schema. */

@@ -1,6 +1,7 @@
 import type { Organisation, UserProfile } from '../../core/policy/types.js';
 import type { LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
 import type { PeerLink, PeerState } from '../../ports/peer-link-store.js';
+import type { StoredOriginProof } from '../../ports/origin-proof-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
@@ -15,6 +16,7 @@ import { deleteObjects } from './object-deletes.js';
 import * as reads from './object-queries.js';
 import { writeObjects } from './object-writes.js';
 import * as peers from './peer-link-queries.js';
+import * as originProofs from './origin-proof-queries.js';
 import { PgDatabase } from './pg-pool.js';
 import * as policy from './policy-queries.js';
 import { neighbours } from './graph-queries.js';
@@ -275,6 +277,14 @@ export class PostgresStore implements Store {
 
   savePeerState(state: PeerState): Promise<void> {
     return peers.savePeerState(this.db, state);
+  }
+
+  putOriginProofs(proofs: ReadonlyArray<StoredOriginProof>): Promise<void> {
+    return originProofs.putOriginProofs(this.db, proofs);
+  }
+
+  getOriginProofs(versions: ReadonlyArray<{ readonly id: string; readonly version: string }>): Promise<ReadonlyArray<StoredOriginProof>> {
+    return originProofs.getOriginProofs(this.db, versions);
   }
 }
 

@@ -220,6 +220,24 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 7,
+    name: 'federation: origin proofs of objects received from other nodes',
+    // One row per object version; the path is a JSON array of base64url hashes. See origin-proofs.ts.
+    sql: `
+      CREATE TABLE origin_proofs (
+        object_id TEXT NOT NULL,
+        version TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        batch TEXT NOT NULL,
+        leaf_index INTEGER NOT NULL,
+        path TEXT NOT NULL,
+        received_from TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        PRIMARY KEY (object_id, version)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];
 
 /**

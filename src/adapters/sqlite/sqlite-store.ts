@@ -6,6 +6,7 @@ import { EntenteError } from '../../core/errors.js';
 import type { Organisation, UserProfile } from '../../core/policy/types.js';
 import type { LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
 import type { PeerLink, PeerState } from '../../ports/peer-link-store.js';
+import type { StoredOriginProof } from '../../ports/origin-proof-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
@@ -21,6 +22,7 @@ import { deleteObjects } from './object-deletes.js';
 import { countObjects, getLatest, listVersions, queryObjects } from './object-queries.js';
 import { writeBatch } from './object-writes.js';
 import * as peers from './peer-links.js';
+import * as originProofs from './origin-proofs.js';
 import { neighbours } from './graph.js';
 import * as policy from './policy.js';
 import { search } from './search.js';
@@ -327,6 +329,14 @@ export class SqliteStore implements Store {
 
   savePeerState(state: PeerState): Promise<void> {
     return this.run(() => peers.savePeerState(this.ctx, state));
+  }
+
+  putOriginProofs(proofs: ReadonlyArray<StoredOriginProof>): Promise<void> {
+    return this.run(() => this.db.transaction(() => originProofs.putOriginProofs(this.ctx, proofs)).immediate());
+  }
+
+  getOriginProofs(versions: ReadonlyArray<{ readonly id: string; readonly version: string }>): Promise<ReadonlyArray<StoredOriginProof>> {
+    return this.run(() => originProofs.getOriginProofs(this.ctx, versions));
   }
 }
 

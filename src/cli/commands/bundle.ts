@@ -4,7 +4,6 @@ import { Command } from 'commander';
 import type { NodeServices } from '../../composition-root.js';
 import { EntenteError } from '../../core/errors.js';
 import { parseJson } from '../../core/json/parse-json.js';
-import type { StixLike } from '../../ports/store.js';
 import { EnvelopeService } from '../../services/federation/envelopes.js';
 import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 import { colour, makeOutput } from '../output.js';
@@ -34,10 +33,10 @@ export function bundleCommand(): Command {
       const recipients = opts.to.split(',').map((s) => s.trim()).filter((s) => s !== '');
       const content = bundleOf(readStixDocuments(await readText(file), file).map((d) => d.value));
       await withNode(opts, async (node) => {
-        const sealed = await envelopesOf(node).seal({
+        // The release decision, as for any data leaving the node (logged per recipient on the
+        // federation channel), then the origin proofs, exactly as a push.
+        const sealed = await node.federation.seal({
           content, recipients, expiresAt: expiryOf(opts.expires, node.clock.now()), ...(opts.id === undefined ? {} : { id: opts.id }),
-          // The release decision, as for any data leaving the node: logged per recipient on the federation channel.
-          release: (code, objects) => node.release.releaseObjects({ kind: 'party', code }, objects as ReadonlyArray<StixLike>, 'federation'),
         });
         await writeFile(opts.out, `${JSON.stringify(sealed.envelope)}\n`);
         const summary = { id: sealed.id, origin: node.config.node.organisation, recipients, objects: sealed.content.objects.length, withheld: content.objects.length - sealed.content.objects.length, out: opts.out };

@@ -43,10 +43,17 @@ export interface JwsSignature {
   readonly header?: Readonly<Record<string, unknown>>;
 }
 
-/** The signed content: the payload is the RFC 8785 canonical JSON of the bundle, base64url-encoded. */
+/**
+ * The signed content: the payload is the RFC 8785 canonical JSON of the bundle, base64url-encoded.
+ * `proofs`, an extra member of the general JSON serialization (RFC 7515 section 7.2.1 lets
+ * implementations ignore members they do not know), carries the origin proofs of the objects
+ * (core/federation/origin-proofs.ts). The envelope's signatures do not cover it: each proof is
+ * signed by its own origin, and the receiver reads and checks every one.
+ */
 export interface SignedContent {
   readonly payload: string;
   readonly signatures: ReadonlyArray<JwsSignature>;
+  readonly proofs?: ReadonlyArray<unknown>;
 }
 
 export interface JweRecipient {
@@ -155,7 +162,14 @@ export function parseSignedContent(value: unknown, path = '$'): SignedContent {
         ...(entry['header'] === undefined ? {} : { header: record(entry['header'], `${at}.header`) }),
       };
     }),
+    ...(jws['proofs'] === undefined ? {} : { proofs: proofList(jws['proofs'], `${path}.proofs`) }),
   };
+}
+
+/** Each proof is read by the receiver, which refuses only the objects whose proof is wrong. */
+function proofList(value: unknown, path: string): ReadonlyArray<unknown> {
+  if (!Array.isArray(value)) throw malformed(path, 'must be an array');
+  return value;
 }
 
 /** Decodes a base64url protected header into its JSON object. */

@@ -33,6 +33,11 @@ export interface SealInput extends SignInput {
    * content, so the operator seals one envelope per recipient instead.
    */
   readonly release?: ReleaseFilter;
+  /**
+   * Applied to what every recipient may receive, before signing: the objects that go with a
+   * proof of their origin, and those proofs (see origin-proof-service.ts).
+   */
+  readonly prove?: (recipients: ReadonlyArray<string>, objects: ReadonlyArray<StixObject>) => Promise<{ readonly objects: ReadonlyArray<StixObject>; readonly proofs: ReadonlyArray<unknown> }>;
 }
 
 export interface SealedEnvelope {
@@ -102,9 +107,16 @@ export class EnvelopeService {
     let content = contentOf(input.content);
     const recipients = recipientsOf(input.recipients);
     if (input.release !== undefined) content = { ...content, objects: await releasedToAll(content, recipients, input.release) };
+    let proofs: ReadonlyArray<unknown> | undefined;
+    if (input.prove !== undefined) {
+      const proven = await input.prove(recipients, content.objects);
+      if (proven.objects.length === 0) throw new EntenteError('ENTENTE_FORBIDDEN', `None of the ${content.objects.length} object(s) can go to ${recipients.join(', ')} with a proof of its origin`);
+      content = { ...content, objects: proven.objects };
+      proofs = proven.proofs;
+    }
     const id = input.id ?? randomUUID();
     const signed = await this.sign({ content, expiresAt: input.expiresAt, id });
-    return { id, envelope: await this.reseal(signed, recipients), content };
+    return { id, envelope: await this.reseal(proofs === undefined || proofs.length === 0 ? signed : { ...signed, proofs }, recipients), content };
   }
 
   /** Seals signed content (this node's or a peer's) to recipients, leaving its signatures intact. */

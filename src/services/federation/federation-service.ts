@@ -6,9 +6,15 @@
  * receipt, and both sides write it to their ledgers.
  *
  * Push reads each pushed collection by `date_added`. A write is stamped with the time its request
- * began and becomes visible when it commits, so each round looks back over a window (RESEND_WINDOW_MS)
- * and skips what it already handled there (`recent`): a write that took less than the window to
- * commit is never missed, and nothing is sent twice while the peer acknowledges.
+ * began and becomes visible when it commits, so each round looks back over a window (RESEND_WINDOW_MS
+ * unless the node's `federation.resendWindow` says otherwise) and skips what it already handled
+ * there (`recent`): a write that took less than the window to commit is never missed, and nothing
+ * is sent twice while the peer acknowledges.
+ *
+ * Every object goes with a proof of its origin (origin-proof-service.ts): what this node
+ * originates under one batch signature per envelope, what it passes on with the origin's proof
+ * unchanged. On arrival, an object another node originated is taken only with a proof that
+ * verifies against that origin's pinned key.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -20,11 +26,13 @@ import type { NodeKeys } from '../../adapters/keys/index.js';
 import { recordLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
 import type { PeerLink, PeerLinkStore } from '../../ports/peer-link-store.js';
 import type { PeerTransport } from '../../ports/peer-transport.js';
+import type { OriginProofStore } from '../../ports/origin-proof-store.js';
 import type { CollectionStore, ObjectStore, StixLike, StoredObject } from '../../ports/store.js';
 import type { IntelService } from '../intel/intel-service.js';
 import { isBuiltInMarking, markingRefsOf } from '../policy/marking-resolver.js';
 import type { ReleaseService } from '../policy/release-service.js';
-import type { EnvelopeService } from './envelopes.js';
+import type { EnvelopeService, SealedEnvelope } from './envelopes.js';
+import { OriginProofService, originsFrom, type OriginOf } from './origin-proof-service.js';
 import { signReceipt, verifyReceipt, type ReceiptResult, type SignedReceipt } from './receipts.js';
 import type { PeerStatus, PullReport, PushReport, State } from './federation-types.js';
 import { ledgerOrigin, showCheckpoint, witness, type CheckpointShown } from './witness.js';
@@ -37,11 +45,17 @@ export const DEFAULT_REMOTE_COLLECTION = 'intel';
 const MAX_PULL_PAGES = 100;
 const PAGE = 1000;
 const MAX_OBJECTS_PER_ROUND = 5000;
+/**
+ * A round's objects go in envelopes of at most this many: with its origin proof (about 1 KB) an
+ * object takes some 2 KB of envelope, and a receiver refuses envelopes over its
+ * `taxii.maxContentLength` (10 MB by default).
+ */
+const OBJECTS_PER_ENVELOPE = 1000;
 const ENVELOPE_TTL_MS = 24 * 3600_000;
 const MAX_BACKOFF_MS = 5 * 60_000;
 
 export interface FederationDeps {
-  readonly store: PeerLinkStore & LedgerStore & Pick<ObjectStore, 'queryObjects' | 'getLatest'> & Pick<CollectionStore, 'getCollection'>;
+  readonly store: PeerLinkStore & LedgerStore & OriginProofStore & Pick<ObjectStore, 'queryObjects' | 'getLatest'> & Pick<CollectionStore, 'getCollection'>;
   readonly clock: Clock;
   readonly release: ReleaseService;
   readonly intel: IntelService;
@@ -55,10 +69,14 @@ export interface FederationDeps {
   readonly logger?: Logger;
   /** How often each peer is shown a checkpoint of this node's ledger (default every minute). */
   readonly witnessEveryMs?: number;
+  /** How far each push round and pull looks back for late commits (default RESEND_WINDOW_MS). */
+  readonly resendWindowMs?: number;
 }
 
 export class FederationService {
   readonly #deps: FederationDeps;
+  readonly #proofs: OriginProofService;
+  readonly #window: number;
   #timer: NodeJS.Timeout | undefined;
   #running = false;
   #again = false;
@@ -66,6 +84,8 @@ export class FederationService {
 
   constructor(deps: FederationDeps) {
     this.#deps = deps;
+    this.#proofs = new OriginProofService({ organisation: deps.organisation, keys: deps.keys.ring, peers: deps.keys.peers, clock: deps.clock, store: deps.store });
+    this.#window = deps.resendWindowMs ?? RESEND_WINDOW_MS;
   }
 
   async addPeer(input: { readonly code: string; readonly url: string; readonly token: string; readonly collections: ReadonlyArray<string>; readonly inbound?: string }): Promise<PeerLink> {
@@ -160,7 +180,7 @@ export class FederationService {
 
   async #pushCollection(link: PeerLink, collectionId: string, before: State): Promise<{ state: State; envelopes: number; sent: number; withheld: number }> {
     const cursor = before.cursors[collectionId];
-    const since = cursor === undefined ? undefined : new Date(Date.parse(cursor) - RESEND_WINDOW_MS).toISOString();
+    const since = cursor === undefined ? undefined : new Date(Date.parse(cursor) - this.#window).toISOString();
     const recent = new Map(Object.entries(before.recent ?? {}));
     const fresh: StoredObject[] = [];
     let last = cursor;
@@ -178,15 +198,24 @@ export class FederationService {
 
     let envelopes = 0;
     let sent = 0;
+    let unproven = 0;
     const released = fresh.length === 0 ? [] : await this.#deps.release.releaseStored({ kind: 'party', code: link.code }, fresh, 'federation');
     if (released.length > 0) {
-      const objects = [...(await this.#definitionsFor(link.code, released.map((r) => r.object))), ...released.map((r) => r.object)];
-      await this.#deliver(link, objects);
-      envelopes = 1;
-      sent = released.length;
+      const objects = released.map((r) => r.object);
+      const definitions = await this.#definitionsFor(link.code, objects);
+      const delivered = { envelopes: 0, withheld: [] as string[] };
+      for (let i = 0; i < objects.length; i += OBJECTS_PER_ENVELOPE) {
+        const one = await this.#deliver(link, [...definitions, ...objects.slice(i, i + OBJECTS_PER_ENVELOPE)]);
+        delivered.envelopes += one.envelopes;
+        delivered.withheld.push(...one.withheld);
+      }
+      envelopes = delivered.envelopes;
+      const ids = new Set(released.map((r) => r.id));
+      unproven = delivered.withheld.filter((id) => ids.has(id)).length;
+      sent = released.length - unproven;
     }
     for (const o of fresh) recent.set(`${o.id}|${o.version}`, o.dateAdded);
-    const floor = last === undefined ? undefined : new Date(Date.parse(last) - RESEND_WINDOW_MS).toISOString();
+    const floor = last === undefined ? undefined : new Date(Date.parse(last) - this.#window).toISOString();
     const kept = Object.fromEntries([...recent].filter(([, at]) => floor === undefined || at > floor));
     const state: State = {
       ...before, cursors: { ...before.cursors, ...(last === undefined ? {} : { [collectionId]: last }) }, recent: kept,
@@ -194,7 +223,7 @@ export class FederationService {
     };
     // Saved after each collection: a crash later in the round resends nothing acknowledged here.
     await this.#deps.store.savePeerState(state);
-    return { state, envelopes, sent, withheld: fresh.length - released.length };
+    return { state, envelopes, sent, withheld: fresh.length - released.length + unproven };
   }
 
   /** The marking-definitions the objects refer to and the peer cannot know: without them it refuses the objects. */
@@ -205,17 +234,46 @@ export class FederationService {
     return found.length === 0 ? [] : this.#deps.release.releaseObjects({ kind: 'party', code }, found, 'federation');
   }
 
-  async #deliver(link: PeerLink, objects: ReadonlyArray<StixLike>): Promise<void> {
+  /** Seals what may go with a proof of its origin and delivers it; says what was withheld for want of one. */
+  async #deliver(link: PeerLink, objects: ReadonlyArray<StixLike>): Promise<{ envelopes: number; withheld: ReadonlyArray<string> }> {
     const now = this.#deps.clock.now();
+    const proven = await this.#proofs.prove([link.code], objects, await this.#originsFor(link.code));
+    if (proven.withheld.length > 0) this.#deps.logger?.warn({ peer: link.code, withheld: proven.withheld }, 'withheld objects of other origins that cannot go with their origin\'s proof');
+    const withheld = proven.withheld.map((w) => w.id);
+    if (proven.objects.length === 0) return { envelopes: 0, withheld };
     const sealed = await this.#deps.envelopes.seal({
-      content: { type: 'bundle', id: `bundle--${randomUUID()}`, objects }, recipients: [link.code],
-      expiresAt: new Date(now + ENVELOPE_TTL_MS).toISOString(),
+      content: { type: 'bundle', id: `bundle--${randomUUID()}`, objects: proven.objects }, recipients: [link.code],
+      expiresAt: new Date(now + ENVELOPE_TTL_MS).toISOString(), prove: async () => proven,
     });
     const raw = await this.#deps.transport.deliver(link, sealed.envelope);
     const receipt = await verifyReceipt(raw, link.code, sealed.id, this.#deps.keys.peers);
     const rejected = receipt.results.filter((r) => r.outcome === 'rejected');
     if (rejected.length > 0) this.#deps.logger?.warn({ peer: link.code, envelope: sealed.id, rejected }, 'the peer refused objects of an envelope');
     await this.#ledger([{ kind: 'receipt', at: receipt.receivedAt, direction: 'sent', peer: link.code, envelopeId: sealed.id }]);
+    return { envelopes: 1, withheld };
+  }
+
+  /**
+   * Seals a bundle for removable media (`entente bundle seal`): the release decision for each
+   * recipient, then the origin proofs, exactly as a push does.
+   */
+  async seal(input: { readonly content: unknown; readonly recipients: ReadonlyArray<string>; readonly expiresAt: string; readonly id?: string }): Promise<SealedEnvelope> {
+    const originOf = await this.#originsFor(input.recipients[0] ?? '');
+    return this.#deps.envelopes.seal({
+      ...input,
+      release: (code, objects) => this.#deps.release.releaseObjects({ kind: 'party', code }, objects as ReadonlyArray<StixLike>, 'federation'),
+      prove: async (recipients, objects) => {
+        const proven = await this.#proofs.prove(recipients, objects, originOf);
+        if (proven.withheld.length > 0) this.#deps.logger?.warn({ recipients, withheld: proven.withheld }, 'withheld objects of other origins that cannot go with their origin\'s proof');
+        return proven;
+      },
+    });
+  }
+
+  /** Who originated each object, from the directory as the release decision reads it. */
+  async #originsFor(code: string): Promise<OriginOf> {
+    const prepared = await this.#deps.release.prepare({ kind: 'party', code }).catch(() => undefined);
+    return originsFrom(prepared?.byIdentity ?? new Map());
   }
 
   /**
@@ -236,7 +294,7 @@ export class FederationService {
     const sender = deliveredBy ?? opened.origin;
     const objects = opened.content.objects as ReadonlyArray<StixLike>;
     const link = await this.#deps.store.getPeerLink(sender);
-    const results = await this.#takeIn(sender, objects, link?.inbound ?? (await this.#deps.defaultInbound()));
+    const results = await this.#takeIn(sender, objects, link?.inbound ?? (await this.#deps.defaultInbound()), opened.signed.proofs);
     const refused = results.filter((r) => r.outcome === 'rejected');
     if (refused.length > 0) this.#deps.logger?.warn({ peer: sender, origin: opened.origin, envelope: opened.id, refused }, 'refused objects a peer pushed');
     const receivedAt = stixNow(this.#deps.clock);
@@ -304,21 +362,35 @@ export class FederationService {
    * node (an agreement in force, this node's ceilings, onward rules for third parties' data);
    * what passes is ingested like any import. One result per object.
    */
-  async #takeIn(sender: string, objects: ReadonlyArray<StixLike>, collectionId: string): Promise<ReceiptResult[]> {
+  async #takeIn(sender: string, objects: ReadonlyArray<StixLike>, collectionId: string, proofs?: ReadonlyArray<unknown>): Promise<ReceiptResult[]> {
     const recipient = await this.#deps.release.prepareInbound(sender);
-    const decisions = await this.#deps.release.decideEach(recipient, objects);
+    // The origin's signature first, as for the envelope's: an onward object needs its origin's proof.
+    const proven = await this.#proofs.check(sender, objects, proofs, originsFrom(recipient.byIdentity));
+    const unproven = proven.flatMap((p, i) => (p.ok ? [] : [{ id: objects[i]?.id, reason: p.reason, detail: p.detail }]));
+    if (unproven.length > 0) this.#deps.logger?.warn({ peer: sender, refused: unproven }, 'refused objects without a valid proof of their origin');
+    const decided = await this.#deps.release.decideEach(recipient, objects);
+    const decisions = decided.map((d, i) => {
+      const p = proven[i];
+      return p === undefined || p.ok ? d : { outcome: 'deny' as const, reason: p.reason, steps: [] };
+    });
     const allowed = objects.filter((_, i) => decisions[i]?.outcome !== 'deny');
     const report = allowed.length === 0 ? undefined : await this.#deps.intel.ingest(collectionId, { objects: allowed }, { actor: { name: `peer:${sender}` }, partial: true });
     const byPosition = report?.results ?? [];
     let k = 0;
-    return objects.map((o, i): ReceiptResult => {
+    const kept: Array<NonNullable<Extract<(typeof proven)[number], { ok: true }>['proof']>> = [];
+    const results = objects.map((o, i): ReceiptResult => {
       const version = String(o['modified'] ?? o['created'] ?? '');
       const d = decisions[i];
       if (d === undefined || d.outcome === 'deny') return { id: o.id, version, outcome: 'rejected', reason: d?.reason ?? 'denied' };
       const r = byPosition[k++];
       if (r === undefined || r.outcome === 'rejected' || r.outcome === 'not-written') return { id: o.id, version, outcome: 'rejected', reason: r?.errors[0]?.code ?? 'invalid' };
+      const p = proven[i];
+      if (p?.ok === true && p.proof !== undefined) kept.push(p.proof);
       return { id: o.id, version, outcome: r.outcome === 'duplicate' ? 'duplicate' : 'added' };
     });
+    // Kept so that this node can pass the objects on with their origin's proof unchanged.
+    await this.#proofs.keep(kept, sender);
+    return results;
   }
 
   /**
@@ -332,7 +404,7 @@ export class FederationService {
     const before = (await this.#deps.store.getPeerState(code)) as State;
     const since = before.pullCursors?.[collection];
     // As for push, look back over the window a late commit may hide in; what was taken is a duplicate.
-    let position: { addedAfter?: string; next?: string } | undefined = since === undefined ? {} : { addedAfter: new Date(Date.parse(since) - RESEND_WINDOW_MS).toISOString() };
+    let position: { addedAfter?: string; next?: string } | undefined = since === undefined ? {} : { addedAfter: new Date(Date.parse(since) - this.#window).toISOString() };
     let last = since;
     let added = 0;
     let duplicates = 0;
