@@ -622,8 +622,10 @@ function placeId(ids: Uint32Array, lo: number, handlePlusOne: number): void {
  * `match(observation)` contract: the ids of the matching indicators (the compact index's first).
  */
 export class IndicatorIndex {
-  readonly simple = new CompactIocIndex();
   readonly general = new PatternIndex();
+
+  /** `simple` may be a view of a shared index (`CompactIocIndex.fromShared`), for a worker thread. */
+  constructor(readonly simple: CompactIocIndex = new CompactIocIndex()) {}
 
   /** Number of indicators held. */
   get size(): number {
