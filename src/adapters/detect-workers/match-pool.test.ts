@@ -62,6 +62,19 @@ describe('MatchPool', () => {
     expect(alone(index)).toEqual(expected);
   });
 
+  it('leaves out indicators removed before it started, simple or general', async () => {
+    const { index, patterns } = indexWith(true);
+    index.remove(id(3));
+    index.remove('indicator--general');
+    const expected = alone(index);
+    const pool = MatchPool.start(index, patterns, 2);
+    pools.push(pool);
+    const result = await pool.submit({ format: 'suricata', firstLine: 1, lines });
+    expect(result.matches.map((m) => [m.line, m.ids])).toEqual(expected.matches);
+    expect(result.matches.flatMap((m) => m.ids)).not.toContain(id(3));
+    expect(result.matches.flatMap((m) => m.ids)).not.toContain('indicator--general');
+  });
+
   it('refuses a worker count that is not a whole number from 1', () => {
     const { index, patterns } = indexWith(false);
     expect(() => MatchPool.start(index, patterns, 0)).toThrow(/whole number/);

@@ -51,7 +51,9 @@ export class MatchPool {
    */
   static start(index: IndicatorIndex, patterns: ReadonlyMap<string, string>, size: number): MatchPool {
     if (!Number.isInteger(size) || size < 1) throw new RangeError(`worker count must be a whole number from 1, not ${size}`);
-    const general = index.general.size === 0 ? [] : [...patterns].filter(([id]) => !index.simple.has(id));
+    const general = index.generalIndicators().map((id): [string, string] => [id, patterns.get(id) ?? '']);
+    const missing = general.find(([, pattern]) => pattern === '');
+    if (missing !== undefined) throw new Error(`no pattern text for ${missing[0]}, a general pattern of the index`);
     const setup: WorkerSetup = { simple: index.simple.share(), general };
     return new MatchPool(Array.from({ length: size }, () => spawn(setup)));
   }

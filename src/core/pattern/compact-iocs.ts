@@ -623,6 +623,8 @@ function placeId(ids: Uint32Array, lo: number, handlePlusOne: number): void {
  */
 export class IndicatorIndex {
   readonly general = new PatternIndex();
+  /** Ids of the indicators held in `general` through `add`. */
+  private readonly generalIds = new Set<string>();
 
   /** `simple` may be a view of a shared index (`CompactIocIndex.fromShared`), for a worker thread. */
   constructor(readonly simple: CompactIocIndex = new CompactIocIndex()) {}
@@ -637,15 +639,23 @@ export class IndicatorIndex {
     const ast = typeof pattern === 'string' ? parsePattern(pattern) : pattern;
     if (this.simple.add(id, ast)) {
       this.general.remove(id);
+      this.generalIds.delete(id);
     } else {
       this.simple.remove(id);
       this.general.add(id, ast);
+      this.generalIds.add(id);
     }
+  }
+
+  /** Ids of the indicators that are not simple IOCs (held in `general`). */
+  generalIndicators(): string[] {
+    return [...this.generalIds];
   }
 
   /** Removes an indicator; false when it was not there. */
   remove(id: string): boolean {
     const a = this.simple.remove(id);
+    this.generalIds.delete(id);
     return this.general.remove(id) || a;
   }
 
