@@ -85,6 +85,18 @@ describe.skipIf(!present)('the fast path on the shared Suricata samples', () => 
   });
 });
 
+describe.skipIf(!present)('the fast path on the shared Zeek JSON samples', () => {
+  const dir = `${SAMPLES}zeek-json/`;
+  const files = present ? readdirSync(dir).filter((f) => f.endsWith('.json') || f.endsWith('.ndjson')) : [];
+  it.each(files)('%s: same events, bad lines and matches as the full path', (file) => {
+    const lines = readFileSync(`${dir}${file}`, 'utf8').split('\n');
+    let found = 0;
+    for (const every of [1, 3, 1000]) found += expectSame(lines, 'zeek-json', indexOn(lines, 'zeek-json', every));
+    expectSame(lines, 'auto', indexOn(lines, 'zeek-json', 2));
+    expect(found).toBeGreaterThan(0);
+  });
+});
+
 // Values drawn from small pools, half of them in the index, spelled in the ways sensors vary.
 const addresses = ['198.51.100.7', '203.0.113.9', '10.1.2.3', '2001:db8::1', '2001:DB8:0:0::1', '2001:db8::2', '', '1.2.3', 'not-an-ip', '::ffff:198.51.100.7'];
 const domains = ['evil.example', 'EVIL.example.', 'good.example', 'evil.example.', '.', '', '198.51.100.7', 'xn--bcher-kva.example', 'ÉVIL.example'];
@@ -148,6 +160,37 @@ describe('the fast path on generated EVE lines', () => {
     index.add('indicator--00000000-0000-4000-8000-000000000001', "[network-traffic:dst_port = 4444]");
     const line = JSON.stringify({ timestamp: times[0], event_type: 'flow', src_ip: '10.0.0.1', dest_ip: '10.0.0.2', dest_port: 4444, proto: 'TCP' });
     expect(expectSame([line], 'suricata', index)).toBe(1);
+  });
+});
+
+const zeekArb = fc.record({
+  _path: fc.oneof(pick(['conn', 'dns', 'http', 'ssl', 'files', 'x509', 'smtp', 'stats', 'weird']), fc.integer()),
+  ts: fc.oneof(fc.constant(1700000000.25), pick(times), fc.constant(-1)),
+  'id.orig_h': maybe(fc.oneof(pick(addresses), fc.integer())),
+  'id.resp_h': maybe(pick(addresses)),
+  'id.resp_p': maybe(fc.constantFrom(80, 443)),
+  proto: maybe(pick(['tcp', 'udp'])),
+  query: maybe(pick(domains)),
+  answers: maybe(fc.oneof(fc.array(fc.oneof(pick(addresses), pick(domains), fc.integer()), { maxLength: 3 }), pick(domains))),
+  host: maybe(fc.oneof(pick(domains), fc.constant('evil.example:8080'), fc.constant('198.51.100.7:80'))),
+  uri: maybe(pick(['/evil', '/x'])),
+  md5: maybe(pick(digests)),
+  server_name: maybe(pick(domains)),
+  email: maybe(fc.constant('a@evil.example')),
+  sha256: maybe(pick(digests)),
+  'san.dns': maybe(fc.array(pick(domains), { maxLength: 2 })),
+}, { requiredKeys: ['ts'] });
+
+describe('the fast path on generated Zeek JSON lines', () => {
+  it('gives the same events, bad lines, matches and evidence as the full path', () => {
+    const lines = fc.array(fc.oneof(
+      { weight: 8, arbitrary: zeekArb.map((r) => JSON.stringify(r)) },
+      { weight: 1, arbitrary: zeekArb.map((r) => JSON.stringify({ [String(r._path)]: r })) },
+      { weight: 1, arbitrary: fc.oneof(fc.string(), fc.json(), fc.constant('{"id.orig_h": {"ts": 1}}')) },
+    ), { maxLength: 25 });
+    fc.assert(fc.property(lines, fc.constantFrom<TelemetryFormat | 'auto'>('zeek-json', 'auto'), (ls, format) => {
+      expectSame(ls, format, IOC_INDEX);
+    }), { numRuns: 400 });
   });
 });
 
