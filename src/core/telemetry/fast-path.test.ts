@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IndicatorIndex } from '../pattern/index.js';
 import { isEventTime, parseEventTime } from './event-time.js';
-import { TelemetryReader } from './telemetry-reader.js';
+import { TelemetryReader, type ReaderOptions } from './telemetry-reader.js';
 import type { TelemetryEvent, TelemetryFormat } from './types.js';
 
 const SAMPLES = fileURLToPath(new URL('../../../../shared/telemetry-samples/', import.meta.url));
@@ -16,8 +16,8 @@ interface Outcome {
 }
 
 /** Reads the lines the full way (every observation built and matched) or through `pushFor`. */
-function run(lines: ReadonlyArray<string>, format: TelemetryFormat | 'auto', index: IndicatorIndex, fast: boolean): Outcome {
-  const reader = new TelemetryReader(format);
+function run(lines: ReadonlyArray<string>, format: TelemetryFormat | 'auto', index: IndicatorIndex, fast: boolean, options: ReaderOptions = {}): Outcome {
+  const reader = new TelemetryReader(format, options);
   const matches: Outcome['matches'] = [];
   const take = (events: ReadonlyArray<TelemetryEvent>): void => {
     for (const event of events) {
@@ -55,9 +55,9 @@ function indexOn(lines: ReadonlyArray<string>, format: TelemetryFormat | 'auto',
   return index;
 }
 
-function expectSame(lines: ReadonlyArray<string>, format: TelemetryFormat | 'auto', index: IndicatorIndex): number {
-  const full = run(lines, format, index, false);
-  const fast = run(lines, format, index, true);
+function expectSame(lines: ReadonlyArray<string>, format: TelemetryFormat | 'auto', index: IndicatorIndex, options: ReaderOptions = {}): number {
+  const full = run(lines, format, index, false, options);
+  const fast = run(lines, format, index, true, options);
   expect(fast.stats).toEqual(full.stats);
   expect(fast.matches.map((m) => [m.line, m.ids])).toEqual(full.matches.map((m) => [m.line, m.ids]));
   // The evidence is the observation the full path builds, unchanged.
@@ -191,6 +191,13 @@ describe('the fast path on generated Zeek JSON lines', () => {
     fc.assert(fc.property(lines, fc.constantFrom<TelemetryFormat | 'auto'>('zeek-json', 'auto'), (ls, format) => {
       expectSame(ls, format, IOC_INDEX);
     }), { numRuns: 400 });
+  });
+
+  it('does so for records without _path in a file named after its log', () => {
+    const lines = fc.array(zeekArb.map(({ _path: _, ...r }) => JSON.stringify(r)), { maxLength: 25 });
+    fc.assert(fc.property(lines, fc.constantFrom('conn', 'dns', 'http', 'ssl', 'files', 'stats'), (ls, zeekPath) => {
+      expectSame(ls, 'zeek-json', IOC_INDEX, { zeekPath });
+    }), { numRuns: 300 });
   });
 });
 
