@@ -201,6 +201,60 @@ describe('the fast path on generated Zeek JSON lines', () => {
   });
 });
 
+describe.skipIf(!present)('the fast path on the shared ECS samples', () => {
+  const dir = `${SAMPLES}ecs/`;
+  const files = present ? readdirSync(dir).filter((f) => f.endsWith('.ndjson')) : [];
+  it.each(files)('%s: same events, bad lines and matches as the full path', (file) => {
+    const lines = readFileSync(`${dir}${file}`, 'utf8').split('\n');
+    for (const every of [1, 3, 1000]) expectSame(lines, 'ecs', indexOn(lines, 'ecs', every));
+    expectSame(lines, 'auto', indexOn(lines, 'ecs', 2));
+  });
+});
+
+const ecsFields = fc.record({
+  '@timestamp': maybe(fc.oneof(pick(times), fc.integer())),
+  'source.ip': maybe(pick(addresses)),
+  'client.ip': maybe(pick(addresses)),
+  'destination.ip': maybe(fc.oneof(pick(addresses), fc.integer())),
+  'destination.port': maybe(fc.constantFrom(53, 443)),
+  'destination.domain': maybe(pick(domains)),
+  'url.domain': maybe(fc.oneof(pick(domains), fc.constant('*.evil.example'))),
+  'url.full': maybe(pick(['http://evil.example/evil', 'https://evil.example/x', 'evil.example/x', ''])),
+  'dns.question.name': maybe(pick(domains)),
+  'dns.resolved_ip': maybe(fc.array(pick(addresses), { maxLength: 2 })),
+  'tls.server.x509.alternative_names': maybe(fc.array(pick(domains), { maxLength: 2 })),
+  'file.hash.md5': maybe(pick(digests)),
+  'process.hash.sha256': maybe(pick(digests)),
+  'user.email': maybe(fc.constant('a@evil.example')),
+  'event.dataset': maybe(fc.constant('network')),
+}, { requiredKeys: [] });
+
+/** Flattened (`"source.ip"`) or nested (`{"source": {"ip": …}}`) at random per field. */
+function ecsDoc(fields: Record<string, unknown>, nest: ReadonlyArray<boolean>): string {
+  const doc: Record<string, unknown> = {};
+  Object.entries(fields).forEach(([k, v], i) => {
+    if (v === undefined) return;
+    const dot = k.indexOf('.');
+    if (nest[i % nest.length] === true && dot > 0) {
+      const head = (doc[k.slice(0, dot)] ??= {}) as Record<string, unknown>;
+      if (typeof head === 'object' && head !== null) head[k.slice(dot + 1)] = v;
+    } else doc[k] = v;
+  });
+  return JSON.stringify(doc);
+}
+
+describe('the fast path on generated ECS documents', () => {
+  it('gives the same events, bad lines, matches and evidence as the full path', () => {
+    const lines = fc.array(fc.oneof(
+      { weight: 9, arbitrary: fc.tuple(ecsFields, fc.array(fc.boolean(), { minLength: 1, maxLength: 5 })).map(([f, n]) => ecsDoc(f, n)) },
+      { weight: 1, arbitrary: fc.oneof(fc.string(), fc.json()) },
+    ), { maxLength: 25 });
+    fc.assert(fc.property(lines, (ls) => {
+      expectSame(ls, 'ecs', IOC_INDEX);
+    }), { numRuns: 400 });
+  });
+});
+
 describe('isEventTime', () => {
   const shaped = fc.tuple(
     fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 14 }), fc.integer({ min: 0, max: 33 }), fc.constantFrom('T', ' '),
