@@ -2,27 +2,32 @@
  * Telemetry matching end to end, from log lines: Suricata EVE lines (flow, dns, http, tls and
  * fileinfo events) read by the telemetry reader, turned into observations, and matched against
  * the index `entente detect` builds (`selectIndicators` over indicator objects with UUID ids) of
- * IOCs of a realistic mix (IPv4, IPv6, CIDR, domains, URLs, file hashes, e-mail addresses). One
- * core, one process. Reports events/s, the index's memory per IOC, and a naive
- * loop over every pattern in the same run for the ratio (issue 5: >= 300k events/s on 2 cores
- * against 5M IOCs, <= 64 bytes per IOC).
+ * IOCs of a realistic mix (IPv4, IPv6, CIDR, domains, URLs, file hashes, e-mail addresses).
+ * Reports, in one process: CPU time per event on one thread, split into reading and matching, for
+ * the full path (every observation built) and the path `entente detect` takes (observations built
+ * only where the compact index may match); events/s end to end with N worker threads sharing the
+ * index, as `entente detect --workers N` runs (batches of lines, results taken in order); the
+ * index's memory per IOC; and a naive loop over every pattern for the ratio (issue 5: >= 300k
+ * events/s on 2 cores against 5M IOCs, <= 64 bytes per IOC).
  *
- *   node --expose-gc --import tsx bench/detect-throughput.ts [--iocs 1000000] [--events 200000] [--runs 3] [--naive 200]
+ *   node --expose-gc --import tsx bench/detect-throughput.ts [--iocs 1000000] [--events 200000] [--runs 3] [--naive 200] [--workers 2]
  *   (--expose-gc makes the memory figure exact; without it the heap is measured as it stands)
  */
 import { parseArgs } from 'node:util';
 import { matchPattern } from '../src/core/pattern/evaluator.js';
 import { parsePattern } from '../src/core/pattern/parse.js';
-import type { IndicatorIndex } from '../src/core/pattern/index.js';
+import { IndicatorIndex } from '../src/core/pattern/index.js';
+import { MatchPool, type BatchResult } from '../src/adapters/detect-workers/match-pool.js';
 import { TelemetryReader, selectIndicators } from '../src/core/telemetry/index.js';
 import { seededRandom } from './lib/seeded-random.js';
 import { median } from './lib/run-stats.js';
 
-const { values: args } = parseArgs({ options: { iocs: { type: 'string', default: '1000000' }, events: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' }, naive: { type: 'string', default: '200' } } });
+const { values: args } = parseArgs({ options: { iocs: { type: 'string', default: '1000000' }, events: { type: 'string', default: '200000' }, runs: { type: 'string', default: '3' }, naive: { type: 'string', default: '200' }, workers: { type: 'string', default: '2' } } });
 const IOCS = Number(args.iocs);
 const EVENTS = Number(args.events);
 const RUNS = Number(args.runs);
 const NAIVE = Number(args.naive);
+const WORKERS = Number(args.workers);
 const { int, hex } = seededRandom(0xd7ec7);
 
 const v4 = (): string => `${1 + int(223)}.${int(256)}.${int(256)}.${int(256)}`;
@@ -97,25 +102,83 @@ const perIoc = ((heapMiB() - before) * 2 ** 20) / IOCS;
 const compactShare = index.simple.size / Math.max(1, index.size);
 const lines = Array.from({ length: EVENTS }, (_, i) => eveLine(i, sample));
 
-const rates: number[] = [];
-let matches = 0;
-for (let run = 0; run < RUNS; run++) {
+/** CPU µs per event of one pass over the lines: `fast` reads through pushFor (as entente detect), `match` matches what is read. */
+function pass(fast: boolean, match: boolean, against: IndicatorIndex): { us: number; matches: number } {
   const reader = new TelemetryReader('suricata');
-  matches = 0;
+  let found = 0;
   const start = process.cpuUsage();
-  const t = performance.now();
-  let events = 0;
   for (const line of lines) {
-    for (const event of reader.push(line)) {
-      events++;
-      matches += index.match(event.observation).length;
-    }
+    for (const event of fast ? reader.pushFor(line, against) : reader.push(line)) if (match) found += against.match(event.observation).length;
   }
   const cpu = process.cpuUsage(start);
-  const seconds = (cpu.user + cpu.system) / 1e6;
-  rates.push(events / seconds);
-  process.stderr.write(`  run ${run + 1}: ${Math.round(events / seconds).toLocaleString('en-US')} events per CPU-second (${((performance.now() - t) / 1000).toFixed(2)} s wall), ${matches} matches\n`);
+  return { us: (cpu.user + cpu.system) / reader.stats.events, matches: found };
 }
+
+const empty = new IndicatorIndex();
+const split = { fullRead: [] as number[], fullBoth: [] as number[], fastRead: [] as number[], fastBoth: [] as number[] };
+let matches = 0;
+for (let run = 0; run < RUNS; run++) {
+  // Interleaved, so that a change in the machine's load touches every variant alike.
+  split.fullRead.push(pass(false, false, index).us);
+  const full = pass(false, true, index);
+  split.fullBoth.push(full.us);
+  split.fastRead.push(pass(true, false, empty).us);
+  const fast = pass(true, true, index);
+  split.fastBoth.push(fast.us);
+  if (fast.matches !== full.matches) throw new Error(`the fast path found ${fast.matches} matches, the full path ${full.matches}`);
+  matches = fast.matches;
+  process.stderr.write(`  run ${run + 1}: full path ${full.us.toFixed(2)} µs/event, fast path ${fast.us.toFixed(2)} µs/event, ${matches} matches\n`);
+}
+
+/** Lines in batches of about 64 KiB, as entente detect reads them. */
+const batches: string[][] = [];
+for (let at = 0, size = 0, batch: string[] = []; at < lines.length; at++) {
+  batch.push(lines[at] as string);
+  size += (lines[at] as string).length + 1;
+  if (size >= 64 * 1024 || at === lines.length - 1) {
+    batches.push(batch);
+    batch = [];
+    size = 0;
+  }
+}
+globalThis.gc?.();
+const rssBefore = process.memoryUsage().rss;
+const pool = MatchPool.start(index, new Map(), WORKERS);
+const wallRates: number[] = [];
+const cpuRates: number[] = [];
+let poolMatches = 0;
+for (let run = 0; run < RUNS + 1; run++) {
+  const start = process.cpuUsage();
+  const t = performance.now();
+  const inFlight: Array<Promise<BatchResult>> = [];
+  let events = 0;
+  let found = 0;
+  let firstLine = 1;
+  const take = async (): Promise<void> => {
+    const r = await (inFlight.shift() as Promise<BatchResult>);
+    events += r.events;
+    for (const m of r.matches) found += m.ids.length;
+  };
+  for (const batch of batches) {
+    inFlight.push(pool.submit({ format: 'suricata', firstLine, lines: batch }));
+    firstLine += batch.length;
+    while (inFlight.length > 2 * WORKERS) await take();
+  }
+  while (inFlight.length > 0) await take();
+  const seconds = (performance.now() - t) / 1000;
+  const cpu = process.cpuUsage(start);
+  if (found !== matches) throw new Error(`the workers found ${found} matches, one thread ${matches}`);
+  poolMatches = found;
+  // The first run starts the workers (module loading, index views): left out.
+  if (run === 0) continue;
+  wallRates.push(events / seconds);
+  cpuRates.push(events / ((cpu.user + cpu.system) / 1e6));
+  process.stderr.write(`  ${WORKERS} workers, run ${run}: ${Math.round(events / seconds).toLocaleString('en-US')} events/s (${seconds.toFixed(2)} s wall), ${Math.round(events / ((cpu.user + cpu.system) / 1e6)).toLocaleString('en-US')} per CPU-second\n`);
+}
+// After a GC: share() copies the tables into shared memory once and the old ones are then garbage.
+globalThis.gc?.();
+const rssGrowth = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
+await pool.close();
 
 // The naive baseline: every event tried against every pattern, on a slice so that it ends.
 const parsed = patterns.map((p) => parsePattern(p));
@@ -131,13 +194,18 @@ for (const line of lines.slice(0, 2000)) {
 const naiveCpu = process.cpuUsage(naiveStart);
 // Scaled from NAIVE patterns to the whole IOC set: the loop is linear in the number of patterns.
 const naiveRate = naiveEvents / ((naiveCpu.user + naiveCpu.system) / 1e6) / (IOCS / parsed.length);
+const rate = median(wallRates);
+const med = (xs: number[]): string => median(xs).toFixed(2);
 
-console.log(`\nTelemetry matching from Suricata EVE lines, ${IOCS.toLocaleString('en-US')} IOCs (IPv4 30 %, IPv6 10 %, CIDR 10 %, domains 20 %, URLs 10 %, SHA-256 10 %, e-mail 10 %), ${EVENTS.toLocaleString('en-US')} events, one core, Node ${process.version}`);
+console.log(`\nTelemetry matching from Suricata EVE lines, ${IOCS.toLocaleString('en-US')} IOCs (IPv4 30 %, IPv6 10 %, CIDR 10 %, domains 20 %, URLs 10 %, SHA-256 10 %, e-mail 10 %), ${EVENTS.toLocaleString('en-US')} events, Node ${process.version}, medians of ${RUNS}`);
 console.log('| measure | value |');
 console.log('| --- | --- |');
 console.log(`| index build | ${indexSeconds.toFixed(1)} s (${Math.round(IOCS / indexSeconds).toLocaleString('en-US')} IOCs/s) |`);
 console.log(`| memory per IOC (heap and typed arrays, index only, ids included) | ${perIoc.toFixed(0)} bytes (${(compactShare * 100).toFixed(0)} % of IOCs in the compact index) |`);
 console.log(`| memory per IOC with the pattern texts kept for reports | ${withTexts.toFixed(0)} bytes |`);
-console.log(`| events matched per CPU-second, median of ${RUNS} | ${Math.round(median(rates)).toLocaleString('en-US')} (${matches} matches a run) |`);
+console.log(`| one thread, full path: CPU µs per event, reading + matching | ${med(split.fullRead)} + ${(median(split.fullBoth) - median(split.fullRead)).toFixed(2)} = ${med(split.fullBoth)} |`);
+console.log(`| one thread, entente detect's path: CPU µs per event, reading + matching | ${med(split.fastRead)} + ${(median(split.fastBoth) - median(split.fastRead)).toFixed(2)} = ${med(split.fastBoth)} (${Math.round(1e6 / median(split.fastBoth)).toLocaleString('en-US')} events per CPU-second) |`);
+console.log(`| ${WORKERS} worker threads sharing the index, end to end | ${Math.round(rate).toLocaleString('en-US')} events/s (${Math.round(median(cpuRates)).toLocaleString('en-US')} per CPU-second, all threads; ${poolMatches} matches a run) |`);
+console.log(`| resident memory added by starting ${WORKERS} workers (their runtimes included; the index is not copied) | ${rssGrowth.toFixed(0)} MiB |`);
 console.log(`| naive loop over every pattern (extrapolated from ${parsed.length}) | ${naiveRate.toFixed(2)} events/s |`);
-console.log(`| ratio | ${Math.round(median(rates) / naiveRate).toLocaleString('en-US')}× |`);
+console.log(`| ratio (${WORKERS} workers to the naive loop on one thread) | ${Math.round(rate / naiveRate).toLocaleString('en-US')}× |`);

@@ -18,6 +18,7 @@ import { detectionGuard, suppressionSummary } from './sensors.js';
 import type { WarninglistGuard } from '../../core/warninglists/index.js';
 import { parseWindow, SightingAccumulator } from '../../core/sightings/index.js';
 import { SightingService, type SightingReport } from '../../services/detection/sighting-service.js';
+import { MatchPool, POOL_FORMATS, defaultWorkerCount, type BatchResult } from '../../adapters/detect-workers/match-pool.js';
 
 interface DetectFlags extends NodeFlags {
   readonly indicators?: ReadonlyArray<string>;
@@ -30,6 +31,7 @@ interface DetectFlags extends NodeFlags {
   readonly sightingsCollection?: string;
   readonly warninglist?: ReadonlyArray<string>;
   readonly warninglists: boolean;
+  readonly workers?: string;
 }
 
 /** Files a directory argument contributes: sensor logs, not notes or hidden files. */
@@ -69,6 +71,7 @@ export function detectCommand(): Command {
     .option('--warninglist <file>', 'also suppress indicators and matches on this warninglist (JSON, Entente or MISP format; repeatable)', collect)
     .option('--no-warninglists', 'do not apply the built-in warninglists (those given with --warninglist still apply)')
     .option('--sightings-collection <collection>', 'with --sightings: collection id or alias to store them in (default intel)')
+    .option('--workers <n>', `threads matching at once (default: one per CPU, here ${defaultWorkerCount()}); 1 matches on the main thread, as --follow always does`)
     .addHelpText('after', '\nExit status: 0 it ran (matches or not), 2 an error (unreadable file, bad indicators).\nSee docs/detection.md.')
     .action(async (inputs: string[], opts: DetectFlags) => {
       const clock: Clock = systemClock;
@@ -82,6 +85,9 @@ export function detectCommand(): Command {
       if (opts.follow === true && (files.length !== 1 || files[0] === '-')) {
         throw new EntenteError('ENTENTE_INVALID_PARAMETER', '--follow takes exactly one file', [{ path: '--follow', message: 'give one file, not a directory or -' }]);
       }
+      const workers = workerCount(opts);
+      // The pool shares the index as it stands now: after the warninglists have screened it.
+      const pool = workers > 1 && opts.follow !== true ? MatchPool.start(selection.index, selection.patterns, workers) : undefined;
       const progress = liveProgress(totals);
       const stop = new AbortController();
       const onSignal = (): void => stop.abort();
@@ -93,15 +99,24 @@ export function detectCommand(): Command {
       };
       process.stdout.on('error', onStdoutError);
       try {
-        for (const file of files) await scanFile(file, opts, selection, totals, stop.signal, guard);
+        for (const file of files) await scanFile(file, opts, selection, totals, stop.signal, guard, pool);
       } finally {
         process.removeListener('SIGINT', onSignal);
         progress.stop();
+        await pool?.close();
       }
       printSummary(totals, selection, opts.json === true, guard);
       if (sightings !== undefined) await recordSightings(opts, sightings, indicatorValues);
       process.exitCode = 0;
     });
+}
+
+/** --workers as a number: a whole number from 1 to 64, or one per CPU when not given. */
+function workerCount(opts: DetectFlags): number {
+  if (opts.workers === undefined) return defaultWorkerCount();
+  const n = /^\d{1,2}$/.test(opts.workers) ? Number(opts.workers) : Number.NaN;
+  if (!(n >= 1 && n <= 64)) throw new EntenteError('ENTENTE_INVALID_PARAMETER', `--workers: ${JSON.stringify(opts.workers)} is not a whole number from 1 to 64`, [{ path: '--workers', message: 'a whole number from 1 to 64' }]);
+  return n;
 }
 
 function collect(value: string, previous: ReadonlyArray<string> | undefined): ReadonlyArray<string> {
@@ -162,35 +177,82 @@ async function walk(dir: string): Promise<string[]> {
   return out;
 }
 
-async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSelection, totals: Totals, signal: AbortSignal, guard: WarninglistGuard | undefined): Promise<void> {
+/** A batch of lines handed to the pool, kept until its result is taken for the evidence of matches. */
+interface InFlight {
+  readonly firstLine: number;
+  readonly lines: ReadonlyArray<string>;
+  readonly result: Promise<BatchResult>;
+}
+
+/**
+ * Reads and matches one file. Lines are read on this thread until the format is known; from then
+ * on, with a pool and a format whose lines stand alone, batches go to the workers and their
+ * results are taken in order (so output is the same as on one thread). The few events that match
+ * are read again here to build their observation for reports and sightings.
+ */
+async function scanFile(file: string, opts: DetectFlags, selection: IndicatorSelection, totals: Totals, signal: AbortSignal, guard: WarninglistGuard | undefined, pool: MatchPool | undefined): Promise<void> {
   const zeekPath = ZEEK_LOGS.exec(basename(file))?.[1];
-  const reader = new TelemetryReader(opts.format, zeekPath === undefined ? {} : { zeekPath });
-  const seenBad = { count: 0 };
-  const onEvents = (events: ReadonlyArray<TelemetryEvent>, raw?: string): void => {
-    for (const event of events) {
-      totals.events++;
-      for (const id of selection.index.match(event.observation)) {
-        if (guard?.screenMatch(id, selection.patterns.get(id) ?? '', event.observation) !== undefined) continue;
-        totals.matches++;
-        totals.perIndicator.set(id, (totals.perIndicator.get(id) ?? 0) + 1);
-        totals.sightings?.add({ indicatorId: id, observation: event.observation, sensor: file });
-        printMatch(id, selection.patterns.get(id) ?? '', file, event, event.format === 'stix' ? undefined : raw, opts.json === true);
-      }
-    }
-    if (reader.badCount > seenBad.count) {
-      const stats = reader.stats;
-      for (const bad of stats.badLines.slice(seenBad.count)) if (totals.badSamples.length < 50) totals.badSamples.push({ file, ...bad });
-      totals.bad += stats.bad - seenBad.count;
-      seenBad.count = stats.bad;
+  const readerOptions = zeekPath === undefined ? {} : { zeekPath };
+  const reader = new TelemetryReader(opts.format, readerOptions);
+  const seen = { events: 0, bad: 0 };
+  const report = (event: TelemetryEvent, ids: ReadonlyArray<string>, raw: string | undefined): void => {
+    for (const id of ids) {
+      if (guard?.screenMatch(id, selection.patterns.get(id) ?? '', event.observation) !== undefined) continue;
+      totals.matches++;
+      totals.perIndicator.set(id, (totals.perIndicator.get(id) ?? 0) + 1);
+      totals.sightings?.add({ indicatorId: id, observation: event.observation, sensor: file });
+      printMatch(id, selection.patterns.get(id) ?? '', file, event, event.format === 'stix' ? undefined : raw, opts.json === true);
     }
   };
-  const lines = file === '-' ? stdinLines() : fileLines(file, opts.follow === true, signal);
-  reading: for await (const batch of lines) {
-    for (const line of batch) {
-      totals.lines++;
-      onEvents(reader.push(line), line);
-      if (signal.aborted) break reading;
+  const onEvents = (events: ReadonlyArray<TelemetryEvent>, raw?: string): void => {
+    for (const event of events) report(event, selection.index.match(event.observation), raw);
+    totals.events += reader.eventCount - seen.events;
+    seen.events = reader.eventCount;
+    if (reader.badCount > seen.bad) {
+      const stats = reader.stats;
+      for (const bad of stats.badLines.slice(seen.bad)) if (totals.badSamples.length < 50) totals.badSamples.push({ file, ...bad });
+      totals.bad += stats.bad - seen.bad;
+      seen.bad = stats.bad;
     }
+  };
+  const pooled = (): boolean => pool !== undefined && reader.format !== undefined && POOL_FORMATS.has(reader.format);
+  const inFlight: InFlight[] = [];
+  const take = async (batch: InFlight): Promise<void> => {
+    const result = await batch.result;
+    totals.events += result.events;
+    for (const m of result.matches) {
+      const raw = batch.lines[m.line - batch.firstLine] as string;
+      const event = new TelemetryReader(reader.format ?? opts.format, { ...readerOptions, firstLine: m.line }).push(raw)[m.nth];
+      if (event !== undefined) report(event, m.ids, raw);
+    }
+    totals.bad += result.bad;
+    for (const bad of result.badLines) if (totals.badSamples.length < 50) totals.badSamples.push({ file, ...bad });
+    for (const [reason, n] of result.badByReason) totals.badByReason.set(reason, (totals.badByReason.get(reason) ?? 0) + n);
+  };
+  let nextLine = 1;
+  const lines = file === '-' ? stdinLines() : fileLines(file, opts.follow === true, signal);
+  try {
+    reading: for await (const batch of lines) {
+      let at = 0;
+      for (; at < batch.length && !pooled(); at++) {
+        const line = batch[at] as string;
+        totals.lines++;
+        nextLine++;
+        onEvents(reader.pushFor(line, selection.index), line);
+        if (signal.aborted) break reading;
+      }
+      if (pool === undefined || at === batch.length) continue;
+      const rest = at === 0 ? batch : batch.slice(at);
+      inFlight.push({ firstLine: nextLine, lines: rest, result: pool.submit({ format: reader.format as TelemetryFormat, firstLine: nextLine, lines: rest, ...readerOptions }) });
+      nextLine += rest.length;
+      totals.lines += rest.length;
+      while (inFlight.length > 2 * pool.size) await take(inFlight.shift() as InFlight);
+      if (signal.aborted) break;
+    }
+    while (inFlight.length > 0) await take(inFlight.shift() as InFlight);
+  } finally {
+    // Batches not taken (an error above) must not leave rejections unhandled.
+    for (const batch of inFlight) batch.result.catch(() => undefined);
   }
   onEvents(reader.end());
   for (const [reason, n] of reader.stats.badByReason) totals.badByReason.set(reason, (totals.badByReason.get(reason) ?? 0) + n);

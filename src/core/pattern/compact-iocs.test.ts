@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { CompactIocIndex, IndicatorIndex, simpleIocKeys } from './compact-iocs.js';
 import { readObservations, type Observation, type StixObject } from './observations.js';
+import { parseIpv4 } from './ip.js';
 import { parsePattern } from './parse.js';
 import { PatternIndex } from './pattern-index.js';
 import { observed, sco } from './test-builders.js';
@@ -172,5 +173,61 @@ describe('IndicatorIndex', () => {
     index.add('a', "[domain-name:value = 'example.org']");
     expect([index.simple.size, index.general.size]).toEqual([1, 1]);
     expect(index.match(one(sco('domain-name', { value: 'example.org' })))).toEqual(['a']);
+  });
+});
+
+describe('CompactIocIndex lookups of single values', () => {
+  const index = new CompactIocIndex();
+  index.add(uuidId(1), "[ipv4-addr:value = '1.2.3.4']");
+  index.add(uuidId(2), "[ipv4-addr:value ISSUBSET '10.0.0.0/8']");
+  index.add(uuidId(3), "[ipv6-addr:value = '2001:db8::1']");
+  index.add(uuidId(4), "[domain-name:value = 'evil.example']");
+  index.add(uuidId(5), "[url:value = 'http://evil.example/x']");
+  index.add(uuidId(6), "[file:hashes.'SHA-256' = 'AB" + 'c'.repeat(62) + "']");
+
+  it('hasAddress agrees with the address parser on dotted text, blocks and junk', () => {
+    const octet = fc.oneof(fc.integer({ min: 0, max: 300 }).map(String), fc.constantFrom('', '0001', '01', 'x'));
+    const text = fc.oneof(
+      fc.tuple(octet, octet, octet, octet, fc.constantFrom('', '/8', '/32', '/33', '/', '.1')).map(([a, b, c, d, tail]) => `${a}.${b}.${c}.${d}${tail}`),
+      fc.constantFrom('1.2.3.4', '10.9.8.7', '10.0.0.0/8', '10.0.0.0/7', '1.2.3', '1.2.3.4.5', '.1.2.3', '1..2.3', ''),
+      fc.string(),
+    );
+    fc.assert(fc.property(text, (value) => {
+      const p = value.includes(':') ? undefined : parseIpv4(value);
+      const expected = p !== undefined && ((p.prefix === 32 && p.bits === 0x01020304) || (p.prefix >= 8 && Math.floor(p.bits / 2 ** 24) === 10));
+      expect(index.hasAddress(value)).toBe(expected);
+    }), { numRuns: 2000 });
+  });
+
+  it('answers as match does for IPv6, domains (lower-cased, root dot dropped), URLs and digests', () => {
+    expect(index.hasAddress('2001:DB8:0::1')).toBe(true);
+    expect(index.hasAddress('2001:db8::2')).toBe(false);
+    expect([index.hasDomain('Evil.Example.'), index.hasDomain('evil.example'), index.hasDomain('evil.example..'), index.hasDomain('good.example')]).toEqual([true, true, false, false]);
+    expect([index.hasText('url', 'http://evil.example/x'), index.hasText('url', 'http://evil.example/X')]).toEqual([true, false]);
+    expect([index.hasHash('SHA-256', 'ab' + 'C'.repeat(62)), index.hasHash('SHA-1', 'ab' + 'c'.repeat(62)), index.hasHash('name', 'x')]).toEqual([true, false, false]);
+    expect([index.has(uuidId(4)), index.has(uuidId(7))]).toEqual([true, false]);
+  });
+});
+
+describe('CompactIocIndex in shared memory', () => {
+  it('shares its tables without changing what matches, and views of them only read', () => {
+    const index = new CompactIocIndex();
+    for (let n = 0; n < 500; n++) index.add(uuidId(n), `[ipv4-addr:value = '10.0.${n >> 8}.${n & 255}']`);
+    index.add('indicator--not-a-uuid', "[ipv6-addr:value ISSUBSET '2001:db8::/32']");
+    index.compact();
+    const shared = index.share();
+    expect(shared.keys.buffer).toBeInstanceOf(SharedArrayBuffer);
+    const clone = structuredClone(shared);
+    const view = CompactIocIndex.fromShared(clone);
+    const probe = one(sco('ipv4-addr', { value: '10.0.1.7' }), sco('ipv6-addr', { value: '2001:db8::5' }));
+    expect(view.match(probe)).toEqual(index.match(probe));
+    expect(view.match(probe)).toEqual([uuidId(263), 'indicator--not-a-uuid']);
+    expect(view.size).toBe(501);
+    expect(view.has(uuidId(3))).toBe(true);
+    expect(() => view.add(uuidId(9999), "[ipv4-addr:value = '1.1.1.1']")).toThrow(/read-only/);
+    expect(() => view.remove(uuidId(1))).toThrow(/read-only/);
+    // The same memory: a change in place is seen by the view (the index must not change while shared).
+    index.remove(uuidId(263));
+    expect(view.match(probe)).toEqual(['indicator--not-a-uuid']);
   });
 });

@@ -69,14 +69,17 @@ function mixWord(w: number): void {
 }
 
 /** Unrolled rather than looped over an array: this runs for every address an observation offers. */
-/** `hashText(seed, s.toLowerCase())` without the copy for ASCII text (every digest an event carries). */
-function hashLowerText(seed: number, s: string): void {
+/**
+ * `hashText(seed, s.slice(0, end).toLowerCase())` without the copies for ASCII text (every digest
+ * and domain an event carries).
+ */
+function hashLowerText(seed: number, s: string, end: number = s.length): void {
   let a = seed ^ 0x811c9dc5;
   let b = Math.imul(seed, 0x9e3779b1) ^ 0x1b873593;
-  for (let i = 0; i < s.length; i++) {
+  for (let i = 0; i < end; i++) {
     let c = s.charCodeAt(i);
     if (c >= 128) {
-      hashText(seed, s.toLowerCase());
+      hashText(seed, s.slice(0, end).toLowerCase());
       return;
     }
     if (c >= 65 && c <= 90) c += 32;
@@ -84,7 +87,7 @@ function hashLowerText(seed: number, s: string): void {
     b = Math.imul(b ^ c, 0x5bd1e995);
     b ^= b >>> 13;
   }
-  finish(a, b, s.length);
+  finish(a, b, end);
 }
 
 function hashWords(seed: number, w0: number, w1: number, w2: number, w3: number, w4: number): void {
@@ -126,6 +129,28 @@ function hashCidr(seed: number, c: Cidr, prefix: number): void {
 /** Same key as `hashCidr` for an IPv4 address or block given as plain numbers. */
 function hashV4(seed: number, bits: number, prefix: number): void {
   hashWords(seed ^ 4, prefix, 0, 0, 0, prefix === 0 ? 0 : Math.floor(bits / 2 ** (32 - prefix)) >>> 0);
+}
+
+/** `parseIpv4(text).bits` for a plain dotted quad (no block), without a match object; -1 for anything else. */
+function dottedQuad(text: string): number {
+  let bits = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      if (++digits > 3) return -1;
+      octet = octet * 10 + (c - 48);
+    } else if (c === 46 && digits > 0 && dots < 3) {
+      if (octet > 255) return -1;
+      bits = bits * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else return -1;
+  }
+  return dots === 3 && digits > 0 && octet <= 255 ? bits * 256 + octet : -1;
 }
 
 export interface Key {
@@ -204,17 +229,41 @@ const REMOVED = 3;
 const LOAD = 0.7;
 const hex = (n: number, width: number): string => n.toString(16).padStart(width, '0');
 
+/**
+ * A CompactIocIndex's tables in SharedArrayBuffers (see `share`), to be posted to worker threads:
+ * typed arrays over shared memory cross without a copy, the few other fields are small.
+ */
+export interface SharedCompactIocs {
+  readonly keys: Uint32Array;
+  readonly keyCapacity: number;
+  readonly ids: Uint32Array;
+  readonly state: Uint8Array;
+  readonly uuids: Uint32Array;
+  readonly otherIds: ReadonlyArray<readonly [number, string]>;
+  readonly blockPrefixes: ReadonlyArray<readonly [string, { readonly v4: ReadonlyArray<number>; readonly v6: ReadonlyArray<number> }]>;
+  readonly live: number;
+  readonly handles: number;
+}
+
+function inSharedMemory<T extends Uint32Array | Uint8Array>(array: T): T {
+  if (array.buffer instanceof SharedArrayBuffer) return array;
+  const shared = new SharedArrayBuffer(array.byteLength);
+  const copy = (array instanceof Uint8Array ? new Uint8Array(shared) : new Uint32Array(shared)) as T;
+  copy.set(array);
+  return copy;
+}
+
 export class CompactIocIndex {
   /** (hi, lo, handle + 1) per slot; handle word 0 is an empty slot. */
-  private keys = new Uint32Array(3 * 16);
+  private keys: Uint32Array = new Uint32Array(3 * 16);
   private keyCapacity = 16;
   private keyCount = 0;
   /** handle + 1 per slot, found by the id's hash. */
-  private ids = new Uint32Array(16);
+  private ids: Uint32Array = new Uint32Array(16);
   private idCount = 0;
   /** Per handle: FREE, LIVE_UUID, LIVE_OTHER or REMOVED (keys still in the table). */
-  private state = new Uint8Array(16);
-  private uuids = new Uint32Array(4 * 16);
+  private state: Uint8Array = new Uint8Array(16);
+  private uuids: Uint32Array = new Uint32Array(4 * 16);
   private readonly otherIds = new Map<number, string>();
   private handles = 0;
   private readonly free: number[] = [];
@@ -225,6 +274,46 @@ export class CompactIocIndex {
   /** Prefix lengths of blocks, ascending, per address type and version; only grows (an unused length costs one lookup). */
   private readonly blockPrefixes = new Map<string, { v4: number[]; v6: number[] }>();
   private readonly found: number[] = [];
+
+  /** Set on views made by `fromShared`: they only read. */
+  private readOnly = false;
+
+  /**
+   * Moves the tables into shared memory (copied once; the old ones are then garbage, so memory
+   * per IOC stays the same) and returns them for `fromShared` in other threads. Changes made
+   * here afterwards are not for those views: share once the index is loaded and compacted.
+   */
+  share(): SharedCompactIocs {
+    this.keys = inSharedMemory(this.keys);
+    this.ids = inSharedMemory(this.ids);
+    this.state = inSharedMemory(this.state);
+    this.uuids = inSharedMemory(this.uuids);
+    return {
+      keys: this.keys, keyCapacity: this.keyCapacity, ids: this.ids, state: this.state, uuids: this.uuids,
+      otherIds: [...this.otherIds], blockPrefixes: [...this.blockPrefixes].map(([t, p]) => [t, { v4: [...p.v4], v6: [...p.v6] }]),
+      live: this.live, handles: this.handles,
+    };
+  }
+
+  /** A read-only view of an index shared by `share` (in another thread): it matches, it does not change. */
+  static fromShared(shared: SharedCompactIocs): CompactIocIndex {
+    const view = new CompactIocIndex();
+    view.keys = shared.keys;
+    view.keyCapacity = shared.keyCapacity;
+    view.ids = shared.ids;
+    view.state = shared.state;
+    view.uuids = shared.uuids;
+    for (const [h, id] of shared.otherIds) view.otherIds.set(h, id);
+    for (const [t, p] of shared.blockPrefixes) view.blockPrefixes.set(t, { v4: [...p.v4], v6: [...p.v6] });
+    view.live = shared.live;
+    view.handles = shared.handles;
+    view.readOnly = true;
+    return view;
+  }
+
+  private assertWritable(): void {
+    if (this.readOnly) throw new Error('this compact index is a read-only view of a shared one');
+  }
 
   /** Number of indicators held. */
   get size(): number {
@@ -238,6 +327,7 @@ export class CompactIocIndex {
   add(id: string, pattern: string | PatternExpression): boolean {
     const keys = simpleIocKeys(typeof pattern === 'string' ? parsePattern(pattern) : pattern);
     if (keys === undefined) return false;
+    this.assertWritable();
     this.remove(id);
     const handle = this.newHandle(id);
     for (const k of keys) {
@@ -262,6 +352,7 @@ export class CompactIocIndex {
   remove(id: string): boolean {
     const handle = this.findHandle(id);
     if (handle === undefined) return false;
+    this.assertWritable();
     this.state[handle] = REMOVED;
     this.otherIds.delete(handle);
     this.live--;
@@ -272,6 +363,7 @@ export class CompactIocIndex {
 
   /** Drops removed indicators' keys and trims the tables to a load of 0.7. */
   compact(): void {
+    this.assertWritable();
     for (let h = 0; h < this.handles; h++) {
       if (this.state[h] === REMOVED) {
         this.state[h] = FREE;
@@ -297,6 +389,56 @@ export class CompactIocIndex {
     return out;
   }
 
+  /**
+   * True when some indicator held names this address: an IPv6 address when the text has a `:`,
+   * IPv4 otherwise, as telemetry types them. With the `has…` siblings, this lets a reader ask
+   * about the values an event carries without building its observation; `match` then gives the ids.
+   */
+  hasAddress(value: string): boolean {
+    this.found.length = 0;
+    this.lookUpAddress(value.includes(':') ? 'ipv6-addr' : 'ipv4-addr', value);
+    return this.found.length > 0;
+  }
+
+  /** True when some indicator names this `domain-name`, `url` or `email-addr` value, as given. */
+  hasText(type: 'domain-name' | 'url' | 'email-addr', value: string): boolean {
+    this.found.length = 0;
+    hashText(valueTag(type) ^ TEXT, value);
+    this.probe(outHi, outLo);
+    return this.found.length > 0;
+  }
+
+  /** True when some indicator names this domain once lower-cased and without its root dot (how telemetry spells it). */
+  hasDomain(value: string): boolean {
+    this.found.length = 0;
+    hashLowerText(valueTag('domain-name') ^ TEXT, value, value.endsWith('.') ? value.length - 1 : value.length);
+    this.probe(outHi, outLo);
+    return this.found.length > 0;
+  }
+
+  /** True when some indicator names this digest (compared lower-cased) under a hex hash algorithm (`SHA-256`, …). */
+  hasHash(algorithm: string, value: string): boolean {
+    this.found.length = 0;
+    if (!isHexHash(algorithm)) return false;
+    hashLowerText(this.hashTag(algorithm) ^ TEXT, value);
+    this.probe(outHi, outLo);
+    return this.found.length > 0;
+  }
+
+  /** True when the indicator is held here. */
+  has(id: string): boolean {
+    return this.findHandle(id) !== undefined;
+  }
+
+  private hashTag(algorithm: string): number {
+    let tag = this.hashTags.get(algorithm);
+    if (tag === undefined) {
+      tag = tagOf(`file:hashes.${algorithm}`);
+      this.hashTags.set(algorithm, tag);
+    }
+    return tag;
+  }
+
   private lookUpRoot(root: StixObject): void {
     const type = root.type;
     if (typeof type !== 'string') return;
@@ -314,12 +456,7 @@ export class CompactIocIndex {
       for (const algo of Object.keys(hashes)) {
         const value = (hashes as Record<string, unknown>)[algo];
         if (typeof value !== 'string' || !isHexHash(algo)) continue;
-        let tag = this.hashTags.get(algo);
-        if (tag === undefined) {
-          tag = tagOf(`file:hashes.${algo}`);
-          this.hashTags.set(algo, tag);
-        }
-        hashLowerText(tag ^ TEXT, value);
+        hashLowerText(this.hashTag(algo) ^ TEXT, value);
         this.probe(outHi, outLo);
       }
     }
@@ -329,7 +466,8 @@ export class CompactIocIndex {
     const slot = valueTag(type);
     const blocks = this.blockPrefixes.get(type);
     if (!value.includes(':')) {
-      const v4 = parseIpv4(value);
+      const quad = dottedQuad(value);
+      const v4 = quad >= 0 ? { bits: quad, prefix: 32 } : value.includes('/') ? parseIpv4(value) : undefined;
       if (v4 === undefined) return;
       if (v4.prefix === 32) {
         hashV4(slot ^ ADDRESS, v4.bits, 32);
@@ -484,8 +622,12 @@ function placeId(ids: Uint32Array, lo: number, handlePlusOne: number): void {
  * `match(observation)` contract: the ids of the matching indicators (the compact index's first).
  */
 export class IndicatorIndex {
-  readonly simple = new CompactIocIndex();
   readonly general = new PatternIndex();
+  /** Ids of the indicators held in `general` through `add`. */
+  private readonly generalIds = new Set<string>();
+
+  /** `simple` may be a view of a shared index (`CompactIocIndex.fromShared`), for a worker thread. */
+  constructor(readonly simple: CompactIocIndex = new CompactIocIndex()) {}
 
   /** Number of indicators held. */
   get size(): number {
@@ -497,15 +639,23 @@ export class IndicatorIndex {
     const ast = typeof pattern === 'string' ? parsePattern(pattern) : pattern;
     if (this.simple.add(id, ast)) {
       this.general.remove(id);
+      this.generalIds.delete(id);
     } else {
       this.simple.remove(id);
       this.general.add(id, ast);
+      this.generalIds.add(id);
     }
+  }
+
+  /** Ids of the indicators that are not simple IOCs (held in `general`). */
+  generalIndicators(): string[] {
+    return [...this.generalIds];
   }
 
   /** Removes an indicator; false when it was not there. */
   remove(id: string): boolean {
     const a = this.simple.remove(id);
+    this.generalIds.delete(id);
     return this.general.remove(id) || a;
   }
 

@@ -3,7 +3,8 @@
  * with dotted keys (`{"source.ip": …}`, as Beats golden files and some exports write them).
  */
 import { ObservationBuilder } from './observation-builder.js';
-import { parseEventTime } from './event-time.js';
+import type { CompactIocIndex } from '../pattern/compact-iocs.js';
+import { isEventTime, parseEventTime } from './event-time.js';
 import { isIp, isOutcome, parseJsonLine, stringsOf, type JsonRecord } from './json-line.js';
 import type { LineDecoder, LineOutcome } from './types.js';
 
@@ -16,7 +17,57 @@ export function ecsDecoder(): LineDecoder {
       return isOutcome(record) ? record : normaliseEcs(record, line);
     },
     finish: () => undefined,
+    misses: ecsMisses,
   };
+}
+
+const DOMAIN_FIELDS = ['destination.domain', 'server.domain', 'url.domain', 'source.domain', 'tls.client.server_name', 'tls.server.x509.alternative_names'];
+const EMAIL_FIELDS = ['email.from.address', 'email.to.address', 'email.cc.address', 'email.sender.address', 'email.reply_to.address', 'user.email'];
+const HASHES: ReadonlyArray<readonly [string, string]> = [['md5', 'MD5'], ['sha1', 'SHA-1'], ['sha256', 'SHA-256'], ['sha512', 'SHA-512']];
+const HEX_OR_COLONS = /^[0-9a-fA-F:]+$/;
+const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
+
+/**
+ * True when the line is one ECS event with a destination (so never "nothing observable") on
+ * which the compact index finds nothing, looking up the values `normaliseEcs` would put in the
+ * observation without building it. False when it cannot say so (no destination, e-mail fields,
+ * a digest with colons, a bad line, a hit).
+ */
+export function ecsMisses(text: string, index: CompactIocIndex): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const doc = value as JsonRecord;
+  const f = (name: string): unknown => ecsField(doc, name);
+  const stamp = f('@timestamp') ?? f('event.created');
+  if (stamp !== undefined && !isEventTime(stamp)) return false;
+  const dst = f('destination.ip') ?? f('server.ip');
+  if (dst === undefined && f('destination.port') === undefined) return false;
+  for (const name of EMAIL_FIELDS) if (stringsOf(f(name)).length > 0) return false;
+  if (hitsAddress(index, f('source.ip') ?? f('client.ip')) || hitsAddress(index, dst)) return false;
+  for (const name of DOMAIN_FIELDS) {
+    for (const d of stringsOf(f(name))) if (!isIp(d) && !d.startsWith('*') && index.hasDomain(d)) return false;
+  }
+  for (const ip of stringsOf(f('dns.resolved_ip'))) if (index.hasAddress(ip)) return false;
+  const question = f('dns.question.name');
+  if (typeof question === 'string' && question !== '' && index.hasDomain(question)) return false;
+  for (const u of [f('url.full'), f('url.original')]) if (typeof u === 'string' && SCHEME.test(u) && index.hasText('url', u)) return false;
+  for (const prefix of ['file', 'process', 'dll']) {
+    for (const [name, stixName] of HASHES) {
+      const digest = f(`${prefix}.hash.${name}`);
+      if (typeof digest !== 'string' || !HEX_OR_COLONS.test(digest)) continue;
+      if (digest.includes(':') || index.hasHash(stixName, digest)) return false;
+    }
+  }
+  return true;
+}
+
+function hitsAddress(index: CompactIocIndex, value: unknown): boolean {
+  return typeof value === 'string' && value !== '' && index.hasAddress(value);
 }
 
 /** A field by its ECS name, whether the document is flattened, nested, or a mix of both. */

@@ -28,3 +28,27 @@ describe('selectIndicators', () => {
     expect(s.revoked).toBe(1);
   });
 });
+
+describe('selectIndicators on a stream', () => {
+  it('chooses as latestIndicators does, whatever the order versions come in', () => {
+    const versions = [
+      ind(1, { modified: '2024-02-01T00:00:00Z', pattern: "[ipv4-addr:value = '198.51.100.1']" }),
+      ind(1, { modified: '2024-03-01T00:00:00Z', pattern: "[ipv4-addr:value = '198.51.100.2']" }),
+      ind(2, { modified: '2024-03-01T00:00:00Z', pattern: '[ipv4-addr:value = ' }),
+      ind(2, { modified: '2024-04-01T00:00:00Z' }),
+      ind(3, { modified: '2024-04-01T00:00:00Z', valid_until: '2025-01-01T00:00:00Z' }),
+      ind(3, { modified: '2024-02-01T00:00:00Z' }),
+      ind(4, { modified: '2024-02-01T00:00:00Z', pattern: "[domain-name:value = 'a.example']" }),
+      ind(4, { modified: '2024-02-01T00:00:00Z', pattern: "[domain-name:value = 'b.example']" }),
+    ];
+    for (const order of [versions, [...versions].reverse()]) {
+      const s = selectIndicators((function* () { yield* order; })(), NOW);
+      expect(s).toMatchObject({ revoked: 0, expired: 1, otherPatternTypes: 0, invalid: [] });
+      expect(s.patterns.get(ind(1, {})['id'] as string)).toBe("[ipv4-addr:value = '198.51.100.2']");
+      expect(s.patterns.has(ind(2, {})['id'] as string)).toBe(true);
+      expect(s.index.size).toBe(3);
+    }
+    // On equal `modified`, the first seen stays.
+    expect(selectIndicators(versions, NOW).patterns.get(ind(4, {})['id'] as string)).toBe("[domain-name:value = 'a.example']");
+  });
+});

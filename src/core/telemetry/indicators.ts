@@ -36,30 +36,65 @@ export function latestIndicators(input: Iterable<unknown>): Map<string, Stix> {
   return latest;
 }
 
-/** Collects the indicators from STIX objects (bundles are opened) and compiles the usable ones. */
+/**
+ * Collects the indicators from STIX objects (bundles are opened) and compiles the usable ones.
+ * Indicators are compiled as they come and only the chosen version's `modified` is kept per id,
+ * so a generator of millions of indicator objects is never held whole.
+ */
 export function selectIndicators(input: Iterable<unknown>, nowMs: number): IndicatorSelection {
-  const latest = latestIndicators(input);
-
   const index = new IndicatorIndex();
   const patterns = new Map<string, string>();
-  const invalid: Array<{ id: string; reason: string }> = [];
-  let revoked = 0;
-  let expired = 0;
-  let otherPatternTypes = 0;
-  for (const [id, o] of latest) {
-    if (o['revoked'] === true) { revoked++; continue; }
+  const invalid = new Map<string, string>();
+  /** Per id: what became of the version chosen (one letter, see `take`) followed by its `modified`. */
+  const chosen = new Map<string, string>();
+
+  const take = (id: string, o: Stix): string => {
+    if (o['revoked'] === true) return 'r';
     const until = typeof o['valid_until'] === 'string' ? Date.parse(o['valid_until']) : Number.NaN;
-    if (!Number.isNaN(until) && until <= nowMs) { expired++; continue; }
-    if (o['pattern_type'] !== undefined && o['pattern_type'] !== 'stix') { otherPatternTypes++; continue; }
-    if (typeof o['pattern'] !== 'string') { invalid.push({ id, reason: 'no pattern' }); continue; }
+    if (!Number.isNaN(until) && until <= nowMs) return 'e';
+    if (o['pattern_type'] !== undefined && o['pattern_type'] !== 'stix') return 'o';
+    if (typeof o['pattern'] !== 'string') {
+      invalid.set(id, 'no pattern');
+      return 'x';
+    }
     try {
       index.add(id, o['pattern']);
       patterns.set(id, o['pattern']);
+      return 'i';
     } catch (error) {
       if (!isEntenteError(error)) throw error;
-      invalid.push({ id, reason: error.details[0]?.message ?? error.message });
+      invalid.set(id, error.details[0]?.message ?? error.message);
+      return 'x';
     }
+  };
+  const visit = (value: unknown): void => {
+    if (Array.isArray(value)) { for (const v of value) visit(v); return; }
+    if (typeof value !== 'object' || value === null) return;
+    const o = value as Stix;
+    if (o['type'] === 'bundle') { visit(o['objects']); return; }
+    if (o['type'] !== 'indicator' || typeof o['id'] !== 'string') return;
+    const id = o['id'];
+    const modified = String(o['modified'] ?? '');
+    const known = chosen.get(id);
+    // The latest version (highest `modified`) wins; on a tie the first seen stays, as in latestIndicators.
+    if (known !== undefined) {
+      if (!(modified > known.slice(1))) return;
+      index.remove(id);
+      patterns.delete(id);
+      invalid.delete(id);
+    }
+    chosen.set(id, take(id, o) + modified);
+  };
+  for (const v of input) visit(v);
+
+  let revoked = 0;
+  let expired = 0;
+  let otherPatternTypes = 0;
+  for (const c of chosen.values()) {
+    if (c.startsWith('r')) revoked++;
+    else if (c.startsWith('e')) expired++;
+    else if (c.startsWith('o')) otherPatternTypes++;
   }
   index.compact();
-  return { index, patterns, revoked, expired, otherPatternTypes, invalid };
+  return { index, patterns, revoked, expired, otherPatternTypes, invalid: [...invalid].map(([id, reason]) => ({ id, reason })) };
 }

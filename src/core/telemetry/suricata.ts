@@ -3,7 +3,8 @@
  * objects (`http`, `dns`, `tls`, `fileinfo`, `smtp`, `email`) add what an indicator may name.
  */
 import { ObservationBuilder, port } from './observation-builder.js';
-import { parseEventTime } from './event-time.js';
+import type { CompactIocIndex } from '../pattern/compact-iocs.js';
+import { isEventTime, parseEventTime } from './event-time.js';
 import { isIp, isOutcome, objectAt, parseJsonLine, stringsOf, type JsonRecord } from './json-line.js';
 import type { LineDecoder, LineOutcome } from './types.js';
 
@@ -19,7 +20,88 @@ export function suricataDecoder(): LineDecoder {
       return isOutcome(record) ? record : normaliseSuricata(record, line);
     },
     finish: () => undefined,
+    misses: suricataMisses,
   };
+}
+
+/**
+ * True when the line is one EVE event (what `normaliseSuricata` would turn into an observation)
+ * on which the compact index finds nothing: the values the normaliser would put in the
+ * observation's address, domain, URL and file SCOs are looked up as they are, and no observation
+ * is built. False when it cannot say so (a bad or skipped line, e-mail, a digest with colons, a
+ * hit): the line then takes the full path.
+ */
+export function suricataMisses(text: string, index: CompactIocIndex): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as JsonRecord;
+  const eventType = record['event_type'];
+  if (typeof eventType !== 'string' || NOT_TRAFFIC.has(eventType) || !isEventTime(record['timestamp'])) return false;
+  if (objectAt(record, 'email') !== undefined || objectAt(record, 'smtp') !== undefined) return false;
+  if (hitsAddress(index, record['src_ip']) || hitsAddress(index, record['dest_ip'])) return false;
+  const http = objectAt(record, 'http');
+  if (http !== undefined) {
+    const hostname = http['hostname'];
+    const url = http['url'];
+    if (typeof hostname === 'string' && !isIp(hostname) && hitsDomain(index, hostname)) return false;
+    if (typeof hostname === 'string' && typeof url === 'string') {
+      const scheme = port(record['dest_port']) === 443 || port(record['src_port']) === 443 ? 'https' : 'http';
+      if (index.hasText('url', url.startsWith('http://') || url.startsWith('https://') ? url : `${scheme}://${hostname}${url}`)) return false;
+    }
+    const redirect = http['redirect'];
+    if (typeof redirect === 'string' && redirect !== '' && index.hasText('url', redirect)) return false;
+  }
+  const dns = objectAt(record, 'dns');
+  if (dns !== undefined && dnsHits(index, dns)) return false;
+  const tls = objectAt(record, 'tls');
+  if (tls !== undefined && typeof tls['sni'] === 'string' && !isIp(tls['sni']) && hitsDomain(index, tls['sni'])) return false;
+  const fileinfo = objectAt(record, 'fileinfo');
+  if (fileinfo !== undefined) {
+    for (const [name, stixName] of FILE_HASHES) {
+      const digest = fileinfo[name];
+      if (typeof digest !== 'string' || !HEX_OR_COLONS.test(digest)) continue;
+      if (digest.includes(':') || index.hasHash(stixName, digest)) return false;
+    }
+  }
+  return true;
+}
+
+const FILE_HASHES: ReadonlyArray<readonly [string, string]> = [['md5', 'MD5'], ['sha1', 'SHA-1'], ['sha256', 'SHA-256']];
+/** What `stixHashes` takes as a digest. */
+const HEX_OR_COLONS = /^[0-9a-fA-F:]+$/;
+
+/** An address the normaliser would add (any non-empty text) that the index names. */
+function hitsAddress(index: CompactIocIndex, value: unknown): boolean {
+  return typeof value === 'string' && value !== '' && index.hasAddress(value);
+}
+
+function hitsDomain(index: CompactIocIndex, value: unknown): boolean {
+  return typeof value === 'string' && value !== '' && index.hasDomain(value);
+}
+
+/** The lookups `addDns` implies. */
+function dnsHits(index: CompactIocIndex, dns: JsonRecord): boolean {
+  const answers = Array.isArray(dns['answers']) ? (dns['answers'] as unknown[]) : [dns];
+  for (const a of answers) {
+    if (typeof a !== 'object' || a === null) continue;
+    const rdata = (a as JsonRecord)['rdata'];
+    const rrtype = (a as JsonRecord)['rrtype'];
+    if (typeof rdata !== 'string') continue;
+    if (rrtype === 'A' || rrtype === 'AAAA') {
+      if (hitsAddress(index, rdata)) return true;
+    } else if (rrtype === 'CNAME' || rrtype === 'NS' || rrtype === 'MX' || rrtype === 'PTR') {
+      if (hitsDomain(index, rdata)) return true;
+    }
+  }
+  if (hitsDomain(index, dns['rrname'])) return true;
+  const queries = Array.isArray(dns['queries']) ? (dns['queries'] as unknown[]) : [];
+  for (const q of queries) if (typeof q === 'object' && q !== null && hitsDomain(index, (q as JsonRecord)['rrname'])) return true;
+  return false;
 }
 
 /** One EVE record to an observation. */

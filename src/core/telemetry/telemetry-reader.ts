@@ -10,6 +10,7 @@ import { windowsDecoder } from './windows.js';
 import { suricataDecoder } from './suricata.js';
 import { zeekJsonDecoder } from './zeek-json.js';
 import { zeekTsvDecoder } from './zeek-tsv.js';
+import type { IndicatorIndex } from '../pattern/index.js';
 import type { LineDecoder, LineOutcome, TelemetryEvent, TelemetryFormat } from './types.js';
 
 export interface ReaderOptions {
@@ -17,7 +18,11 @@ export interface ReaderOptions {
   readonly zeekPath?: string;
   /** How many bad lines to keep, with number and reason, for the report (all are counted). */
   readonly keepBadLines?: number;
+  /** Number of the first line pushed (default 1), for a reader given a later part of a file. */
+  readonly firstLine?: number;
 }
+
+const NO_EVENTS: ReadonlyArray<TelemetryEvent> = Object.freeze([]);
 
 export interface BadLine {
   readonly line: number;
@@ -48,7 +53,8 @@ export function decoderFor(format: TelemetryFormat, options: ReaderOptions = {})
 
 export class TelemetryReader {
   private decoder: LineDecoder | undefined;
-  private lineNo = 0;
+  private lineNo: number;
+  private readonly firstLine: number;
   private counts = { events: 0, skipped: 0, bad: 0 };
   private readonly byReason = new Map<string, number>();
   private readonly kept: BadLine[] = [];
@@ -57,6 +63,8 @@ export class TelemetryReader {
   constructor(format: TelemetryFormat | 'auto', private readonly options: ReaderOptions = {}) {
     this.decoder = format === 'auto' ? undefined : decoderFor(format, options);
     this.keep = options.keepBadLines ?? 100;
+    this.firstLine = options.firstLine ?? 1;
+    this.lineNo = this.firstLine - 1;
   }
 
   /** The format in use; undefined while auto-detection has not seen a telling line. */
@@ -78,6 +86,27 @@ export class TelemetryReader {
     return this.record(this.decoder.decode(clean, line));
   }
 
+  /**
+   * Like `push`, for a caller that only wants what `index` matches: a line its decoder can tell,
+   * without building an observation, is one event the index does not match is counted as an
+   * event and gives nothing. The events returned still have to be matched. Used only while the
+   * index holds no general pattern (those need the observation).
+   */
+  pushFor(text: string, index: IndicatorIndex): ReadonlyArray<TelemetryEvent> {
+    const misses = this.decoder?.misses;
+    if (misses !== undefined && index.general.size === 0 && misses(text.endsWith('\r') ? text.slice(0, -1) : text, index.simple)) {
+      this.lineNo++;
+      this.counts.events++;
+      return NO_EVENTS;
+    }
+    return this.push(text);
+  }
+
+  /** Events so far; cheaper than `stats` for checking after every line. */
+  get eventCount(): number {
+    return this.counts.events;
+  }
+
   /** Ends the input; reports a STIX document left open. */
   end(): ReadonlyArray<TelemetryEvent> {
     const last = this.decoder?.finish();
@@ -90,7 +119,7 @@ export class TelemetryReader {
   }
 
   get stats(): ReaderStats {
-    return { lines: this.lineNo, ...this.counts, badByReason: this.byReason, badLines: this.kept };
+    return { lines: this.lineNo - this.firstLine + 1, ...this.counts, badByReason: this.byReason, badLines: this.kept };
   }
 
   private record(outcome: LineOutcome): ReadonlyArray<TelemetryEvent> {

@@ -1,3 +1,4 @@
+import type { CompactIocIndex } from '../pattern/compact-iocs.js';
 import type { Observation } from '../pattern/index.js';
 
 /** The sensor formats the normalisers understand. */
@@ -30,4 +31,9 @@ export interface LineDecoder {
   decode(text: string, line: number): LineOutcome;
   /** Called at the end of input: what is still buffered (an unfinished STIX document). */
   finish(): LineOutcome | undefined;
+  /**
+   * For stateless line formats: true when the line is certainly one event on which this compact
+   * index finds nothing, told without building the observation; false says nothing (decode it).
+   */
+  readonly misses?: (text: string, index: CompactIocIndex) => boolean;
 }

@@ -2,8 +2,10 @@
  * Zeek JSON logs in their three shapes: plain (`LogAscii::use_json`, no log name), streaming
  * (`_path` names the log), and the Kafka plugin's wrapper `{"dns": {...}}`.
  */
-import { isOutcome, objectAt, parseJsonLine, type JsonRecord } from './json-line.js';
-import { normaliseZeek } from './zeek-record.js';
+import type { CompactIocIndex } from '../pattern/compact-iocs.js';
+import { isEventTime } from './event-time.js';
+import { isIp, isOutcome, objectAt, parseJsonLine, type JsonRecord } from './json-line.js';
+import { NOT_TRAFFIC, normaliseZeek } from './zeek-record.js';
 import type { LineDecoder, LineOutcome } from './types.js';
 
 /** Decodes Zeek JSON lines; `defaultPath` names the log when records do not (e.g. from the file name). */
@@ -15,7 +17,69 @@ export function zeekJsonDecoder(defaultPath?: string): LineDecoder {
       return isOutcome(record) ? record : normaliseZeekJson(record, line, defaultPath);
     },
     finish: () => undefined,
+    misses: (text, index) => zeekJsonMisses(text, index, defaultPath),
   };
+}
+
+/**
+ * True when the line is one conn, dns, http or ssl record (with `_path`, or from a file named
+ * after its log) on which the compact index finds nothing, looking up the values `normaliseZeek`
+ * would put in the observation without building it. False when it cannot say so (other logs,
+ * the Kafka wrapper, a record without addresses or with an `email`, a bad line, a hit).
+ */
+export function zeekJsonMisses(text: string, index: CompactIocIndex, defaultPath?: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const record = value as JsonRecord;
+  const path = typeof record['_path'] === 'string' ? record['_path'] : defaultPath;
+  if (path === undefined || NOT_TRAFFIC.has(path) || !isEventTime(record['ts'])) return false;
+  const src = record['id.orig_h'];
+  const dst = record['id.resp_h'];
+  // Without addresses the record may give nothing observable (skipped); with one key it may be the Kafka wrapper.
+  if ((src === undefined && dst === undefined) || record['email'] !== undefined || hasOneKey(record)) return false;
+  if (hitsAddress(index, src) || hitsAddress(index, dst)) return false;
+  switch (path) {
+    case 'conn': return true;
+    case 'dns': {
+      const answers = record['answers'];
+      if (Array.isArray(answers)) {
+        for (const a of answers) if (typeof a === 'string' && a !== '' && (isIp(a) ? index.hasAddress(a) : index.hasDomain(a))) return false;
+      } else if (typeof answers === 'string' && answers !== '' && (isIp(answers) ? index.hasAddress(answers) : index.hasDomain(answers))) return false;
+      const query = record['query'];
+      return !(typeof query === 'string' && query !== '' && index.hasDomain(query));
+    }
+    case 'http': {
+      const host = record['host'];
+      const uri = record['uri'];
+      if (typeof host === 'string') {
+        const name = host.replace(/:\d+$/, '');
+        if (!isIp(name) && name !== '' && index.hasDomain(name)) return false;
+        if (typeof uri === 'string' && index.hasText('url', `http://${host}${uri}`)) return false;
+      }
+      const md5 = record['md5'];
+      return !(typeof md5 === 'string' && /^[0-9a-fA-F:]+$/.test(md5) && (md5.includes(':') || index.hasHash('MD5', md5)));
+    }
+    case 'ssl': {
+      const name = record['server_name'];
+      return !(typeof name === 'string' && name !== '' && !isIp(name) && index.hasDomain(name));
+    }
+    default: return false;
+  }
+}
+
+function hitsAddress(index: CompactIocIndex, value: unknown): boolean {
+  return typeof value === 'string' && value !== '' && index.hasAddress(value);
+}
+
+function hasOneKey(record: JsonRecord): boolean {
+  let n = 0;
+  for (const key in record) if (Object.prototype.hasOwnProperty.call(record, key) && ++n > 1) return false;
+  return n === 1;
 }
 
 export function normaliseZeekJson(record: JsonRecord, line: number, defaultPath?: string): LineOutcome {

@@ -8,7 +8,7 @@ import { isIp, stringsOf, type JsonRecord } from './json-line.js';
 import type { LineOutcome, TelemetryFormat } from './types.js';
 
 /** Logs about the sensor itself: nothing an indicator could name. */
-const NOT_TRAFFIC = new Set(['capture_loss', 'stats', 'loaded_scripts', 'packet_filter', 'reporter', 'broker', 'cluster', 'print']);
+export const NOT_TRAFFIC: ReadonlySet<string> = new Set(['capture_loss', 'stats', 'loaded_scripts', 'packet_filter', 'reporter', 'broker', 'cluster', 'print']);
 
 /** Turns a record of the named log into an observation, or says why it cannot. */
 export function normaliseZeek(path: string, record: JsonRecord, line: number, format: TelemetryFormat): LineOutcome {
