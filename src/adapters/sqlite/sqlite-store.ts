@@ -40,11 +40,15 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * Pages of WAL before an automatic checkpoint (40 MiB). Measured at 1M objects, a 400 MiB WAL
+ * Pages of WAL before an automatic checkpoint (80 MiB of 8 KiB pages; 40 MiB in a file made
+ * with 4 KiB pages). Measured over 200k objects, 4x as many pages changed nothing; at 1M, a 400 MiB WAL
  * for bulk loads was slower overall than this: reads must consult an ever larger WAL index and
  * each checkpoint stalls longer, which outweighs copying hot pages less often.
  */
 const CHECKPOINT_PAGES = 10_000;
+
+/** Page size of a new file: fewer, fuller B-tree pages per object row and index entry. */
+const PAGE_BYTES = 8192;
 
 /**
  * The Store on one SQLite file in WAL mode. better-sqlite3 is synchronous: every method does its
@@ -355,6 +359,9 @@ export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStor
     if (options.file !== ':memory:' && options.file !== '') mkdirSync(dirname(options.file), { recursive: true });
     const db = new Database(options.file);
     const cacheMiB = options.cacheMiB ?? 64;
+    // Takes effect only when the file is created (an existing file keeps its page size). Measured
+    // against 4 KiB over 200k objects: ~15 % less CPU per object written, TAXII pages unchanged.
+    db.pragma(`page_size = ${PAGE_BYTES}`);
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = NORMAL');
     db.pragma('foreign_keys = ON');
