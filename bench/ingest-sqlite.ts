@@ -3,9 +3,7 @@
  * dedup on, >= 100k/s bulk). Usage:
  *   npx tsx bench/ingest-sqlite.ts [--count N] [--batch N] [--runs N] [--bulk] [--dir PATH]
  * Each run starts from an empty file, ingests the stream in batches, prints a line per 100k,
- * then re-sends a slice to show dedup. The summary gives the median of the runs. In bulk mode
- * the store derives search text and edges later, in batches: the first search after the load
- * does it, and is timed too, so the rate with that deferred work included is printed beside.
+ * then re-sends a slice to show dedup. The summary gives the median of the runs.
  */
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -39,7 +37,6 @@ console.log(`ingest-sqlite: ${k(count)} objects, batches of ${k(batchSize)}, ${r
 console.log(`machine: ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'}, node ${process.version}`);
 
 const rates: number[] = [];
-const withDeferred: number[] = [];
 const dedupRates: number[] = [];
 for (let run = 1; run <= runs; run += 1) {
   const dir = mkdtempSync(join(values.dir ?? tmpdir(), 'entente-bench-'));
@@ -54,16 +51,11 @@ for (let run = 1; run <= runs; run += 1) {
     });
     const rate = result.objects / result.storeSeconds;
     rates.push(rate);
-    const deferredStart = performance.now();
-    await store.search({ text: 'beacon', limit: 1 });
-    const deferredSeconds = (performance.now() - deferredStart) / 1000;
-    withDeferred.push(result.objects / (result.storeSeconds + deferredSeconds));
     const replay = await ingest(store, { collectionId: 'bench', from: 0, count: slice, batchSize, bulk });
     const dedupRate = replay.objects / replay.storeSeconds;
     dedupRates.push(dedupRate);
     const size = statSync(file).size + (statSync(`${file}-wal`, { throwIfNoEntry: false })?.size ?? 0);
     console.log(`  run ${run}: ${formatRate(rate)} sustained (${result.storeSeconds.toFixed(1)} s in the store, ${result.wallSeconds.toFixed(1)} s wall), `
-      + `${formatRate(result.objects / (result.storeSeconds + deferredSeconds))} with the first search's deferred indexing (${deferredSeconds.toFixed(1)} s), `
       + `${k(result.added)} added, ${k(result.duplicates)} duplicates; re-sent ${k(slice)}: ${k(replay.duplicates)} duplicates, `
       + `${formatRate(dedupRate)}; ${k(await store.countObjects())} stored versions, ${(size / 2 ** 20).toFixed(0)} MiB on disk`);
   } finally {
@@ -71,5 +63,4 @@ for (let run = 1; run <= runs; run += 1) {
     rmSync(dir, { recursive: true, force: true });
   }
 }
-console.log(`median of ${runs}: ${formatRate(median(rates))} ingest, ${formatRate(median(withDeferred))} with deferred indexing, `
-  + `${formatRate(median(dedupRates))} re-sent duplicates (${bulk ? 'bulk' : 'normal'} mode)`);
+console.log(`median of ${runs}: ${formatRate(median(rates))} ingest, ${formatRate(median(dedupRates))} re-sent duplicates (${bulk ? 'bulk' : 'normal'} mode)`);

@@ -32,8 +32,6 @@ export type { Migration };
  *   over the clustered table) and then updates flags by primary key. Edges are found by
  *   `source_key` / `target_key`; their text columns stay for reading. The id text stays in
  *   `members` and `objects`, so listings read no extra table.
- * - `pending_index` (version 6) lists object rows whose search text and edges a bulk write
- *   left to a batched flush (see pending-index.ts).
  * - Policy (version 3): `organisations` keeps its scalar fields as columns (code is UNIQUE: it
  *   is how agreements name parties) and its lists as JSON; `user_profiles` are read whole, so
  *   one JSON document each. `agreement_versions` keeps every version (id, version) with the
@@ -233,7 +231,7 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
   },
   {
     version: 6,
-    name: 'integer keys for object ids; search text and edges derived in batches after bulk loads',
+    name: 'integer keys for object ids',
     // Rewrites the id-keyed indexes of an existing store in place; see the layout comment above.
     sql: `
       CREATE TABLE ids (id TEXT PRIMARY KEY, ikey INTEGER NOT NULL) WITHOUT ROWID;
@@ -252,7 +250,6 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       DROP INDEX edges_target;
       CREATE INDEX edges_source ON edges(source_key);
       CREATE INDEX edges_target ON edges(target_key);
-      CREATE TABLE pending_index (okey INTEGER PRIMARY KEY);
     `,
   },
 ];

@@ -11,7 +11,6 @@ export function dropIfOrphan(ctx: SqliteContext, okey: number): void {
   if (held !== undefined) return;
   ctx.sql.get('DELETE FROM objects WHERE okey = ?').run(okey);
   ctx.sql.get('DELETE FROM search_fts WHERE rowid = ?').run(okey);
-  ctx.sql.get('DELETE FROM pending_index WHERE okey = ?').run(okey);
   ctx.sql.get('DELETE FROM edges WHERE okey = ?').run(okey);
 }
 

@@ -4,7 +4,7 @@ import type { StixLike, WriteOptions, WriteResult } from '../../ports/store.js';
 import { collectionKey } from './context.js';
 import type { MemberRow, SqliteContext } from './context.js';
 import { IdKeys } from './id-keys.js';
-import { writeDerived } from './pending-index.js';
+import { writeDerived } from './derived-rows.js';
 import { millisTimestamp, normaliseTimestamp, timestampMillis } from './timestamps.js';
 
 /** STIX 2.1 section 3.1: SCOs may omit spec_version, which then means 2.1. */
@@ -26,9 +26,8 @@ function serialise(object: StixLike, index: number): string {
  * Writes one batch in one transaction (the caller wraps it). Per object: one claim of the id's
  * key; a new id has no memberships to read, a known one costs one indexed read of them, which
  * decides duplicate / shared object row / first-last-spec flags. A new version costs one objects
- * row, one membership row, and its search row and edges (in bulk mode one `pending_index` row
- * instead: see pending-index.ts). Every index it touches is keyed by integers that grow with the
- * load, except the one `ids` entry of a new id.
+ * row, one membership row, its search row and its edges. Every index it touches is keyed by
+ * integers that grow with the load, except the one `ids` entry of a new id.
  */
 export function writeBatch(ctx: SqliteContext, collectionId: string, objects: ReadonlyArray<StixLike>, options: WriteOptions): WriteResult[] {
   const ckey = collectionKey(ctx, collectionId);
@@ -41,7 +40,6 @@ export function writeBatch(ctx: SqliteContext, collectionId: string, objects: Re
   // Covered by the index: the versions of a long-lived object lie all over the clustered table.
   const existingOf = ctx.sql.get('SELECT okey, ckey, version, spec_version, date_added, seq FROM members INDEXED BY members_object WHERE ikey = ?');
   const insertObject = ctx.sql.get('INSERT INTO objects (id, version, json) VALUES (?, ?, ?)');
-  const insertPending = ctx.sql.get('INSERT INTO pending_index (okey) VALUES (?)');
   const insertMember = ctx.sql.get(`INSERT INTO members (ckey, date_added, seq, okey, id, type, version, spec_version, is_first, is_last, spec_latest, ikey)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // Flags are cleared on the rows that hold them, by primary key: the rows are known from the
@@ -49,7 +47,6 @@ export function writeBatch(ctx: SqliteContext, collectionId: string, objects: Re
   const clearFirst = ctx.sql.get('UPDATE members SET is_first = 0 WHERE ckey = ? AND date_added = ? AND seq = ?');
   const clearLast = ctx.sql.get('UPDATE members SET is_last = 0 WHERE ckey = ? AND date_added = ? AND seq = ?');
   const clearSpec = ctx.sql.get('UPDATE members SET spec_latest = 0 WHERE ckey = ? AND date_added = ? AND seq = ?');
-  const bulk = options.bulk === true;
 
   const results: WriteResult[] = [];
   for (let index = 0; index < objects.length; index += 1) {
@@ -89,8 +86,7 @@ export function writeBatch(ctx: SqliteContext, collectionId: string, objects: Re
     }
     if (okey === undefined) {
       okey = Number(insertObject.run(object.id, version, serialise(object, index)).lastInsertRowid);
-      if (bulk) insertPending.run(okey);
-      else writeDerived(ctx, keys, okey, object);
+      writeDerived(ctx, keys, okey, object);
     }
     if (first !== undefined && isFirst) clearFirst.run(ckey, first.date_added, first.seq);
     if (last !== undefined && isLast) clearLast.run(ckey, last.date_added, last.seq);

@@ -5,7 +5,8 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StixLike } from '../../ports/store.js';
 import { MIGRATIONS, applyMigrations } from './migrations.js';
-import { SqliteStore, openSqliteStore } from './sqlite-store.js';
+import { openSqliteStore } from './sqlite-store.js';
+import type { SqliteStore } from './sqlite-store.js';
 
 const T0 = '2024-01-01T00:00:00.000Z';
 const T1 = '2024-02-01T00:00:00.000Z';
@@ -39,15 +40,6 @@ describe('SQLite write path', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  const pending = () => {
-    const raw = new Database(file, { readonly: true });
-    try {
-      return (raw.prepare('SELECT count(*) AS n FROM pending_index').get() as { n: number }).n;
-    } finally {
-      raw.close();
-    }
-  };
-
   async function openWithCollection(): Promise<SqliteStore> {
     const store = await openSqliteStore({ file });
     await store.migrate();
@@ -55,46 +47,13 @@ describe('SQLite write path', () => {
     return store;
   }
 
-  it('defers search text and edges in bulk mode, and search and neighbours still find them', async () => {
+  it('finds what a bulk write added by search and as graph neighbours at once', async () => {
     const store = await openWithCollection();
     await store.writeObjects('c', [indicator(1, T0, 'bulkword beacon'), relationship(1)], { ...ADDED, bulk: true });
-    expect(pending()).toBe(2);
-    const hits = await store.search({ text: 'bulkword', limit: 5 });
-    expect(hits.hits.map((h) => h.id)).toEqual([indicatorId(1)]);
-    expect(pending()).toBe(0);
-    await store.writeObjects('c', [indicator(2), relationship(2)], { ...ADDED, bulk: true });
-    const around = await store.neighbours({ id: MALWARE, depth: 1 });
+    expect((await store.search({ text: 'bulkword', limit: 5 })).hits.map((h) => h.id)).toEqual([indicatorId(1)]);
+    const around = await store.neighbours({ id: indicatorId(1), depth: 1 });
+    expect(around.edges).toEqual([{ source: indicatorId(1), target: MALWARE, kind: 'relationship', label: 'indicates', via: relationship(1).id }]);
     expect(around.missing).toEqual([MALWARE]);
-    const ofTwo = await store.neighbours({ id: indicatorId(2), depth: 1 });
-    expect(ofTwo.edges).toEqual([{ source: indicatorId(2), target: MALWARE, kind: 'relationship', label: 'indicates', via: relationship(2).id }]);
-    expect(pending()).toBe(0);
-    await store.close();
-  });
-
-  it('derives what a bulk load killed before its end left pending when the store opens again', async () => {
-    const db = new Database(file);
-    applyMigrations(db);
-    const store = new SqliteStore(db);
-    await store.createCollection({ id: 'c', title: 'C', mediaTypes: [], createdAt: T0 });
-    await store.writeObjects('c', [indicator(1, T0, 'survivor'), relationship(1)], { ...ADDED, bulk: true });
-    db.close(); // no store.close(): the process died after the call returned
-    expect(pending()).toBe(2);
-    const reopened = await openSqliteStore({ file });
-    await reopened.migrate();
-    expect(pending()).toBe(0);
-    const raw = new Database(file, { readonly: true });
-    expect(raw.prepare("SELECT rowid FROM search_fts WHERE search_fts MATCH 'survivor'").all()).toHaveLength(1);
-    expect(raw.prepare('SELECT count(*) AS n FROM edges').get()).toEqual({ n: 1 });
-    raw.close();
-    await reopened.close();
-  });
-
-  it('drops the pending row of a version deleted before it was derived', async () => {
-    const store = await openWithCollection();
-    await store.writeObjects('c', [indicator(1, T0, 'ephemeral')], { ...ADDED, bulk: true });
-    expect(await store.deleteObjects({ collectionId: 'c', id: indicatorId(1) })).toBe(1);
-    expect(pending()).toBe(0);
-    expect((await store.search({ text: 'ephemeral', limit: 5 })).hits).toEqual([]);
     await store.close();
   });
 
