@@ -19,7 +19,7 @@ function latestMany(ctx: SqliteContext, ids: ReadonlyArray<string>, collectionId
     const params: unknown[] = [...part];
     const filter = collectionFilter(collectionIds, params);
     const rows = ctx.sql.get(`SELECT m.id, m.version, o.json FROM members m INDEXED BY members_object JOIN objects o ON o.okey = m.okey
-      WHERE m.id IN (${placeholders(part.length)}) AND m.is_last = 1${filter}`).all(...params) as { id: string; version: string; json: string }[];
+      WHERE m.ikey IN (SELECT ikey FROM ids WHERE id IN (${placeholders(part.length)})) AND m.is_last = 1${filter}`).all(...params) as { id: string; version: string; json: string }[];
     for (const row of rows) {
       const seen = best.get(row.id);
       if (seen === undefined || row.version > seen.version) best.set(row.id, row);
@@ -35,8 +35,9 @@ function edgesAround(ctx: SqliteContext, nodes: ReadonlyArray<string>, side: 'so
     const params: unknown[] = [...part];
     const filter = collectionFilter(collectionIds, params);
     const rows = ctx.sql.get(`SELECT e.source, e.target, e.kind, e.label, e.via FROM edges e JOIN objects o ON o.okey = e.okey
-      WHERE e.${side} IN (${placeholders(part.length)})
-        AND EXISTS (SELECT 1 FROM members m INDEXED BY members_object WHERE m.id = o.id AND m.version = o.version AND m.is_last = 1${filter})`)
+      WHERE e.${side}_key IN (SELECT ikey FROM ids WHERE id IN (${placeholders(part.length)}))
+        AND EXISTS (SELECT 1 FROM ids i JOIN members m INDEXED BY members_object ON m.ikey = i.ikey
+          WHERE i.id = o.id AND m.version = o.version AND m.is_last = 1${filter})`)
       .all(...params) as { source: string; target: string; kind: GraphEdge['kind']; label: string; via: string | null }[];
     for (const r of rows) edges.push(r.via === null ? { source: r.source, target: r.target, kind: r.kind, label: r.label } : { ...r, via: r.via });
   }

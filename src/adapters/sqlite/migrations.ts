@@ -23,6 +23,15 @@ export type { Migration };
  * - `search_fts` is a contentless FTS5 table whose rowid is `okey`; contentless_delete lets a
  *   deleted version leave the index without storing the text twice.
  * - `edges` are derived from each stored version (relationships, sightings, embedded refs).
+ * - Integer keys (version 6): `ids` maps each object id (stored, or only referenced by an edge)
+ *   to an integer `ikey` handed out in order of first sight. Random UUID text is then a key in
+ *   that one B-tree only; the indexes a write touches are keyed by integers that grow with the
+ *   load, so over millions of objects an insert dirties the last pages of each, not a random
+ *   page per index. `members_object` is (ikey, ckey, version, spec_version, okey): dedup, id
+ *   lookup, and covering for the writer, which reads every version of a known id (they lie all
+ *   over the clustered table) and then updates flags by primary key. Edges are found by
+ *   `source_key` / `target_key`; their text columns stay for reading. The id text stays in
+ *   `members` and `objects`, so listings read no extra table.
  * - Policy (version 3): `organisations` keeps its scalar fields as columns (code is UNIQUE: it
  *   is how agreements name parties) and its lists as JSON; `user_profiles` are read whole, so
  *   one JSON document each. `agreement_versions` keeps every version (id, version) with the
@@ -218,6 +227,29 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
         code TEXT PRIMARY KEY,
         state TEXT NOT NULL
       );
+    `,
+  },
+  {
+    version: 6,
+    name: 'integer keys for object ids',
+    // Rewrites the id-keyed indexes of an existing store in place; see the layout comment above.
+    sql: `
+      CREATE TABLE ids (id TEXT PRIMARY KEY, ikey INTEGER NOT NULL) WITHOUT ROWID;
+      INSERT INTO ids (id, ikey) SELECT id, row_number() OVER (ORDER BY id)
+        FROM (SELECT id FROM members UNION SELECT source FROM edges UNION SELECT target FROM edges);
+      INSERT INTO sequences (name, value) VALUES ('ids', (SELECT count(*) FROM ids));
+      ALTER TABLE members ADD COLUMN ikey INTEGER NOT NULL DEFAULT 0;
+      UPDATE members SET ikey = (SELECT ikey FROM ids WHERE ids.id = members.id);
+      DROP INDEX members_object;
+      CREATE UNIQUE INDEX members_object ON members(ikey, ckey, version, spec_version, okey);
+      ALTER TABLE edges ADD COLUMN source_key INTEGER NOT NULL DEFAULT 0;
+      ALTER TABLE edges ADD COLUMN target_key INTEGER NOT NULL DEFAULT 0;
+      UPDATE edges SET source_key = (SELECT ikey FROM ids WHERE ids.id = edges.source),
+        target_key = (SELECT ikey FROM ids WHERE ids.id = edges.target);
+      DROP INDEX edges_source;
+      DROP INDEX edges_target;
+      CREATE INDEX edges_source ON edges(source_key);
+      CREATE INDEX edges_target ON edges(target_key);
     `,
   },
   {

@@ -6,7 +6,7 @@ import { placeholders } from './statements.js';
 
 /** Removes an object row with its search text and edges once no collection holds it. */
 export function dropIfOrphan(ctx: SqliteContext, okey: number): void {
-  const held = ctx.sql.get(`SELECT 1 FROM objects o JOIN members m INDEXED BY members_object ON m.id = o.id AND m.version = o.version
+  const held = ctx.sql.get(`SELECT 1 FROM objects o JOIN ids i ON i.id = o.id JOIN members m INDEXED BY members_object ON m.ikey = i.ikey AND m.version = o.version
     WHERE o.okey = ? LIMIT 1`).get(okey);
   if (held !== undefined) return;
   ctx.sql.get('DELETE FROM objects WHERE okey = ?').run(okey);
@@ -15,12 +15,12 @@ export function dropIfOrphan(ctx: SqliteContext, okey: number): void {
 }
 
 /** Sets first / last / latest-spec flags of one object in one collection from what remains. */
-export function recomputeFlags(ctx: SqliteContext, ckey: number, id: string): void {
+export function recomputeFlags(ctx: SqliteContext, ckey: number, ikey: number): void {
   ctx.sql.get(`UPDATE members INDEXED BY members_object SET
-      is_first = (version = (SELECT min(version) FROM members INDEXED BY members_object WHERE id = @id AND ckey = @ckey)),
-      is_last = (version = (SELECT max(version) FROM members INDEXED BY members_object WHERE id = @id AND ckey = @ckey)),
-      spec_latest = (spec_version = (SELECT max(spec_version) FROM members INDEXED BY members_object WHERE id = @id AND ckey = @ckey))
-    WHERE id = @id AND ckey = @ckey`).run({ id, ckey });
+      is_first = (version = (SELECT min(version) FROM members INDEXED BY members_object WHERE ikey = @ikey AND ckey = @ckey)),
+      is_last = (version = (SELECT max(version) FROM members INDEXED BY members_object WHERE ikey = @ikey AND ckey = @ckey)),
+      spec_latest = (spec_version = (SELECT max(spec_version) FROM members INDEXED BY members_object WHERE ikey = @ikey AND ckey = @ckey))
+    WHERE ikey = @ikey AND ckey = @ckey`).run({ ikey, ckey });
 }
 
 /**
@@ -31,8 +31,10 @@ export function recomputeFlags(ctx: SqliteContext, ckey: number, id: string): vo
 export function deleteObjects(ctx: SqliteContext, query: DeleteQuery): number {
   const ckey = collectionKey(ctx, query.collectionId);
   if (ckey === undefined) return 0;
-  const params: unknown[] = [query.id, ckey];
-  const where = ['m.id = ?', 'm.ckey = ?'];
+  const ikey = (ctx.sql.get('SELECT ikey FROM ids WHERE id = ?').get(query.id) as { ikey: number } | undefined)?.ikey;
+  if (ikey === undefined) return 0;
+  const params: unknown[] = [ikey, ckey];
+  const where = ['m.ikey = ?', 'm.ckey = ?'];
   const versionSql = versionCondition(query.versions ?? ['all'], params);
   if (versionSql !== undefined) where.push(versionSql);
   if (query.specVersions !== undefined && query.specVersions.length > 0) {
@@ -41,9 +43,9 @@ export function deleteObjects(ctx: SqliteContext, query: DeleteQuery): number {
   }
   const rows = ctx.sql.get(`SELECT m.version, m.okey FROM members m INDEXED BY members_object WHERE ${where.join(' AND ')}`).all(...params) as Pick<MemberRow, 'version' | 'okey'>[];
   if (rows.length === 0) return 0;
-  const remove = ctx.sql.get('DELETE FROM members INDEXED BY members_object WHERE id = ? AND ckey = ? AND version = ?');
-  for (const row of rows) remove.run(query.id, ckey, row.version);
+  const remove = ctx.sql.get('DELETE FROM members INDEXED BY members_object WHERE ikey = ? AND ckey = ? AND version = ?');
+  for (const row of rows) remove.run(ikey, ckey, row.version);
   for (const row of rows) dropIfOrphan(ctx, row.okey);
-  recomputeFlags(ctx, ckey, query.id);
+  recomputeFlags(ctx, ckey, ikey);
   return rows.length;
 }

@@ -34,12 +34,12 @@ export function versionCondition(selectors: ReadonlyArray<VersionSelector>, para
  * means "the latest spec_version of each object" (TAXII 2.1 section 3.5.2), kept as a flag.
  */
 export function objectConditions(ckey: number, query: Omit<ObjectQuery, 'collectionId' | 'limit' | 'cursor' | 'types'>, defaultVersions: ReadonlyArray<VersionSelector>): Conditions {
-  // With ids, the (id, ckey, version) index finds the few rows at once; without the unary `+`
+  // With ids, the (ikey, ckey, version) index finds the few rows at once; without the unary `+`
   // the planner prefers the clustered (ckey, date_added) order and walks the collection.
   const where = [query.ids !== undefined ? '+m.ckey = ?' : 'm.ckey = ?'];
   const params: unknown[] = [ckey];
   if (query.ids !== undefined) {
-    where.push(`m.id IN (${placeholders(query.ids.length)})`);
+    where.push(`m.ikey IN (SELECT ikey FROM ids WHERE id IN (${placeholders(query.ids.length)}))`);
     params.push(...query.ids);
   }
   const versions = query.versions !== undefined && query.versions.length > 0 ? query.versions : defaultVersions;

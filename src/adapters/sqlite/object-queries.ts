@@ -124,7 +124,7 @@ export function getLatest(ctx: SqliteContext, id: string, collectionIds?: Readon
   const params: unknown[] = [id];
   const filter = collectionFilter(collectionIds, params);
   const row = ctx.sql.get(`SELECT o.json FROM members m INDEXED BY members_object JOIN objects o ON o.okey = m.okey
-    WHERE m.id = ? AND m.is_last = 1${filter} ORDER BY m.version DESC LIMIT 1`).get(...params) as { json: string } | undefined;
+    WHERE m.ikey = (SELECT ikey FROM ids WHERE id = ?) AND m.is_last = 1${filter} ORDER BY m.version DESC LIMIT 1`).get(...params) as { json: string } | undefined;
   return row === undefined ? undefined : (JSON.parse(row.json) as StixLike);
 }
 

@@ -30,7 +30,8 @@ export function search(ctx: SqliteContext, query: SearchQuery): SearchPage {
   memberSql += collectionFilter(query.collectionIds, params);
   const sql = `SELECT o.okey, o.version, o.json FROM search_fts f JOIN objects o ON o.okey = f.rowid
     WHERE search_fts MATCH ?${cursorSql}
-      AND EXISTS (SELECT 1 FROM members m INDEXED BY members_object WHERE m.id = o.id AND m.version = o.version AND m.is_last = 1${memberSql})
+      AND EXISTS (SELECT 1 FROM ids i JOIN members m INDEXED BY members_object ON m.ikey = i.ikey
+        WHERE i.id = o.id AND m.version = o.version AND m.is_last = 1${memberSql})
     ORDER BY f.rowid DESC LIMIT ?`;
   const rows = ctx.sql.get(sql).all(...params, query.limit + 1) as { okey: number; version: string; json: string }[];
   const page = rows.slice(0, query.limit);
