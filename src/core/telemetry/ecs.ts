@@ -5,7 +5,7 @@
 import { ObservationBuilder } from './observation-builder.js';
 import type { CompactIocIndex } from '../pattern/compact-iocs.js';
 import { isEventTime, parseEventTime } from './event-time.js';
-import { isIp, isOutcome, parseJsonLine, stringsOf, type JsonRecord } from './json-line.js';
+import { isIp, isOutcome, jsonRecordOf, parseJsonLine, stringsOf, type JsonRecord } from './json-line.js';
 import type { LineDecoder, LineOutcome } from './types.js';
 
 /** Decodes ECS NDJSON. */
@@ -34,14 +34,8 @@ const SCHEME = /^[a-z][a-z0-9+.-]*:\/\//i;
  * a digest with colons, a bad line, a hit).
  */
 export function ecsMisses(text: string, index: CompactIocIndex): boolean {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const doc = value as JsonRecord;
+  const doc = jsonRecordOf(text);
+  if (doc === undefined) return false;
   const f = (name: string): unknown => ecsField(doc, name);
   const stamp = f('@timestamp') ?? f('event.created');
   if (stamp !== undefined && !isEventTime(stamp)) return false;

@@ -15,6 +15,17 @@ export function parseJsonLine(text: string, line: number): JsonRecord | LineOutc
   return value as JsonRecord;
 }
 
+/** The parsed object, or undefined when the line is not one JSON object (the fast paths then defer to the full one, which reports it). */
+export function jsonRecordOf(text: string): JsonRecord | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as JsonRecord) : undefined;
+}
+
 export function isOutcome(value: JsonRecord | LineOutcome): value is LineOutcome {
   return (value as { kind?: unknown }).kind === 'bad' && typeof (value as { reason?: unknown }).reason === 'string' && typeof (value as { line?: unknown }).line === 'number';
 }

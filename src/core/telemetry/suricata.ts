@@ -5,7 +5,7 @@
 import { ObservationBuilder, port } from './observation-builder.js';
 import type { CompactIocIndex } from '../pattern/compact-iocs.js';
 import { isEventTime, parseEventTime } from './event-time.js';
-import { isIp, isOutcome, objectAt, parseJsonLine, stringsOf, type JsonRecord } from './json-line.js';
+import { isIp, isOutcome, jsonRecordOf, objectAt, parseJsonLine, stringsOf, type JsonRecord } from './json-line.js';
 import type { LineDecoder, LineOutcome } from './types.js';
 
 /** Event types that describe the sensor, not traffic. */
@@ -32,14 +32,8 @@ export function suricataDecoder(): LineDecoder {
  * hit): the line then takes the full path.
  */
 export function suricataMisses(text: string, index: CompactIocIndex): boolean {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const record = value as JsonRecord;
+  const record = jsonRecordOf(text);
+  if (record === undefined) return false;
   const eventType = record['event_type'];
   if (typeof eventType !== 'string' || NOT_TRAFFIC.has(eventType) || !isEventTime(record['timestamp'])) return false;
   if (objectAt(record, 'email') !== undefined || objectAt(record, 'smtp') !== undefined) return false;

@@ -4,7 +4,7 @@
  */
 import type { CompactIocIndex } from '../pattern/compact-iocs.js';
 import { isEventTime } from './event-time.js';
-import { isIp, isOutcome, objectAt, parseJsonLine, type JsonRecord } from './json-line.js';
+import { isIp, isOutcome, jsonRecordOf, objectAt, parseJsonLine, type JsonRecord } from './json-line.js';
 import { NOT_TRAFFIC, normaliseZeek } from './zeek-record.js';
 import type { LineDecoder, LineOutcome } from './types.js';
 
@@ -28,14 +28,8 @@ export function zeekJsonDecoder(defaultPath?: string): LineDecoder {
  * the Kafka wrapper, a record without addresses or with an `email`, a bad line, a hit).
  */
 export function zeekJsonMisses(text: string, index: CompactIocIndex, defaultPath?: string): boolean {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return false;
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const record = value as JsonRecord;
+  const record = jsonRecordOf(text);
+  if (record === undefined) return false;
   const path = typeof record['_path'] === 'string' ? record['_path'] : defaultPath;
   if (path === undefined || NOT_TRAFFIC.has(path) || !isEventTime(record['ts'])) return false;
   const src = record['id.orig_h'];
