@@ -23,17 +23,23 @@ type Stix = Readonly<Record<string, unknown>>;
 /** The latest version (highest `modified`) of each indicator among STIX values; bundles and arrays are opened. */
 export function latestIndicators(input: Iterable<unknown>): Map<string, Stix> {
   const latest = new Map<string, Stix>();
+  forEachIndicator(input, (id, o) => {
+    const known = latest.get(id);
+    if (known === undefined || String(o['modified'] ?? '') > String(known['modified'] ?? '')) latest.set(id, o);
+  });
+  return latest;
+}
+
+/** Calls `each` for every indicator with a string id among STIX values, opening bundles and arrays. */
+function forEachIndicator(input: Iterable<unknown>, each: (id: string, indicator: Stix) => void): void {
   const visit = (value: unknown): void => {
     if (Array.isArray(value)) { for (const v of value) visit(v); return; }
     if (typeof value !== 'object' || value === null) return;
     const o = value as Stix;
     if (o['type'] === 'bundle') { visit(o['objects']); return; }
-    if (o['type'] !== 'indicator' || typeof o['id'] !== 'string') return;
-    const known = latest.get(o['id']);
-    if (known === undefined || String(o['modified'] ?? '') > String(known['modified'] ?? '')) latest.set(o['id'], o);
+    if (o['type'] === 'indicator' && typeof o['id'] === 'string') each(o['id'], o);
   };
   for (const v of input) visit(v);
-  return latest;
 }
 
 /**
@@ -67,13 +73,7 @@ export function selectIndicators(input: Iterable<unknown>, nowMs: number): Indic
       return 'x';
     }
   };
-  const visit = (value: unknown): void => {
-    if (Array.isArray(value)) { for (const v of value) visit(v); return; }
-    if (typeof value !== 'object' || value === null) return;
-    const o = value as Stix;
-    if (o['type'] === 'bundle') { visit(o['objects']); return; }
-    if (o['type'] !== 'indicator' || typeof o['id'] !== 'string') return;
-    const id = o['id'];
+  forEachIndicator(input, (id, o) => {
     const modified = String(o['modified'] ?? '');
     const known = chosen.get(id);
     // The latest version (highest `modified`) wins; on a tie the first seen stays, as in latestIndicators.
@@ -84,8 +84,7 @@ export function selectIndicators(input: Iterable<unknown>, nowMs: number): Indic
       invalid.delete(id);
     }
     chosen.set(id, take(id, o) + modified);
-  };
-  for (const v of input) visit(v);
+  });
 
   let revoked = 0;
   let expired = 0;
