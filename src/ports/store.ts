@@ -6,6 +6,7 @@
  * Validation happens before the store: adapters receive objects that the STIX validator has
  * accepted, and only enforce what storage itself guarantees (atomicity, dedup, ordering).
  */
+import type { ReleaseFacts } from '../core/policy/release-facts.js';
 import type { LedgerStore } from './ledger-store.js';
 import type { OriginProofStore } from './origin-proof-store.js';
 import type { PeerLinkStore } from './peer-link-store.js';
@@ -37,6 +38,13 @@ export function versionOf(object: StixLike): string {
 // ---------------------------------------------------------------------------------------------
 // Objects
 
+/** The latest version of an object as the release decision sees it. */
+export interface LatestReleaseFacts {
+  readonly type: string;
+  readonly version: string;
+  readonly release?: ReleaseFacts;
+}
+
 /** One version of one object as a member of one collection. */
 export interface StoredObject {
   readonly id: string;
@@ -53,6 +61,11 @@ export interface StoredObject {
    * Always `JSON.parse`-equal to `object`.
    */
   readonly json?: string;
+  /**
+   * What the release decision reads of the object (core/policy/release-facts.ts), kept beside
+   * its text at write time; absent for versions written before the store kept it.
+   */
+  readonly release?: ReleaseFacts | undefined;
 }
 
 /**
@@ -60,7 +73,7 @@ export interface StoredObject {
  * page that sends `json` on never pays for the parse.
  */
 export function storedFromJson(fields: Omit<StoredObject, 'object' | 'json'>, json: string): StoredObject {
-  return new LazyStoredObject(fields.id, fields.type, fields.version, fields.specVersion, fields.dateAdded, json);
+  return new LazyStoredObject(fields.id, fields.type, fields.version, fields.specVersion, fields.dateAdded, json, fields.release);
 }
 
 // A class rather than an object literal with a getter: constructing it on every row of every
@@ -74,6 +87,7 @@ class LazyStoredObject implements StoredObject {
     readonly specVersion: string,
     readonly dateAdded: string,
     readonly json: string,
+    readonly release: ReleaseFacts | undefined,
   ) {}
   get object(): StixLike {
     this.#parsed ??= JSON.parse(this.json) as StixLike;
@@ -239,6 +253,12 @@ export interface ObjectStore {
   deleteObjects(query: DeleteQuery): Promise<number>;
   /** The latest stored version of an object in any collection (or in the given ones). */
   getLatest(id: string, collectionIds?: ReadonlyArray<string>): Promise<StixLike | undefined>;
+  /**
+   * For each id the store holds, the type and release facts of its latest version in any
+   * collection (what `getLatest` would return); `release` is absent for versions written before
+   * the store kept facts. Ids the store does not hold are absent from the map.
+   */
+  latestReleaseFacts(ids: ReadonlyArray<string>): Promise<ReadonlyMap<string, LatestReleaseFacts>>;
   /** Full-text search over names, descriptions, patterns and observable values; latest versions. */
   search(query: SearchQuery): Promise<SearchPage>;
   /** Relationship neighbours of an object, in and out, to depth 1 or 2. */

@@ -236,6 +236,16 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       );
     `,
   },
+  {
+    version: 8,
+    name: 'release facts beside each stored version',
+    // What the release decision reads of an object (core/policy/release-facts.ts), written with
+    // the object from now on. Versions stored before stay NULL and are decided from their body.
+    sql: `
+      ALTER TABLE objects ADD COLUMN release_key text;
+      ALTER TABLE objects ADD COLUMN release_refs text;
+    `,
+  },
 ];
 
 /** Advisory lock key (bigint) for the migrations of one schema: hashtext of a fixed prefix + schema. */

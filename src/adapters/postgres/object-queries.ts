@@ -1,5 +1,5 @@
 import { EntenteError } from '../../core/errors.js';
-import type { ObjectPage, ObjectQuery, StixLike, StoredObject } from '../../ports/store.js';
+import { storedFromJson, type LatestReleaseFacts, type ObjectPage, type ObjectQuery, type StixLike, type StoredObject } from '../../ports/store.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { normaliseTimestamp } from './object-facets.js';
 import type { PgDatabase } from './pg-pool.js';
@@ -13,20 +13,21 @@ interface MemberRow {
   readonly date_added: string;
   readonly seq: string;
   readonly body: string;
+  readonly release_key: string | null;
+  readonly release_refs: string | null;
 }
 
-const SELECT_MEMBERS = `SELECT m.id, m.type, m.version, m.spec_version, m.date_added, m.seq, o.body
+const SELECT_MEMBERS = `SELECT m.id, m.type, m.version, m.spec_version, m.date_added, m.seq, o.body, o.release_key, o.release_refs
   FROM members m JOIN objects o ON o.id = m.id AND o.version = m.version`;
 
+/** The body is parsed only if read: a TAXII page sends the stored text on. */
 function toStored(row: MemberRow): StoredObject {
-  return {
-    id: row.id,
-    type: row.type,
-    version: row.version,
-    specVersion: row.spec_version,
-    dateAdded: row.date_added,
-    object: JSON.parse(row.body) as StixLike,
-  };
+  const fields = { id: row.id, type: row.type, version: row.version, specVersion: row.spec_version, dateAdded: row.date_added };
+  return storedFromJson(row.release_key === null ? fields : { ...fields, release: factsOf(row.release_key, row.release_refs) }, row.body);
+}
+
+function factsOf(key: string, refs: string | null): NonNullable<StoredObject['release']> {
+  return refs === null ? { key } : { key, refs };
 }
 
 function baseFilter(query: ObjectQuery): SqlFilter {
@@ -98,6 +99,18 @@ export async function getLatest(db: PgDatabase, id: string, collectionIds?: Read
      ORDER BY m.version DESC LIMIT 1`, filter.values);
   const row = rows[0];
   return row === undefined ? undefined : (JSON.parse(row.body) as StixLike);
+}
+
+/** `latestReleaseFacts` of the port: the newest version of each id across collections. */
+export async function latestReleaseFacts(db: PgDatabase, ids: ReadonlyArray<string>): Promise<Map<string, LatestReleaseFacts>> {
+  const out = new Map<string, LatestReleaseFacts>();
+  if (ids.length === 0) return out;
+  const rows = await db.query<{ id: string; type: string; version: string; release_key: string | null; release_refs: string | null }>('latestReleaseFacts',
+    `SELECT DISTINCT ON (m.id) m.id, m.type, m.version, o.release_key, o.release_refs
+     FROM members m JOIN objects o ON o.id = m.id AND o.version = m.version
+     WHERE m.id = ANY($1::text[]) ORDER BY m.id, m.version DESC`, [[...new Set(ids)]]);
+  for (const r of rows) out.set(r.id, r.release_key === null ? { type: r.type, version: r.version } : { type: r.type, version: r.version, release: factsOf(r.release_key, r.release_refs) });
+  return out;
 }
 
 /** Versions held by one collection, or distinct stored versions across all of them. */

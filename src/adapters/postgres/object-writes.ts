@@ -14,8 +14,8 @@ export const COPY_THRESHOLD = 500;
  */
 const MERGE_OBJECTS = `
   WITH new_objects AS (
-    INSERT INTO objects (id, version, type, spec_version, body, search)
-    SELECT id, version, type, spec_version, body, search FROM stage_objects
+    INSERT INTO objects (id, version, type, spec_version, body, search, release_key, release_refs)
+    SELECT id, version, type, spec_version, body, search, release_key, release_refs FROM stage_objects
     ORDER BY id, version
     ON CONFLICT DO NOTHING
     RETURNING id, version)

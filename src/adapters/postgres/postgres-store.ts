@@ -5,7 +5,7 @@ import type { StoredOriginProof } from '../../ports/origin-proof-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
-  SearchQuery, StatusPage, StatusQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
+  SearchQuery, StatusPage, StatusQuery, StatusResource, StixLike, LatestReleaseFacts, Store, User, WriteOptions, WriteResult,
 } from '../../ports/store.js';
 import { AccountQueries } from './account-queries.js';
 import * as collections from './collection-queries.js';
@@ -81,6 +81,10 @@ export class PostgresStore implements Store {
 
   getLatest(id: string, collectionIds?: ReadonlyArray<string>): Promise<StixLike | undefined> {
     return reads.getLatest(this.db, id, collectionIds);
+  }
+
+  latestReleaseFacts(ids: ReadonlyArray<string>): Promise<ReadonlyMap<string, LatestReleaseFacts>> {
+    return reads.latestReleaseFacts(this.db, ids);
   }
 
   search(query: SearchQuery): Promise<SearchPage> {

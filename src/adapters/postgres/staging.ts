@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { from as copyFrom } from 'pg-copy-streams';
+import { releaseFactsOf, type ReleaseFacts } from '../../core/policy/release-facts.js';
 import type { GraphEdge, StixLike } from '../../ports/store.js';
 import { edgesOf } from '../shared/object-edges.js';
 import { BinaryCopyWriter, tsvectorPayload } from './copy-binary.js';
@@ -15,7 +16,8 @@ import type { PgClient } from './pg-pool.js';
 const STAGING_DDL = `
   CREATE TEMP TABLE IF NOT EXISTS stage_objects (
     ord integer NOT NULL, id text NOT NULL, version text NOT NULL, type text NOT NULL,
-    spec_version text NOT NULL, body text NOT NULL, search tsvector NOT NULL
+    spec_version text NOT NULL, body text NOT NULL, search tsvector NOT NULL,
+    release_key text NOT NULL, release_refs text
   ) ON COMMIT DELETE ROWS;
   CREATE TEMP TABLE IF NOT EXISTS stage_edges (
     owner_id text NOT NULL, owner_version text NOT NULL, source text NOT NULL, target text NOT NULL,
@@ -49,6 +51,7 @@ export interface StagedObject {
   readonly body: string;
   /** The search lexemes, each once. */
   readonly lexemes: ReadonlyArray<string>;
+  readonly release: ReleaseFacts;
   readonly edges: ReadonlyArray<GraphEdge>;
 }
 
@@ -60,6 +63,7 @@ export function stageObject(object: StixLike): StagedObject {
     specVersion: specVersionOf(object),
     body: JSON.stringify(object),
     lexemes: searchLexemeList(object),
+    release: releaseFactsOf(object),
     edges: edgesOf(object),
   };
 }
@@ -67,10 +71,11 @@ export function stageObject(object: StixLike): StagedObject {
 /** Fills the staging tables with one INSERT each: cheapest for a handful of rows. */
 export async function stageByInsert(client: PgClient, rows: ReadonlyArray<StagedObject>): Promise<void> {
   await client.query(
-    `INSERT INTO stage_objects SELECT o, i, v, t, sv, b, s::tsvector
-     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS u(o, i, v, t, sv, b, s)`,
+    `INSERT INTO stage_objects SELECT o, i, v, t, sv, b, s::tsvector, rk, rr
+     FROM unnest($1::int[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[]) AS u(o, i, v, t, sv, b, s, rk, rr)`,
     [rows.map((_, i) => i), rows.map((r) => r.id), rows.map((r) => r.version), rows.map((r) => r.type),
-      rows.map((r) => r.specVersion), rows.map((r) => r.body), rows.map((r) => r.lexemes.join(' '))],
+      rows.map((r) => r.specVersion), rows.map((r) => r.body), rows.map((r) => r.lexemes.join(' ')),
+      rows.map((r) => r.release.key), rows.map((r) => r.release.refs ?? null)],
   );
   const edges = rows.flatMap((r) => r.edges.map((e) => ({ owner: r, edge: e })));
   if (edges.length === 0) return;
@@ -96,7 +101,8 @@ export async function stageByCopy(client: PgClient, rows: ReadonlyArray<StagedOb
     for (let i = 0; i < rows.length; i++) {
       const r = rows[i] as StagedObject;
       const lexemes = tsvectorPayload(r.lexemes);
-      const full = writer.startRow(7, r.id.length + r.version.length + r.type.length + r.specVersion.length + r.body.length + lexemes.text.length);
+      const full = writer.startRow(9, r.id.length + r.version.length + r.type.length + r.specVersion.length + r.body.length + lexemes.text.length
+        + r.release.key.length + (r.release.refs?.length ?? 0));
       if (full !== undefined) yield full;
       writer.int4(i);
       writer.text(r.id);
@@ -105,6 +111,8 @@ export async function stageByCopy(client: PgClient, rows: ReadonlyArray<StagedOb
       writer.text(r.specVersion);
       writer.text(r.body);
       writer.tsvector(lexemes);
+      writer.text(r.release.key);
+      writer.text(r.release.refs ?? null);
     }
     yield* writer.end();
   });

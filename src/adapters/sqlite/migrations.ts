@@ -270,6 +270,16 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 8,
+    name: 'release facts beside each stored version',
+    // What the release decision reads of an object (core/policy/release-facts.ts), written with
+    // the object from now on. Versions stored before stay NULL and are decided from their text.
+    sql: `
+      ALTER TABLE objects ADD COLUMN release_key TEXT;
+      ALTER TABLE objects ADD COLUMN release_refs TEXT;
+    `,
+  },
 ];
 
 /**

@@ -1,5 +1,5 @@
 import { EntenteError } from '../../core/errors.js';
-import { storedFromJson, type ObjectPage, type ObjectQuery, type StixLike, type StoredObject } from '../../ports/store.js';
+import { storedFromJson, type LatestReleaseFacts, type ObjectPage, type ObjectQuery, type StixLike, type StoredObject } from '../../ports/store.js';
 import { collectionKey } from './context.js';
 import type { SqliteContext } from './context.js';
 import { decodeObjectCursor, decodeVersionCursor, encodeObjectCursor, encodeVersionCursor } from './cursor.js';
@@ -15,10 +15,12 @@ interface ListedRow {
   readonly spec_version: string;
   readonly date_added: number;
   readonly json: string;
+  readonly release_key: string | null;
+  readonly release_refs: string | null;
 }
 
 /** The columns of COLUMNS followed by the JSON text, in order. */
-type ListedTuple = [seq: number, id: string, type: string, version: string, specVersion: string, dateAdded: number, json: string];
+type ListedTuple = [seq: number, id: string, type: string, version: string, specVersion: string, dateAdded: number, json: string, releaseKey: string | null, releaseRefs: string | null];
 
 const COLUMNS = 'm.seq, m.id, m.type, m.version, m.spec_version, m.date_added';
 
@@ -28,11 +30,12 @@ const COLUMNS = 'm.seq, m.id, m.type, m.version, m.spec_version, m.date_added';
  */
 function listedRows(ctx: SqliteContext, sql: string, params: ReadonlyArray<unknown>): ListedRow[] {
   const tuples = ctx.sql.get(sql).raw(true).all(...params) as ListedTuple[];
-  return tuples.map(([seq, id, type, version, spec_version, date_added, json]) => ({ seq, id, type, version, spec_version, date_added, json }));
+  return tuples.map(([seq, id, type, version, spec_version, date_added, json, release_key, release_refs]) => ({ seq, id, type, version, spec_version, date_added, json, release_key, release_refs }));
 }
 
 function toStored(row: ListedRow): StoredObject {
-  return storedFromJson({ id: row.id, type: row.type, version: row.version, specVersion: row.spec_version, dateAdded: millisTimestamp(row.date_added) }, row.json);
+  const fields = { id: row.id, type: row.type, version: row.version, specVersion: row.spec_version, dateAdded: millisTimestamp(row.date_added) };
+  return storedFromJson(row.release_key === null ? fields : { ...fields, release: row.release_refs === null ? { key: row.release_key } : { key: row.release_key, refs: row.release_refs } }, row.json);
 }
 
 function requireCollection(ctx: SqliteContext, collectionId: string): number {
@@ -69,12 +72,12 @@ export function queryObjects(ctx: SqliteContext, query: ObjectQuery): ObjectPage
   let all: unknown[];
   if (types.length <= 1) {
     const typeSql = types.length === 1 ? ' AND m.type = ?' : '';
-    sql = `SELECT ${COLUMNS}, o.json FROM ${types.length === 1 ? from : 'members m'} JOIN objects o ON o.okey = m.okey
+    sql = `SELECT ${COLUMNS}, o.json, o.release_key, o.release_refs FROM ${types.length === 1 ? from : 'members m'} JOIN objects o ON o.okey = m.okey
       WHERE ${where.join(' AND ')}${typeSql} ORDER BY m.date_added, m.seq LIMIT ?`;
     all = [...params, ...types, take];
   } else {
     const branch = `SELECT * FROM (SELECT ${COLUMNS}, m.okey FROM ${from} WHERE ${where.join(' AND ')} AND m.type = ? ORDER BY m.date_added, m.seq LIMIT ?)`;
-    sql = `SELECT u.seq, u.id, u.type, u.version, u.spec_version, u.date_added, o.json
+    sql = `SELECT u.seq, u.id, u.type, u.version, u.spec_version, u.date_added, o.json, o.release_key, o.release_refs
       FROM (${types.map(() => branch).join(' UNION ALL ')}) u JOIN objects o ON o.okey = u.okey
       ORDER BY u.date_added, u.seq LIMIT ?`;
     all = [...types.flatMap((type) => [...params, type, take]), take];
@@ -102,7 +105,7 @@ export function listVersions(ctx: SqliteContext, query: ObjectQuery & { readonly
     where.push('(m.version, m.id) > (?, ?)');
     params.push(version, id);
   }
-  const sql = `SELECT ${COLUMNS}, o.json FROM members m JOIN objects o ON o.okey = m.okey
+  const sql = `SELECT ${COLUMNS}, o.json, o.release_key, o.release_refs FROM members m JOIN objects o ON o.okey = m.okey
     WHERE ${where.join(' AND ')} ORDER BY m.version, m.id LIMIT ?`;
   const rows = listedRows(ctx, sql, [...params, query.limit + 1]);
   const page = rows.slice(0, query.limit);
@@ -126,6 +129,25 @@ export function getLatest(ctx: SqliteContext, id: string, collectionIds?: Readon
   const row = ctx.sql.get(`SELECT o.json FROM members m INDEXED BY members_object JOIN objects o ON o.okey = m.okey
     WHERE m.ikey = (SELECT ikey FROM ids WHERE id = ?) AND m.is_last = 1${filter} ORDER BY m.version DESC LIMIT 1`).get(...params) as { json: string } | undefined;
   return row === undefined ? undefined : (JSON.parse(row.json) as StixLike);
+}
+
+/** `latestReleaseFacts` of the port: one indexed probe per id, the newest version across collections kept. */
+export function latestReleaseFacts(ctx: SqliteContext, ids: ReadonlyArray<string>): Map<string, LatestReleaseFacts> {
+  const out = new Map<string, LatestReleaseFacts>();
+  const unique = [...new Set(ids)];
+  // Within SQLite's default limit of bound parameters, whatever the caller sends.
+  for (let at = 0; at < unique.length; at += 500) {
+    const chunk = unique.slice(at, at + 500);
+    const rows = ctx.sql.get(`SELECT i.id, m.type, m.version, o.release_key, o.release_refs
+      FROM ids i JOIN members m INDEXED BY members_object ON m.ikey = i.ikey JOIN objects o ON o.okey = m.okey
+      WHERE i.id IN (${placeholders(chunk.length)}) AND m.is_last = 1`).raw(true).all(...chunk) as Array<[string, string, string, string | null, string | null]>;
+    for (const [id, type, version, key, refs] of rows) {
+      const seen = out.get(id);
+      if (seen !== undefined && seen.version >= version) continue;
+      out.set(id, key === null ? { type, version } : { type, version, release: refs === null ? { key } : { key, refs } });
+    }
+  }
+  return out;
 }
 
 /** Versions in one collection, or distinct stored versions overall. */

@@ -1,4 +1,5 @@
 import { EntenteError } from '../../core/errors.js';
+import { releaseFactsOf } from '../../core/policy/release-facts.js';
 import { versionOf } from '../../ports/store.js';
 import type { StixLike, WriteOptions, WriteResult } from '../../ports/store.js';
 import { collectionKey } from './context.js';
@@ -39,7 +40,7 @@ export function writeBatch(ctx: SqliteContext, collectionId: string, objects: Re
   const keys = new IdKeys(ctx);
   // Covered by the index: the versions of a long-lived object lie all over the clustered table.
   const existingOf = ctx.sql.get('SELECT okey, ckey, version, spec_version, date_added, seq FROM members INDEXED BY members_object WHERE ikey = ?');
-  const insertObject = ctx.sql.get('INSERT INTO objects (id, version, json) VALUES (?, ?, ?)');
+  const insertObject = ctx.sql.get('INSERT INTO objects (id, version, json, release_key, release_refs) VALUES (?, ?, ?, ?, ?)');
   const insertMember = ctx.sql.get(`INSERT INTO members (ckey, date_added, seq, okey, id, type, version, spec_version, is_first, is_last, spec_latest, ikey)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   // Flags are cleared on the rows that hold them, by primary key: the rows are known from the
@@ -85,7 +86,8 @@ export function writeBatch(ctx: SqliteContext, collectionId: string, objects: Re
       continue;
     }
     if (okey === undefined) {
-      okey = Number(insertObject.run(object.id, version, serialise(object, index)).lastInsertRowid);
+      const release = releaseFactsOf(object);
+      okey = Number(insertObject.run(object.id, version, serialise(object, index), release.key, release.refs ?? null).lastInsertRowid);
       writeDerived(ctx, keys, okey, object);
     }
     if (first !== undefined && isFirst) clearFirst.run(ckey, first.date_added, first.seq);

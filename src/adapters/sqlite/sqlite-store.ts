@@ -10,7 +10,7 @@ import type { StoredOriginProof } from '../../ports/origin-proof-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
-  SearchQuery, StatusPage, StatusQuery, StatusResource, StixLike, Store, User, WriteOptions, WriteResult,
+  SearchQuery, StatusPage, StatusQuery, StatusResource, StixLike, LatestReleaseFacts, Store, User, WriteOptions, WriteResult,
 } from '../../ports/store.js';
 import * as accounts from './accounts.js';
 import * as collections from './collections.js';
@@ -19,7 +19,7 @@ import * as decisions from './decisions.js';
 import * as ledger from './ledger.js';
 import { applyMigrations } from './migrations.js';
 import { deleteObjects } from './object-deletes.js';
-import { countObjects, getLatest, listVersions, queryObjects } from './object-queries.js';
+import { countObjects, getLatest, latestReleaseFacts, listVersions, queryObjects } from './object-queries.js';
 import { writeBatch } from './object-writes.js';
 import * as peers from './peer-links.js';
 import * as originProofs from './origin-proofs.js';
@@ -130,6 +130,10 @@ export class SqliteStore implements Store {
 
   getLatest(id: string, collectionIds?: ReadonlyArray<string>): Promise<StixLike | undefined> {
     return this.run(() => getLatest(this.ctx, id, collectionIds));
+  }
+
+  latestReleaseFacts(ids: ReadonlyArray<string>): Promise<ReadonlyMap<string, LatestReleaseFacts>> {
+    return this.run(() => latestReleaseFacts(this.ctx, ids));
   }
 
   search(query: SearchQuery): Promise<SearchPage> {

@@ -46,6 +46,21 @@ interface Verdict {
 
 /** Decides the release of one object to one prepared recipient. */
 export function decide(recipient: PreparedRecipient, raw: DecisionInput): ReleaseDecision {
+  return decideWith(recipient, raw, true) as ReleaseDecision;
+}
+
+/**
+ * Decides from an object's release projection (release-facts.ts: id, labelling properties and
+ * references, without content). Undefined when the decision would have to remove or check
+ * something inside the object (a granular part, a redaction rule of an agreement): then only
+ * `decide` on the whole object can say. Whenever it returns a decision, `decide` on the whole
+ * object returns the same outcome, agreement and steps.
+ */
+export function decideProjected(recipient: PreparedRecipient, raw: DecisionInput): ReleaseDecision | undefined {
+  return decideWith(recipient, raw, false);
+}
+
+function decideWith(recipient: PreparedRecipient, raw: DecisionInput, whole: boolean): ReleaseDecision | undefined {
   const steps: DecisionStep[] = [];
   const input = definitionsUnmarked(raw, steps);
   const label = input.labels.object;
@@ -58,7 +73,8 @@ export function decide(recipient: PreparedRecipient, raw: DecisionInput): Releas
     strip.push(...deniedParts(recipient, recipient.user, input, 'user'));
   }
   if (recipient.organisation === undefined) {
-    return strip.length === 0 ? { outcome: 'allow', object: input.object, steps } : redact(input, strip, [], steps, {});
+    if (strip.length === 0) return { outcome: 'allow', object: input.object, steps };
+    return whole ? redact(input, strip, [], steps, {}) : undefined;
   }
 
   if (recipient.terms.length === 0) {
@@ -85,6 +101,7 @@ export function decide(recipient: PreparedRecipient, raw: DecisionInput): Releas
     const found = { agreement: { id: terms.agreement.id, version: terms.agreement.version } };
     const all = verdict.strip.length === 0 ? strip : [...strip, ...verdict.strip];
     if (all.length === 0 && verdict.rules.length === 0) return { outcome: 'allow', object: input.object, ...found, steps };
+    if (!whole) return undefined;
     const result = redact(input, all, verdict.rules, [...steps], found);
     if (result.outcome === 'allow') return result;
     if ((result.outcome === 'redact' && (fallback === undefined || fallback.outcome === 'deny')) || fallback === undefined) {

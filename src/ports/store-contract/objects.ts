@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { releaseFactsOf } from '../../core/policy/release-facts.js';
 import { UNVERSIONED, type ObjectPage, type StixLike, type VersionSelector } from '../store.js';
 import { A, allPages, at, B, expectCode, ids, indicator, plain, sco, sdo, T0, versions, versionsOf, type ContractContext } from './builders.js';
 
@@ -91,6 +92,27 @@ export function objectSections(ctx: ContractContext): void {
       expect(latest.objects.map((o) => o.object.revoked)).toEqual([true]);
       expect((await ctx.store.getLatest(base.id))?.revoked).toBe(true);
       expect(versions(await ctx.store.listVersions({ ...ctx.q(), ids: [base.id] }))).toEqual([at(1), at(2)]);
+    });
+
+    it('keeps each version\'s release facts beside it, and gives those of the latest version of many ids at once', async () => {
+      const marking = 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da';
+      const base = sdo('malware', { is_family: true, object_marking_refs: [marking], labels: ['ransomware'] });
+      const target = indicator();
+      const rel = sdo('relationship', { relationship_type: 'indicates', source_ref: target.id, target_ref: base.id, created_by_ref: 'identity--5a5a5a5a-0000-4000-8000-000000000001' });
+      await ctx.write([{ ...base, modified: at(1) }, target, rel], 1, A);
+      const newer = { ...base, modified: at(2), object_marking_refs: [] as string[] };
+      await ctx.write([newer], 2, B);
+      const listed = (await ctx.store.queryObjects(ctx.q({ collectionId: A }))).objects;
+      expect(listed.map((o) => o.release)).toEqual([releaseFactsOf({ ...base, modified: at(1) }), releaseFactsOf(target), releaseFactsOf(rel)]);
+      expect(JSON.parse(listed[2]?.release?.refs ?? '{}')).toEqual({ source_ref: target.id, target_ref: base.id });
+      expect(JSON.parse(listed[0]?.release?.key ?? '{}')).toEqual({ type: 'malware', object_marking_refs: [marking], labels: ['ransomware'] });
+      const missing = 'malware--ffffffff-0000-4000-8000-000000000000';
+      const facts = await ctx.store.latestReleaseFacts([base.id, rel.id, missing, base.id]);
+      expect([...facts.keys()].sort()).toEqual([base.id, rel.id].sort());
+      // The latest version in any collection, as getLatest gives it.
+      expect(facts.get(base.id)).toEqual({ type: 'malware', version: at(2), release: releaseFactsOf(newer) });
+      expect(facts.get(rel.id)).toEqual({ type: 'relationship', version: T0, release: releaseFactsOf(rel) });
+      expect((await ctx.store.latestReleaseFacts([])).size).toBe(0);
     });
 
     it('rejects a write to a collection that does not exist', async () => {
