@@ -52,8 +52,8 @@ export function decide(recipient: PreparedRecipient, raw: DecisionInput): Releas
 /**
  * Decides from an object's release projection (release-facts.ts: id, labelling properties and
  * references, without content). Undefined when the decision would have to remove or check
- * something inside the object (a granular part, a redaction rule of an agreement): then only
- * `decide` on the whole object can say. Whenever it returns a decision, `decide` on the whole
+ * something inside the object (a granular part, a redaction rule of an agreement other than
+ * stripping victims' identities, a victim to strip): then only `decide` on the whole object can say. Whenever it returns a decision, `decide` on the whole
  * object returns the same outcome, agreement and steps.
  */
 export function decideProjected(recipient: PreparedRecipient, raw: DecisionInput): ReleaseDecision | undefined {
@@ -101,7 +101,13 @@ function decideWith(recipient: PreparedRecipient, raw: DecisionInput, whole: boo
     const found = { agreement: { id: terms.agreement.id, version: terms.agreement.version } };
     const all = verdict.strip.length === 0 ? strip : [...strip, ...verdict.strip];
     if (all.length === 0 && verdict.rules.length === 0) return { outcome: 'allow', object: input.object, ...found, steps };
-    if (!whole) return undefined;
+    if (!whole) {
+      // A projection holds every top-level reference, which is all that stripping victims
+      // reads: when it removes nothing there, it removes nothing from the whole object.
+      if (all.length > 0 || !verdict.rules.every((r) => r.kind === 'strip-victim-identities')) return undefined;
+      const probe = redact(input, [], verdict.rules, [...steps], found);
+      return probe.outcome === 'allow' ? probe : undefined;
+    }
     const result = redact(input, all, verdict.rules, [...steps], found);
     if (result.outcome === 'allow') return result;
     if ((result.outcome === 'redact' && (fallback === undefined || fallback.outcome === 'deny')) || fallback === undefined) {

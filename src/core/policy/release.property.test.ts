@@ -16,7 +16,7 @@ import { decide, decideProjected } from './release-decision.js';
 import { projectionOf, releaseFactsOf } from './release-facts.js';
 import { consistentRelease } from './release-set.js';
 import {
-  DIRECTORY, graphArb, LIMITED_KINDS, NODE, NOW, protectionStepOf, STRANGER_ID, worldArb, type DecisionCase, type Obj,
+  DIRECTORY, graphArb, LIMITED_KINDS, NODE, NOW, protectionStepOf, STRANGER_ID, VICTIM_ID, worldArb, type DecisionCase, type Obj,
 } from './testing/arbitraries.js';
 import type { Agreement, Ceiling, Organisation, Recipient, ReleaseDecision } from './types.js';
 
@@ -242,6 +242,17 @@ const HOST_BITS: World = {
   },
 };
 
+/** (3) A report naming a victim, for a peer whose agreement strips victims: the facts alone cannot give what goes. */
+const VICTIM_IN_REPORT: World = {
+  agreements: [{ ...(HOST_BITS.agreements[0] as Agreement), redactions: [{ kind: 'strip-victim-identities' }] }],
+  recipient: { kind: 'peer', organisation: POL },
+  case: {
+    object: { type: 'report', spec_version: '2.1', id: 'report--4b1e2f3a-0000-4000-8000-000000000003', created: T, modified: T, name: 'r', published: T, object_refs: [VICTIM_ID, 'indicator--4b1e2f3a-0000-4000-8000-000000000002'] },
+    labels: { object: { ...OPEN, tlp: 'green' }, granular: [], defaulted: false },
+    victims: new Set([VICTIM_ID]),
+  },
+};
+
 describe('the release decision, searched for counter-examples', () => {
   it('releases nothing a label or agreement forbids, and leaves no redacted field in what it releases', () => {
     let released = 0;
@@ -304,7 +315,7 @@ describe('the decision from release facts, searched for counter-examples', () =>
       expect(fromFacts.outcome).not.toBe('redact');
       expect({ ...fromFacts, object: undefined }).toEqual({ ...whole, object: undefined });
       if (whole.outcome === 'allow') expect(whole.object).toBe(c.object);
-    }), { numRuns: Math.ceil(RUNS / 2), ...SEED, examples: [[SPLICE_ORDER], [HOST_BITS]] });
+    }), { numRuns: Math.ceil(RUNS / 2), ...SEED, examples: [[SPLICE_ORDER], [HOST_BITS], [VICTIM_IN_REPORT], [{ ...VICTIM_IN_REPORT, case: { ...VICTIM_IN_REPORT.case, victims: new Set<string>() } }]] });
     expect(projected).toBeGreaterThan(RUNS / 10);
   });
 });

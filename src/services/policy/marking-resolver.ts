@@ -49,10 +49,22 @@ export class MarkingResolver {
     for (const o of [...alongside, ...objects]) if (o['type'] === 'marking-definition' && typeof o['id'] === 'string') local.set(o['id'], o);
     const missing = new Set<string>();
     for (const o of objects) for (const id of markingRefsOf(o)) if (!BUILT_IN.has(id) && !local.has(id) && !this.#cache.has(id)) missing.add(id);
-    await Promise.all([...missing].map(async (id) => {
+    await this.#load(missing);
+    return (id) => BUILT_IN.get(id) ?? local.get(id) ?? this.#cache.get(id);
+  }
+
+  /** A synchronous resolver covering the given marking ids, from the built-ins and the store. */
+  async resolverForRefs(ids: Iterable<string>): Promise<ResolveMarking> {
+    const missing = new Set<string>();
+    for (const id of ids) if (!BUILT_IN.has(id) && !this.#cache.has(id)) missing.add(id);
+    await this.#load(missing);
+    return (id) => BUILT_IN.get(id) ?? this.#cache.get(id);
+  }
+
+  async #load(ids: ReadonlySet<string>): Promise<void> {
+    await Promise.all([...ids].map(async (id) => {
       const found = await this.#store.getLatest(id);
       if (found !== undefined && found.type === 'marking-definition') this.#cache.set(id, found as StixLike);
     }));
-    return (id) => BUILT_IN.get(id) ?? local.get(id) ?? this.#cache.get(id);
   }
 }

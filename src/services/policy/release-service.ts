@@ -6,16 +6,18 @@
 import { EntenteError, isEntenteError } from '../../core/errors.js';
 import { labelsOfObject } from '../../core/labels/index.js';
 import type { AllianceDirectory, ClassificationPolicy, ObjectLabels, SecurityLabel } from '../../core/labels/types.js';
-import { decide, type DecisionInput } from '../../core/policy/release-decision.js';
+import { decide, decideProjected, type DecisionInput } from '../../core/policy/release-decision.js';
+import { graphProjectionOf, projectedKey, projectionOf, type ReleaseFacts } from '../../core/policy/release-facts.js';
+import type { Json } from '../../core/policy/redaction.js';
 import { consistentRelease, outsideReferences, type ReleaseItem } from '../../core/policy/release-set.js';
 import { prepareRecipient, type PreparedRecipient } from '../../core/policy/recipient.js';
 import type { Organisation, ReleaseDecision, UserProfile } from '../../core/policy/types.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import { recordLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
 import type { DecisionChannel, DecisionRecord, PolicyStore } from '../../ports/policy-store.js';
-import type { ObjectStore, StixLike, StoredObject } from '../../ports/store.js';
+import { UNVERSIONED, type ObjectStore, type StixLike, type StoredObject } from '../../ports/store.js';
 import type { Audience, ReleaseGate } from '../intel/release-gate.js';
-import type { MarkingResolver } from './marking-resolver.js';
+import { markingRefsOf, type MarkingResolver } from './marking-resolver.js';
 import type { PolicyDirectory } from './policy-directory.js';
 
 /** What the node itself contributes to every decision. */
@@ -31,7 +33,7 @@ export interface NodePolicy {
 }
 
 export interface ReleaseServiceDeps {
-  readonly store: Pick<ObjectStore, 'getLatest' | 'neighbours'> & Pick<PolicyStore, 'getUserProfile' | 'appendDecisions'> & LedgerStore;
+  readonly store: Pick<ObjectStore, 'getLatest' | 'latestReleaseFacts' | 'neighbours'> & Pick<PolicyStore, 'getUserProfile' | 'appendDecisions'> & LedgerStore;
   readonly clock: Clock;
   readonly node: NodePolicy;
   readonly directory: PolicyDirectory;
@@ -117,7 +119,7 @@ export class ReleaseService implements ReleaseGate {
       } catch (error) {
         // Fail closed: a marking that cannot be read now (deleted, or from an older node) withholds the object.
         if (!isEntenteError(error)) throw error;
-        return { outcome: 'deny', reason: 'unreadable-label', steps: [{ rule: 'label', outcome: 'fail', detail: error.message }] };
+        return unreadable(error);
       }
       const input: DecisionInput = victims === undefined ? { object, labels } : { object, labels, victims };
       return decide(recipient, input);
@@ -153,7 +155,7 @@ export class ReleaseService implements ReleaseGate {
     const recipient = await this.prepare(audience);
     if (recipient === undefined || objects.length === 0) return objects;
     const decisions = await this.decideAll(recipient, objects);
-    await this.#log(recipient, objects, decisions, channel);
+    await this.#log(recipient, loggedVersions(objects), decisions, channel);
     const out: StixLike[] = [];
     decisions.forEach((d) => {
       if (d.outcome !== 'deny' && d.object !== undefined) out.push(d.object as StixLike);
@@ -164,29 +166,136 @@ export class ReleaseService implements ReleaseGate {
   async releaseStored(audience: Audience, stored: ReadonlyArray<StoredObject>, channel: DecisionChannel): Promise<ReadonlyArray<StoredObject>> {
     const recipient = await this.prepare(audience);
     if (recipient === undefined || stored.length === 0) return stored;
+    if (stored.every((s) => s.release !== undefined)) return this.#releaseByFacts(recipient, stored, channel);
     const objects = stored.map((s) => s.object);
     const decisions = await this.decideAll(recipient, objects);
-    await this.#log(recipient, objects, decisions, channel);
+    await this.#log(recipient, stored, decisions, channel);
     const out: StoredObject[] = [];
     decisions.forEach((d, i) => {
       const s = stored[i] as StoredObject;
       if (d.outcome === 'allow') out.push(s);
-      else if (d.outcome === 'redact' && d.object !== undefined) {
-        // The stored text no longer matches: the redacted object is serialised afresh.
-        out.push({ id: s.id, type: s.type, version: s.version, specVersion: s.specVersion, dateAdded: s.dateAdded, object: d.object as StixLike });
+      else if (d.outcome === 'redact' && d.object !== undefined) out.push(redactedStored(s, d.object as StixLike));
+    });
+    return out;
+  }
+
+  /**
+   * The same release as `decideAll` on the whole objects, decided from the release facts the
+   * store keeps beside each version (core/policy/release-facts.ts): each distinct set of
+   * labelling properties is decided once, and an object released unchanged goes as its stored
+   * text, never parsed. An object is parsed only when its decision must look inside it (a
+   * granular part, a redaction rule) or the graph pass removes references from it.
+   */
+  async #releaseByFacts(recipient: PreparedRecipient, stored: ReadonlyArray<StoredObject>, channel: DecisionChannel): Promise<ReadonlyArray<StoredObject>> {
+    const byKey = new Map<string, ReleaseDecision | null>();
+    // Stripping victims reads an object's references: then they are part of what is decided.
+    const victims = stripsVictims(recipient) ? await this.#victims(recipient, stored.map((s) => projectionOf(s.id, s.release as ReleaseFacts))) : undefined;
+    const keyOf = victims === undefined
+      ? (id: string, type: string, facts: ReleaseFacts): string => projectedKey(id, type, facts)
+      : (id: string, type: string, facts: ReleaseFacts): string => `${projectedKey(id, type, facts)}\n${facts.refs ?? ''}`;
+    const pending = new Map<string, Json>();
+    const note = (id: string, type: string, facts: ReleaseFacts): void => {
+      const key = keyOf(id, type, facts);
+      if (!byKey.has(key) && !pending.has(key)) pending.set(key, projectionOf(id, facts));
+    };
+    const decidePending = async (): Promise<void> => {
+      if (pending.size === 0) return;
+      const resolve = await this.#deps.markings.resolverForRefs([...pending.values()].flatMap(markingRefsOf));
+      const options = { defaultLabel: this.#deps.node.defaultLabel, policies: this.#deps.node.policies };
+      for (const [key, projection] of pending) {
+        let labels: ObjectLabels;
+        try {
+          labels = labelsOfObject(projection, resolve, options);
+        } catch (error) {
+          if (!isEntenteError(error)) throw error;
+          byKey.set(key, unreadable(error));
+          continue;
+        }
+        byKey.set(key, decideProjected(recipient, victims === undefined ? { object: projection, labels } : { object: projection, labels, victims }) ?? null);
       }
+      pending.clear();
+    };
+
+    for (const s of stored) note(s.id, s.type, s.release as ReleaseFacts);
+    await decidePending();
+    // Objects whose decision needs their content are decided whole, together.
+    const whole: number[] = [];
+    stored.forEach((s, i) => {
+      if (byKey.get(keyOf(s.id, s.type, s.release as ReleaseFacts)) === null) whole.push(i);
+    });
+    const decideWhole = whole.length === 0 ? undefined : this.#decider(recipient, await this.labelsOfAll(whole.map((i) => (stored[i] as StoredObject).object)), victims);
+    const projected: boolean[] = [];
+    const items: ReleaseItem[] = stored.map((s, i) => {
+      const facts = s.release as ReleaseFacts;
+      const found = byKey.get(keyOf(s.id, s.type, facts));
+      projected[i] = found !== null && found !== undefined;
+      if (found === null || found === undefined) return { object: s.object, decision: (decideWhole as (o: StixLike) => ReleaseDecision)(s.object) };
+      const object = graphProjectionOf(s.id, s.type, facts);
+      return { object, decision: found.outcome === 'deny' ? found : { ...found, object } };
+    });
+
+    // References leaving the page: decided from the latest version's facts in the same way.
+    const releasedOutside = new Set<string>();
+    const outside = outsideReferences(items.filter((i) => i.decision.outcome !== 'deny'));
+    if (outside.length > 0) {
+      const latest = await this.#deps.store.latestReleaseFacts(outside);
+      const byText: string[] = [];
+      for (const id of outside) {
+        const l = latest.get(id);
+        // A reference to an object this node does not hold hides nothing.
+        if (l === undefined) releasedOutside.add(id);
+        else if (l.release === undefined) byText.push(id);
+        else note(id, l.type, l.release);
+      }
+      await decidePending();
+      for (const id of outside) {
+        const l = latest.get(id);
+        if (l?.release === undefined) continue;
+        const found = byKey.get(keyOf(id, l.type, l.release));
+        if (found === null || found === undefined) byText.push(id);
+        else if (found.outcome !== 'deny') releasedOutside.add(id);
+      }
+      if (byText.length > 0) {
+        const looked = (await Promise.all(byText.map((id) => this.#deps.store.getLatest(id)))).filter((o): o is StixLike => o !== undefined);
+        const other = this.#decider(recipient, await this.labelsOfAll(looked), victims);
+        for (const object of looked) if (other(object).outcome !== 'deny') releasedOutside.add(object.id);
+      }
+    }
+
+    const decisions = consistentRelease(items, releasedOutside);
+    await this.#log(recipient, stored, decisions, channel);
+    let released: Set<string> | undefined;
+    const out: StoredObject[] = [];
+    decisions.forEach((d, i) => {
+      const s = stored[i] as StoredObject;
+      const item = items[i] as ReleaseItem;
+      if (d.outcome === 'deny') return;
+      if (d.outcome === 'allow') {
+        out.push(s);
+        return;
+      }
+      if (d.object === undefined) return;
+      if (!projected[i]) {
+        out.push(redactedStored(s, d.object as StixLike));
+        return;
+      }
+      // The graph pass removed references from a projection: the same pass on the whole object.
+      released ??= new Set([...releasedOutside, ...stored.filter((_, n) => decisions[n]?.outcome !== 'deny').map((x) => x.id)]);
+      const object = s.object;
+      const [again] = consistentRelease([{ object, decision: { ...item.decision, object } }], released);
+      if (again !== undefined && again.outcome !== 'deny' && again.object !== undefined) out.push(again.outcome === 'allow' ? s : redactedStored(s, again.object as StixLike));
     });
     return out;
   }
 
   /** Decisions about data that leaves the node (to a peer, or a user of another organisation) are logged. */
-  async #log(recipient: PreparedRecipient, objects: ReadonlyArray<StixLike>, decisions: ReadonlyArray<ReleaseDecision>, channel: DecisionChannel): Promise<void> {
+  async #log(recipient: PreparedRecipient, objects: ReadonlyArray<LoggedVersion>, decisions: ReadonlyArray<ReleaseDecision>, channel: DecisionChannel): Promise<void> {
     if (recipient.organisation === undefined && !this.#deps.node.logLocalReads) return;
     const at = stixNow(this.#deps.clock);
     const records: DecisionRecord[] = decisions.map((d, i) => {
-      const object = objects[i] as StixLike;
+      const object = objects[i] as LoggedVersion;
       return {
-        at, recipient: recipient.key, channel, objectId: object.id, objectVersion: object.modified ?? object.created ?? '1970-01-01T00:00:00.000Z',
+        at, recipient: recipient.key, channel, objectId: object.id, objectVersion: object.version,
         ...(d.agreement === undefined ? {} : { agreementId: d.agreement.id, agreementVersion: d.agreement.version }),
         outcome: d.outcome, ...(d.reason === undefined ? {} : { reason: d.reason }), steps: d.steps,
       };
@@ -208,12 +317,12 @@ export class ReleaseService implements ReleaseGate {
   }
 
   /** Identities targeted by a `targets` relationship, when a rule in force strips victims. */
-  async #victims(recipient: PreparedRecipient, objects: ReadonlyArray<StixLike>): Promise<ReadonlySet<string> | undefined> {
+  async #victims(recipient: PreparedRecipient, objects: ReadonlyArray<Json>): Promise<ReadonlySet<string> | undefined> {
     const stripping = recipient.terms.some((t) => t.agreement.redactions.some((r) => r.kind === 'strip-victim-identities'));
     if (!stripping) return undefined;
     const candidates = new Set<string>();
     for (const o of objects) {
-      if (o.type === 'identity') candidates.add(o.id);
+      if (o['type'] === 'identity' && typeof o['id'] === 'string') candidates.add(o['id']);
       for (const [key, value] of Object.entries(o)) {
         if (key === 'created_by_ref') continue;
         if (key.endsWith('_ref') && typeof value === 'string' && value.startsWith('identity--')) candidates.add(value);
@@ -227,4 +336,29 @@ export class ReleaseService implements ReleaseGate {
     }));
     return victims;
   }
+}
+
+/** Whether an agreement in force strips victims' identities: the graph decides those, object by object. */
+function stripsVictims(recipient: PreparedRecipient): boolean {
+  return recipient.terms.some((t) => t.agreement.redactions.some((r) => r.kind === 'strip-victim-identities'));
+}
+
+/** A marking that cannot be read now (deleted, or from an older node) withholds the object: fail closed. */
+function unreadable(error: Error): ReleaseDecision {
+  return { outcome: 'deny', reason: 'unreadable-label', steps: [{ rule: 'label', outcome: 'fail', detail: error.message }] };
+}
+
+/** The stored version redacted: its text no longer matches, so the object is serialised afresh. */
+function redactedStored(s: StoredObject, object: StixLike): StoredObject {
+  return { id: s.id, type: s.type, version: s.version, specVersion: s.specVersion, dateAdded: s.dateAdded, object };
+}
+
+/** What the decision log names: the object and its version (a stored version's own, at ms precision). */
+interface LoggedVersion {
+  readonly id: string;
+  readonly version: string;
+}
+
+function loggedVersions(objects: ReadonlyArray<StixLike>): LoggedVersion[] {
+  return objects.map((o) => ({ id: o.id, version: o.modified ?? o.created ?? UNVERSIONED }));
 }
