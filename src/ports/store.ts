@@ -72,8 +72,8 @@ export interface StoredObject {
  * A StoredObject over stored JSON text whose `object` is parsed only when first read, so a TAXII
  * page that sends `json` on never pays for the parse.
  */
-export function storedFromJson(fields: Omit<StoredObject, 'object' | 'json'>, json: string): StoredObject {
-  return new LazyStoredObject(fields.id, fields.type, fields.version, fields.specVersion, fields.dateAdded, json, fields.release);
+export function storedFromJson(fields: Omit<StoredObject, 'object' | 'json' | 'release'>, json: string, release?: ReleaseFacts): StoredObject {
+  return new LazyStoredObject(fields.id, fields.type, fields.version, fields.specVersion, fields.dateAdded, json, release);
 }
 
 // A class rather than an object literal with a getter: constructing it on every row of every

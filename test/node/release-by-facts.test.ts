@@ -29,7 +29,7 @@ const T = '2026-11-01T00:00:00.000Z';
 const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
 const SECRET = 'marking-definition--e6355619-2cc9-5c31-8a64-62f6a3d758fe';
 const uuid = (n: number): string => `7e57fac7-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
-const base = (type: string, n: number, marking = GREEN): Record<string, unknown> => ({ type, spec_version: '2.1', id: `${type}--${uuid(n)}`, created: T, modified: T, object_marking_refs: [marking] });
+const base = (type: string, n: number, marking = GREEN): { readonly id: string } & Record<string, unknown> => ({ type, spec_version: '2.1', id: `${type}--${uuid(n)}`, created: T, modified: T, object_marking_refs: [marking] });
 const secretIndicator = { ...base('indicator', 1, SECRET), name: 'secret beacon', pattern: "[domain-name:value = 'secret.example']", pattern_type: 'stix', valid_from: T };
 const openIndicator = { ...base('indicator', 2), name: 'open beacon', pattern: "[domain-name:value = 'open.example']", pattern_type: 'stix', valid_from: T };
 const family = { ...base('malware', 3), name: 'lynx loader', is_family: true };

@@ -23,7 +23,7 @@ const SELECT_MEMBERS = `SELECT m.id, m.type, m.version, m.spec_version, m.date_a
 /** The body is parsed only if read: a TAXII page sends the stored text on. */
 function toStored(row: MemberRow): StoredObject {
   const fields = { id: row.id, type: row.type, version: row.version, specVersion: row.spec_version, dateAdded: row.date_added };
-  return storedFromJson(row.release_key === null ? fields : { ...fields, release: factsOf(row.release_key, row.release_refs) }, row.body);
+  return storedFromJson(fields, row.body, row.release_key === null ? undefined : factsOf(row.release_key, row.release_refs));
 }
 
 function factsOf(key: string, refs: string | null): NonNullable<StoredObject['release']> {

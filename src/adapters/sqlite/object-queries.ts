@@ -7,19 +7,7 @@ import { objectConditions } from './object-filters.js';
 import { placeholders } from './statements.js';
 import { millisTimestamp } from './timestamps.js';
 
-interface ListedRow {
-  readonly seq: number;
-  readonly id: string;
-  readonly type: string;
-  readonly version: string;
-  readonly spec_version: string;
-  readonly date_added: number;
-  readonly json: string;
-  readonly release_key: string | null;
-  readonly release_refs: string | null;
-}
-
-/** The columns of COLUMNS followed by the JSON text, in order. */
+/** A listed row: the membership's columns (COLUMNS), then the object's text and release facts. */
 type ListedTuple = [seq: number, id: string, type: string, version: string, specVersion: string, dateAdded: number, json: string, releaseKey: string | null, releaseRefs: string | null];
 
 const COLUMNS = 'm.seq, m.id, m.type, m.version, m.spec_version, m.date_added';
@@ -28,14 +16,15 @@ const COLUMNS = 'm.seq, m.id, m.type, m.version, m.spec_version, m.date_added';
  * Runs a listing and reads its rows as arrays: on a TAXII page, building an object per row costs
  * about a third of the query (measured on 1M objects), arrays do not.
  */
-function listedRows(ctx: SqliteContext, sql: string, params: ReadonlyArray<unknown>): ListedRow[] {
-  const tuples = ctx.sql.get(sql).raw(true).all(...params) as ListedTuple[];
-  return tuples.map(([seq, id, type, version, spec_version, date_added, json, release_key, release_refs]) => ({ seq, id, type, version, spec_version, date_added, json, release_key, release_refs }));
+function listedRows(ctx: SqliteContext, sql: string, params: ReadonlyArray<unknown>): ListedTuple[] {
+  return ctx.sql.get(sql).raw(true).all(...params) as ListedTuple[];
 }
 
-function toStored(row: ListedRow): StoredObject {
-  const fields = { id: row.id, type: row.type, version: row.version, specVersion: row.spec_version, dateAdded: millisTimestamp(row.date_added) };
-  return storedFromJson(row.release_key === null ? fields : { ...fields, release: row.release_refs === null ? { key: row.release_key } : { key: row.release_key, refs: row.release_refs } }, row.json);
+function toStored(t: ListedTuple): StoredObject {
+  const key = t[7];
+  const refs = t[8];
+  const release = key === null ? undefined : refs === null ? { key } : { key, refs };
+  return storedFromJson({ id: t[1], type: t[2], version: t[3], specVersion: t[4], dateAdded: millisTimestamp(t[5]) }, t[6], release);
 }
 
 function requireCollection(ctx: SqliteContext, collectionId: string): number {
@@ -86,7 +75,7 @@ export function queryObjects(ctx: SqliteContext, query: ObjectQuery): ObjectPage
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return rows.length > query.limit && last !== undefined
-    ? { objects: page.map(toStored), next: encodeObjectCursor(last.date_added, last.seq) }
+    ? { objects: page.map(toStored), next: encodeObjectCursor(last[5], last[0]) }
     : { objects: page.map(toStored) };
 }
 
@@ -111,7 +100,7 @@ export function listVersions(ctx: SqliteContext, query: ObjectQuery & { readonly
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return rows.length > query.limit && last !== undefined
-    ? { objects: page.map(toStored), next: encodeVersionCursor(last.version, last.id) }
+    ? { objects: page.map(toStored), next: encodeVersionCursor(last[3], last[1]) }
     : { objects: page.map(toStored) };
 }
 

@@ -64,16 +64,23 @@ export function consistentRelease(items: ReadonlyArray<ReleaseItem>, releasedOut
     });
   };
   const isReleased = (id: string): boolean => (inside.has(id) ? released.has(id) : releasedOutside.has(id));
+  // Only objects that refer to others can change here (most of a page refers to nothing).
+  const referring: number[] = [];
+  items.forEach((item, i) => {
+    if (referencesOf(item.object).length > 0) referring.push(i);
+  });
+  if (referring.length === 0) return decisions;
   refresh();
   for (let changed = true; changed;) {
     changed = false;
-    decisions.forEach((decision, i) => {
-      if (decision.outcome === 'deny' || decision.object === undefined) return;
+    for (const i of referring) {
+      const decision = decisions[i] as ReleaseDecision;
+      if (decision.outcome === 'deny' || decision.object === undefined) continue;
       const next = prune(decision, decision.object, isReleased);
-      if (next === decision) return;
+      if (next === decision) continue;
       decisions[i] = next;
       if (next.outcome === 'deny') changed = true;
-    });
+    }
     if (changed) refresh();
   }
   return decisions;

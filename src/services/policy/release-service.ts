@@ -216,18 +216,21 @@ export class ReleaseService implements ReleaseGate {
       pending.clear();
     };
 
-    for (const s of stored) note(s.id, s.type, s.release as ReleaseFacts);
+    const keys = stored.map((s) => keyOf(s.id, s.type, s.release as ReleaseFacts));
+    stored.forEach((s, i) => {
+      if (!pending.has(keys[i] as string)) pending.set(keys[i] as string, projectionOf(s.id, s.release as ReleaseFacts));
+    });
     await decidePending();
     // Objects whose decision needs their content are decided whole, together.
     const whole: number[] = [];
-    stored.forEach((s, i) => {
-      if (byKey.get(keyOf(s.id, s.type, s.release as ReleaseFacts)) === null) whole.push(i);
+    keys.forEach((key, i) => {
+      if (byKey.get(key) === null) whole.push(i);
     });
     const decideWhole = whole.length === 0 ? undefined : this.#decider(recipient, await this.labelsOfAll(whole.map((i) => (stored[i] as StoredObject).object)), victims);
     const projected: boolean[] = [];
     const items: ReleaseItem[] = stored.map((s, i) => {
       const facts = s.release as ReleaseFacts;
-      const found = byKey.get(keyOf(s.id, s.type, facts));
+      const found = byKey.get(keys[i] as string);
       projected[i] = found !== null && found !== undefined;
       if (found === null || found === undefined) return { object: s.object, decision: (decideWhole as (o: StixLike) => ReleaseDecision)(s.object) };
       const object = graphProjectionOf(s.id, s.type, facts);
