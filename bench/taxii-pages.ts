@@ -4,7 +4,10 @@
  * which keyset paging must keep equal. The server runs as `entente start` in its own process,
  * as in production; this process only seeds the store and plays the clients.
  *
- *   npx tsx bench/taxii-pages.ts [--objects 1000000] [--seconds 10] [--clients 8] [--runs 3] [--keep DIR]
+ *   npx tsx bench/taxii-pages.ts [--objects 1000000] [--seconds 10] [--clients 8] [--runs 3] [--keep DIR] [--profile DIR]
+ *
+ * `--keep DIR` seeds the store there once and reuses it; `--profile DIR` writes a V8 CPU profile
+ * of the server process there when it stops (open it in Chrome DevTools).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -25,6 +28,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '8' },
     runs: { type: 'string', default: '3' },
     keep: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const OBJECTS = Number(args.objects);
@@ -60,7 +64,8 @@ async function seed(): Promise<{ collection: string; token: string }> {
 }
 
 function startServer(): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['bin/entente.js', 'start', '--data-dir', dataDir, '--port', String(PORT)], {
+  const profiling = args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args.profile}`];
+  const child = spawn(process.execPath, [...profiling, 'bin/entente.js', 'start', '--data-dir', dataDir, '--port', String(PORT)], {
     env: { ...process.env, ENTENTE_LOG_LEVEL: 'warn', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {

@@ -12,6 +12,7 @@ import * as collections from './collection-queries.js';
 import { appendDecisions, queryDecisions } from './decision-queries.js';
 import * as ledger from './ledger-queries.js';
 import { migrate } from './migrations.js';
+import { fillReleaseFacts } from './release-facts-fill.js';
 import { deleteObjects } from './object-deletes.js';
 import * as reads from './object-queries.js';
 import { writeObjects } from './object-writes.js';
@@ -48,6 +49,7 @@ export class PostgresStore implements Store {
 
   async migrate(): Promise<void> {
     await migrate(this.db);
+    await fillReleaseFacts(this.db);
   }
 
   async ping(): Promise<void> {

@@ -18,6 +18,7 @@ import type { SqliteContext } from './context.js';
 import * as decisions from './decisions.js';
 import * as ledger from './ledger.js';
 import { applyMigrations } from './migrations.js';
+import { fillReleaseFacts } from './release-facts-fill.js';
 import { deleteObjects } from './object-deletes.js';
 import { countObjects, getLatest, latestReleaseFacts, listVersions, queryObjects } from './object-queries.js';
 import { writeBatch } from './object-writes.js';
@@ -73,7 +74,10 @@ export class SqliteStore implements Store {
   }
 
   migrate(): Promise<void> {
-    return this.run(() => void applyMigrations(this.db));
+    return this.run(() => {
+      applyMigrations(this.db);
+      fillReleaseFacts(this.db);
+    });
   }
 
   ping(): Promise<void> {
