@@ -120,19 +120,24 @@ export function getLatest(ctx: SqliteContext, id: string, collectionIds?: Readon
   return row === undefined ? undefined : (JSON.parse(row.json) as StixLike);
 }
 
-/** `latestReleaseFacts` of the port: one indexed probe per id, the newest version across collections kept. */
+/**
+ * `latestReleaseFacts` of the port. Read from the covering membership index alone (every version
+ * of each id, in any collection) and the objects rows, never the membership rows: the newest
+ * version wins, and the type is the id's prefix.
+ */
 export function latestReleaseFacts(ctx: SqliteContext, ids: ReadonlyArray<string>): Map<string, LatestReleaseFacts> {
   const out = new Map<string, LatestReleaseFacts>();
   const unique = [...new Set(ids)];
   // Within SQLite's default limit of bound parameters, whatever the caller sends.
   for (let at = 0; at < unique.length; at += 500) {
     const chunk = unique.slice(at, at + 500);
-    const rows = ctx.sql.get(`SELECT i.id, m.type, m.version, o.release_key, o.release_refs
+    const rows = ctx.sql.get(`SELECT i.id, m.version, o.release_key, o.release_refs
       FROM ids i JOIN members m INDEXED BY members_object ON m.ikey = i.ikey JOIN objects o ON o.okey = m.okey
-      WHERE i.id IN (${placeholders(chunk.length)}) AND m.is_last = 1`).raw(true).all(...chunk) as Array<[string, string, string, string | null, string | null]>;
-    for (const [id, type, version, key, refs] of rows) {
+      WHERE i.id IN (${placeholders(chunk.length)})`).raw(true).all(...chunk) as Array<[string, string, string | null, string | null]>;
+    for (const [id, version, key, refs] of rows) {
       const seen = out.get(id);
       if (seen !== undefined && seen.version >= version) continue;
+      const type = id.slice(0, id.indexOf('--'));
       out.set(id, key === null ? { type, version } : { type, version, release: refs === null ? { key } : { key, refs } });
     }
   }
