@@ -8,12 +8,12 @@ const AT = '2026-03-01T10:00:00.000Z';
 const LABEL = [{ rule: 'label', outcome: 'pass', detail: 'TLP:GREEN' }, { rule: 'tlp', outcome: 'pass', detail: 'within the ceiling TLP:AMBER' }] as const;
 const RED = [{ rule: 'tlp', outcome: 'fail', detail: 'TLP:RED above the ceiling "AMBER"\n\\ttab\t' }] as const;
 
-function decision(n: number, over: Partial<DecisionRecord> = {}): DecisionRecord {
+function decision(n: number, over: { readonly [K in keyof DecisionRecord]?: DecisionRecord[K] | undefined } = {}): DecisionRecord {
   return {
     at: AT, recipient: 'peer:POL', channel: 'taxii', objectId: `indicator--${n}`, objectVersion: AT, agreementId: 'deu-pol', agreementVersion: 1,
     outcome: n % 3 === 0 ? 'deny' : 'allow', ...(n % 3 === 0 ? { reason: 'tlp-ceiling' } : {}), steps: n % 3 === 0 ? RED.map((s) => ({ ...s })) : LABEL.map((s) => ({ ...s })),
     ...over,
-  };
+  } as DecisionRecord;
 }
 
 function count(db: Database.Database, table: string): number {
