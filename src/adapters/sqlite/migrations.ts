@@ -35,11 +35,13 @@ export type { Migration };
  * - Policy (version 3): `organisations` keeps its scalar fields as columns (code is UNIQUE: it
  *   is how agreements name parties) and its lists as JSON; `user_profiles` are read whole, so
  *   one JSON document each. `agreement_versions` keeps every version (id, version) with the
- *   YAML source verbatim; nothing updates a row. `decisions` is an append-only log keyed by
- *   AUTOINCREMENT `seq` (never reused, so a cursor never points at a recycled row); each
- *   secondary index on one filter column implicitly ends with the rowid `seq`, so a filtered
- *   page is an ordered range scan from the cursor. CHECK constraints on `channel` and
- *   `outcome` make the store refuse a value the port does not know, rolling back the batch.
+ *   YAML source verbatim; nothing updates a row.
+ * - Release decisions (version 8; version 3 had a row per decision with six indexes): an
+ *   append-only log of `decision_batches`, one row per run of decisions sharing time,
+ *   recipient and channel (a TAXII page), keyed by its `first_seq`; `seq` values are never
+ *   reused, since nothing deletes a batch and the next one starts after the last `last_seq`.
+ *   The only secondary index is on `recipient`. Each distinct explanation is one row of
+ *   `decision_explanations` (UNIQUE text, integer key). See decisions.ts.
  */
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
