@@ -54,10 +54,16 @@ async function explanationKeys(client: PgClient, texts: ReadonlyArray<string>): 
   return result.rows.map((r) => r.xkey);
 }
 
+const LAST_SEQ = 'coalesce((SELECT last_seq FROM decision_batches ORDER BY first_seq DESC LIMIT 1), 0)';
+
 const INSERT_BATCHES = `INSERT INTO decision_batches (first_seq, last_seq, at, recipient, channel, objects, rows)
   SELECT base.seq + b.first_off, base.seq + b.last_off, b.at, b.recipient, b.channel, b.objects, b.rows
-  FROM (SELECT coalesce(max(last_seq), 0) AS seq FROM decision_batches) base,
+  FROM (SELECT ${LAST_SEQ} AS seq) base,
     unnest($1::integer[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS b(first_off, last_off, at, recipient, channel, objects, rows)`;
+
+/** A page is one batch: plain parameters, which the driver sends as they are (array literals are escaped character by character). */
+const INSERT_BATCH = `INSERT INTO decision_batches (first_seq, last_seq, at, recipient, channel, objects, rows)
+  SELECT base.seq + $1::integer, base.seq + $2::integer, $3, $4, $5, $6, $7 FROM (SELECT ${LAST_SEQ} AS seq) base`;
 
 /** Appends in one transaction; the cache learns new explanation keys only once it has committed. */
 export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, records: ReadonlyArray<DecisionRecord>): Promise<void> {
@@ -76,13 +82,12 @@ export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, r
       const added = [...missing.keys()].map((key, n): [string, number] => [key, found[n] as number]);
       const byKey = new Map(added);
       const xkeys = keys.map((key) => (cache.get(key) ?? byKey.get(key)) as number);
-      const columns: unknown[][] = [[], [], [], [], [], [], []];
-      for (const b of batches) {
+      const rows = batches.map((b) => {
         const head = records[b.start] as DecisionRecord;
-        [1 + b.start, b.end, b.at, head.recipient, head.channel, objectList(records, b.start, b.end), packRows(records, b.start, b.end, xkeys)]
-          .forEach((value, c) => (columns[c] as unknown[]).push(value));
-      }
-      await client.query(INSERT_BATCHES, columns);
+        return [1 + b.start, b.end, b.at, head.recipient, head.channel, objectList(records, b.start, b.end), packRows(records, b.start, b.end, xkeys)];
+      });
+      if (rows.length === 1) await client.query(INSERT_BATCH, rows[0]);
+      else await client.query(INSERT_BATCHES, [0, 1, 2, 3, 4, 5, 6].map((c) => rows.map((row) => row[c])));
       await client.query('COMMIT');
       return added;
     } catch (error) {
