@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EntenteError } from '../../core/errors.js';
 import type { DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import {
-  BATCHES_PER_READ, batchDecisions, explanationKey, explanationKeysOf, explanationText, objectList, objectProbe, packRows, selectRows, toRecords,
+  BATCHES_PER_READ, batchDecisions, explanationKey, explanationKeysOf, explanationText, objectList, objectProbe, packRows, rowProbes, selectRows, toRecords,
   type ExplanationCache, type SelectedRow, type StoredBatch,
 } from '../shared/decision-batches.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -111,8 +111,8 @@ interface BatchRow {
 /**
  * Keyset on seq, never OFFSET. Batches are read in seq order from the one holding the cursor,
  * filtered in SQL by what they share (recipient through its index; channel and time per batch;
- * an object id by a substring search of the batch's id list), and their rows by the rest until
- * the page is full.
+ * an object id, agreement or outcome by a substring search of the batch's id list or rows, which
+ * skips most batches unparsed), and their rows by the rest until the page is full.
  */
 export async function queryDecisions(db: PgDatabase, query: DecisionQuery): Promise<DecisionPage> {
   let after = 0;
@@ -132,6 +132,7 @@ export async function queryDecisions(db: PgDatabase, query: DecisionQuery): Prom
   if (query.since !== undefined) filter.add(`at >= ${filter.param(timestamp(query.since, 'since'))}`);
   if (query.until !== undefined) filter.add(`at < ${filter.param(timestamp(query.until, 'until'))}`);
   if (query.objectId !== undefined) filter.add(`strpos(objects, ${filter.param(objectProbe(query.objectId))}) > 0`);
+  for (const probe of rowProbes(query)) filter.add(`strpos(rows, ${filter.param(probe)}) > 0`);
   const afterParam = filter.param(after);
   const floorParam = filter.param(0);
   // The batch holding the cursor starts at or before it: a range start for the recipient index too.

@@ -122,6 +122,21 @@ export function objectProbe(id: string): string {
 }
 
 /**
+ * Texts a batch's `rows` must contain to hold a decision with the query's agreement and outcome:
+ * the JSON string of each value. The engine's substring search over the row text then skips the
+ * batches that cannot match without parsing them (a rare outcome in a long log is a scan in C);
+ * the rows of the others are still checked one by one, so a spurious match only costs a parse.
+ * A value whose JSON needs escaping is left out: engines may escape it differently.
+ */
+export function rowProbes(query: DecisionQuery): string[] {
+  const probes: string[] = [];
+  for (const value of [query.agreementId, query.outcome]) {
+    if (value !== undefined && /^[\x20-\x7e]*$/.test(value) && !value.includes('"') && !value.includes('\\')) probes.push(`"${value}"`);
+  }
+  return probes;
+}
+
+/**
  * One decision as its batch stores it, in a JSON array of these: the fields a page does not
  * share, and the integer key of its explanation. Its seq is the batch's first seq plus its place.
  */

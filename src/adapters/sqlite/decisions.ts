@@ -1,7 +1,7 @@
 import type { DecisionStep } from '../../core/policy/types.js';
 import type { DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import {
-  BATCHES_PER_READ, batchDecisions, explanationKey, explanationKeysOf, explanationText, objectList, objectProbe, packRows, selectRows, toRecords,
+  BATCHES_PER_READ, batchDecisions, explanationKey, explanationKeysOf, explanationText, objectList, objectProbe, packRows, rowProbes, selectRows, toRecords,
   type ExplanationCache, type SelectedRow, type StoredBatch,
 } from '../shared/decision-batches.js';
 import type { SqliteContext } from './context.js';
@@ -64,8 +64,9 @@ type BatchTuple = [firstSeq: number, lastSeq: number, at: string, recipient: str
 /**
  * Keyset on seq, never OFFSET. Batches are read in seq order from the one holding the cursor,
  * filtered in SQL by what they share (recipient through its index; channel and time per batch,
- * a hundredth of the decisions; an object id by a substring search of the batch's id list), and their rows by
- * the rest (object id, agreement, outcome) until the page is full.
+ * a hundredth of the decisions) and by a substring search of their id list or rows for an
+ * object id, agreement or outcome (which skips most batches unparsed); the rows of those left
+ * are checked one by one until the page is full.
  */
 export function queryDecisions(ctx: SqliteContext, query: DecisionQuery): DecisionPage {
   const where: string[] = ['first_seq >= ?', 'last_seq > ?'];
@@ -88,6 +89,10 @@ export function queryDecisions(ctx: SqliteContext, query: DecisionQuery): Decisi
   if (query.objectId !== undefined) {
     where.push('instr(objects, ?) > 0');
     params.push(objectProbe(query.objectId));
+  }
+  for (const probe of rowProbes(query)) {
+    where.push('instr(rows, ?) > 0');
+    params.push(probe);
   }
   const read = ctx.sql.get(`SELECT first_seq, last_seq, at, recipient, channel, objects, rows FROM decision_batches WHERE ${where.join(' AND ')} ORDER BY first_seq LIMIT ${BATCHES_PER_READ}`).raw(true);
   const after = query.cursor === undefined ? 0 : decodeDecisionCursor(query.cursor);
