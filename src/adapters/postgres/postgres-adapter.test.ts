@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '../../core/ledger/entries.js';
+import { appendLedgerEntries, recordLedgerEntries, verifyLedger } from '../../ports/ledger-store.js';
 import type { StixLike } from '../../ports/store.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { COPY_THRESHOLD } from './object-writes.js';
@@ -208,6 +210,18 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL adapter specifics', () =>
     } finally {
       await store.close();
     }
+  });
+
+  it('appends one leaf in its short path, and refuses one already in the log naming it, appending nothing', async () => {
+    const store = await fresh();
+    const entry = (n: number): LedgerEntry => ({ kind: 'release', at: '2026-03-01T10:00:00.000Z', recipient: 'peer:POL', objectId: `indicator--${n}`, objectVersion: '2026-03-01T10:00:00.000Z', outcome: 'allow' });
+    expect(await appendLedgerEntries(store, [entry(0)])).toEqual([0]);
+    expect(await appendLedgerEntries(store, [entry(1)])).toEqual([1]);
+    await expect(appendLedgerEntries(store, [entry(0)])).rejects.toMatchObject({ code: 'ENTENTE_CONFLICT', message: expect.stringMatching(/^leaves\[0\]/) });
+    expect((await store.getLedgerState()).size).toBe(2);
+    await recordLedgerEntries(store, [entry(1)]);
+    await recordLedgerEntries(store, [entry(2)]);
+    expect(await verifyLedger(store)).toMatchObject({ holds: true, entries: 3 });
   });
 
   it('rolls a failing migration back whole and reports ENTENTE_STORE_MIGRATION_FAILED', async () => {
