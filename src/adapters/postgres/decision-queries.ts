@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { EntenteError } from '../../core/errors.js';
 import type { DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import {
-  BATCHES_PER_READ, batchDecisions, explanationKey, explanationKeysOf, explanationText, objectList, objectProbe, packRows, rowProbes, selectRows, toRecords,
+  BATCHES_PER_READ, batchDecisions, explanationKeys, explanationKeysOf, explanationText, objectList, objectProbe, packRows, rowProbes, selectRows, toRecords,
   type ExplanationCache, type SelectedRow, type StoredBatch,
 } from '../shared/decision-batches.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -42,7 +42,7 @@ function beginLocked(schema: string): string {
 }
 
 /** Inserts the explanations of `texts` not yet stored and returns every key, in order. */
-async function explanationKeys(client: PgClient, texts: ReadonlyArray<string>): Promise<number[]> {
+async function storedExplanationKeys(client: PgClient, texts: ReadonlyArray<string>): Promise<number[]> {
   const hashes = texts.map((t) => createHash('sha256').update(t, 'utf8').digest());
   // Appenders hold the lock, so no other transaction inserts explanations meanwhile: the rows this
   // statement did not insert are visible to its snapshot.
@@ -69,7 +69,7 @@ const INSERT_BATCH = `INSERT INTO decision_batches (first_seq, last_seq, at, rec
 export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, records: ReadonlyArray<DecisionRecord>): Promise<void> {
   // Checked and built before the transaction: a bad record is refused without a round trip.
   const batches = batchDecisions(records, timestamp);
-  const keys = records.map((r, i) => explanationKey(r.steps, `records[${i}].steps`));
+  const keys = explanationKeys(records);
   if (records.length === 0) return;
   const missing = new Map<string, number>();
   keys.forEach((key, i) => {
@@ -78,7 +78,7 @@ export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, r
   const fresh = await db.withClient('appendDecisions', async (client) => {
     await client.query(beginLocked(db.schema));
     try {
-      const found = missing.size === 0 ? [] : await explanationKeys(client, [...missing.values()].map((i) => explanationText((records[i] as DecisionRecord).steps)));
+      const found = missing.size === 0 ? [] : await storedExplanationKeys(client, [...missing.values()].map((i) => explanationText((records[i] as DecisionRecord).steps)));
       const added = [...missing.keys()].map((key, n): [string, number] => [key, found[n] as number]);
       const byKey = new Map(added);
       const xkeys = keys.map((key) => (cache.get(key) ?? byKey.get(key)) as number);

@@ -85,6 +85,53 @@ export function explanationText(steps: ReadonlyArray<DecisionStep>): string {
   return JSON.stringify(steps.map((s) => ({ rule: s.rule, outcome: s.outcome, detail: s.detail })));
 }
 
+/** Representatives kept per fingerprint: bounds the comparisons when many explanations look alike. */
+const REPRESENTATIVES = 8;
+
+function sameSteps(a: ReadonlyArray<DecisionStep>, b: ReadonlyArray<DecisionStep>): boolean {
+  if (a.length !== b.length) return false;
+  for (let j = 0; j < a.length; j += 1) {
+    const x = a[j] as DecisionStep;
+    const y = b[j] as DecisionStep;
+    if (x.rule !== y.rule || x.outcome !== y.outcome || x.detail !== y.detail) return false;
+  }
+  return true;
+}
+
+/**
+ * The explanation key of every record (see explanationKey), built once per distinct explanation
+ * of the batch: a page's step objects are fresh for every decision, and building and hashing a
+ * ~250-character key for each of 100 decisions was the largest part of an append. Records are
+ * first grouped by a fingerprint of their steps' lengths, then compared field by field with the
+ * few earlier records of that fingerprint; an equal one lends its key (the same string, whose
+ * hash the cache lookup has already computed). Refuses a malformed step like explanationKey.
+ */
+export function explanationKeys(records: ReadonlyArray<DecisionRecord>): string[] {
+  const keys = new Array<string>(records.length);
+  const seen = new Map<number, number[]>();
+  records.forEach((r, i) => {
+    const path = `records[${i}].steps`;
+    let print = r.steps.length;
+    for (let j = 0; j < r.steps.length; j += 1) {
+      const s = r.steps[j] as DecisionStep;
+      if (typeof s !== 'object' || s === null || typeof s.rule !== 'string' || typeof s.outcome !== 'string' || typeof s.detail !== 'string') {
+        throw refused(`${path}[${j}]`, s, 'a step with rule, outcome and detail strings');
+      }
+      print = (Math.imul(print, 31) + s.rule.length * 961 + s.outcome.length * 31 + s.detail.length) | 0;
+    }
+    const earlier = seen.get(print);
+    const same = earlier?.find((e) => sameSteps(r.steps, (records[e] as DecisionRecord).steps));
+    if (same !== undefined) {
+      keys[i] = keys[same] as string;
+      return;
+    }
+    keys[i] = explanationKey(r.steps, path);
+    if (earlier === undefined) seen.set(print, [i]);
+    else if (earlier.length < REPRESENTATIVES) earlier.push(i);
+  });
+  return keys;
+}
+
 /**
  * Explanation keys this process has seen committed, by `explanationKey`. A stored explanation is
  * never changed or removed, so an entry stays true; entries from a transaction that rolled back

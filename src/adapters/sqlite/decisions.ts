@@ -1,7 +1,7 @@
 import type { DecisionStep } from '../../core/policy/types.js';
 import type { DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import {
-  BATCHES_PER_READ, batchDecisions, explanationKey, explanationKeysOf, explanationText, objectList, objectProbe, packRows, rowProbes, selectRows, toRecords,
+  BATCHES_PER_READ, batchDecisions, explanationKeys, explanationKeysOf, explanationText, objectList, objectProbe, packRows, rowProbes, selectRows, toRecords,
   type ExplanationCache, type SelectedRow, type StoredBatch,
 } from '../shared/decision-batches.js';
 import type { SqliteContext } from './context.js';
@@ -37,7 +37,7 @@ function explanationOf(ctx: SqliteContext, steps: ReadonlyArray<DecisionStep>): 
  */
 export function appendDecisions(ctx: SqliteContext, cache: ExplanationCache, records: ReadonlyArray<DecisionRecord>): FreshExplanations {
   const batches = batchDecisions(records, normaliseTimestamp);
-  const keys = records.map((r, i) => explanationKey(r.steps, `records[${i}].steps`));
+  const keys = explanationKeys(records);
   if (records.length === 0) return [];
   const fresh = new Map<string, number>();
   const xkeys = keys.map((key, i) => {
