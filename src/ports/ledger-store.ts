@@ -115,10 +115,15 @@ export const LEDGER_CHUNK = 65_536;
  * Returns their indexes. Entries are taken as given: read untrusted ones with `readLedgerEntry`.
  */
 export function appendLedgerEntries(store: LedgerStore, entries: ReadonlyArray<LedgerEntry>): Promise<ReadonlyArray<number>> {
-  const leaves = entries.map((entry): LedgerLeaf => {
-    const text = encodeEntry(entry);
-    return { leafHash: leafHashOfText(text), entry: text };
-  });
+  return appendLeaves(store, entries.map((entry) => leafOfText(encodeEntry(entry))));
+}
+
+function leafOfText(text: string): LedgerLeaf {
+  return { leafHash: leafHashOfText(text), entry: text };
+}
+
+/** Appends leaves already hashed, advancing the tree state inside the store's transaction. */
+function appendLeaves(store: LedgerStore, leaves: ReadonlyArray<LedgerLeaf>): Promise<ReadonlyArray<number>> {
   return store.appendLedger(leaves, (state) => {
     const tree = new CompactTree(state);
     for (const leaf of leaves) tree.append(leaf.leafHash);
@@ -129,20 +134,21 @@ export function appendLedgerEntries(store: LedgerStore, entries: ReadonlyArray<L
 /**
  * Records facts in the log once: an entry whose leaf is already there (the same fact, stamped
  * the same millisecond, recorded twice) is not appended again, and duplicates inside the batch
- * go once. The common case is one transaction; only a conflict costs a lookup per entry.
+ * go once. The common case is one transaction; only a conflict costs a lookup per entry. Each
+ * entry is encoded and hashed once (a TAXII page's leaf is ~17 KB of canonical JSON).
  */
 export async function recordLedgerEntries(store: LedgerStore, entries: ReadonlyArray<LedgerEntry>): Promise<void> {
-  const unique = [...new Map(entries.map((e) => [encodeEntry(e), e])).values()];
-  if (unique.length === 0) return;
+  const leaves = [...new Set(entries.map(encodeEntry))].map(leafOfText);
+  if (leaves.length === 0) return;
   try {
-    await appendLedgerEntries(store, unique);
+    await appendLeaves(store, leaves);
     return;
   } catch (error) {
     if (!isEntenteError(error) || error.code !== 'ENTENTE_CONFLICT') throw error;
   }
-  const present = await Promise.all(unique.map((e) => store.findLedgerEntry(leafHashOfText(encodeEntry(e)))));
-  const fresh = unique.filter((_, i) => present[i] === undefined);
-  if (fresh.length > 0) await appendLedgerEntries(store, fresh);
+  const present = await Promise.all(leaves.map((leaf) => store.findLedgerEntry(leaf.leafHash)));
+  const fresh = leaves.filter((_, i) => present[i] === undefined);
+  if (fresh.length > 0) await appendLeaves(store, fresh);
 }
 
 /** The first `size` leaves of the log as an in-memory tree, for proofs; `progress` sees leaves read. */

@@ -1,40 +1,23 @@
+import { createHash } from 'node:crypto';
 import { EntenteError } from '../../core/errors.js';
-import { RELEASE_OUTCOMES, type DecisionStep, type ReleaseOutcome } from '../../core/policy/types.js';
-import { DECISION_CHANNELS, type DecisionChannel, type DecisionPage, type DecisionQuery, type DecisionRecord } from '../../ports/policy-store.js';
+import type { DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
+import {
+  BATCHES_PER_READ, batchDecisions, explanationKeys, explanationKeysOf, explanationText, objectList, objectProbe, packRows, rowProbes, selectRows, toRecords,
+  type ExplanationCache, type SelectedRow, type StoredBatch,
+} from '../shared/decision-batches.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { normaliseTimestamp } from './object-facets.js';
-import { constraintViolation } from './pg-errors.js';
-import type { PgDatabase } from './pg-pool.js';
+import type { PgClient, PgDatabase } from './pg-pool.js';
 import { SqlFilter } from './sql-filters.js';
-import { copyRows, copyText } from './staging.js';
 
 /*
- * The release decision log: append-only, paged oldest first by seq. Release decisions are
- * appended per TAXII page, up to 10,000 at once. A large batch goes straight into the table by
- * COPY (measured about 1.9x the rows/s of one INSERT over unnest() at 10,000 rows: no array
- * literals to build and parse); a small one, a decision per REST read, by that one INSERT.
+ * The release decision log (layout of migration 9, as on SQLite; see docs/storage-postgres.md):
+ * a run of decisions sharing time, recipient and channel (a TAXII page) is ONE row of
+ * `decision_batches` holding its seq range, its object ids as one text and the rest of each
+ * decision as compact JSON tuples; each distinct explanation is one row of
+ * `decision_explanations`, keyed by the SHA-256 of its text. A page is then one INSERT in one
+ * transaction, where the old layout copied 100 rows into a table with six indexes.
  */
-
-/** The values the CHECK constraints of migration 3 accept; `satisfies` keeps them in step with the port. */
-const CHANNELS: ReadonlyArray<string> = DECISION_CHANNELS;
-const OUTCOMES: ReadonlyArray<string> = RELEASE_OUTCOMES;
-
-/** From this many records a batch is sent by COPY. */
-const COPY_FROM = 100;
-
-const COLUMNS = 'at, recipient, channel, object_id, object_version, agreement_id, agreement_version, outcome, reason, steps';
-
-const INSERT = `INSERT INTO decisions (${COLUMNS})
-  SELECT at, recipient, channel, object_id, object_version, agreement_id, agreement_version, outcome, reason, steps::jsonb
-  FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::integer[], $8::text[], $9::text[], $10::text[])
-    WITH ORDINALITY AS r(${COLUMNS}, n)
-  ORDER BY n`;
-
-/**
- * Appenders take this transaction-level lock before drawing seq values, so seq order is commit
- * order: a reader paging by seq never sees a higher seq commit before a lower one and skip it.
- */
-const APPEND_LOCK = `SELECT pg_advisory_xact_lock(hashtextextended('entente:decisions:' || $1, 0))`;
 
 const FIXED_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -48,105 +31,133 @@ function timestamp(value: string, field: string): string {
   return normalised;
 }
 
-/** The column values of one record, in COLUMNS order; `at` checked and normalised. */
-function valuesOf(r: DecisionRecord, index: number): [string, string, string, string, string, string | null, number | null, string, string | null, string] {
-  return [timestamp(r.at, `records[${index}].at`), r.recipient, r.channel, r.objectId, r.objectVersion,
-    r.agreementId ?? null, r.agreementVersion ?? null, r.outcome, r.reason ?? null, JSON.stringify(r.steps)];
+/**
+ * Appenders take this transaction-level lock before reading the last seq, so seq order is
+ * commit order (a reader paging by seq never sees a higher seq commit before a lower one and
+ * skips it) and no two appenders draw the same seq. Sent with BEGIN as one simple query: the
+ * schema name is checked by PgDatabase against a strict pattern before it reaches SQL.
+ */
+function beginLocked(schema: string): string {
+  return `BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('entente:decisions:${schema}', 0))`;
 }
 
-/** One array per column for the unnest() INSERT. */
-function columnsOf(records: ReadonlyArray<DecisionRecord>): unknown[][] {
-  const columns: unknown[][] = Array.from({ length: 10 }, () => new Array<unknown>(records.length));
-  records.forEach((r, i) => {
-    valuesOf(r, i).forEach((value, c) => {
-      (columns[c] as unknown[])[i] = value;
-    });
-  });
-  return columns;
+/** Inserts the explanations of `texts` not yet stored and returns every key, in order. */
+async function storedExplanationKeys(client: PgClient, texts: ReadonlyArray<string>): Promise<number[]> {
+  const hashes = texts.map((t) => createHash('sha256').update(t, 'utf8').digest());
+  // Appenders hold the lock, so no other transaction inserts explanations meanwhile: the rows this
+  // statement did not insert are visible to its snapshot.
+  const result = await client.query<{ xkey: number }>(`
+    WITH input AS (SELECT * FROM unnest($1::bytea[], $2::text[]) WITH ORDINALITY AS i(hash, steps, n)),
+    added AS (INSERT INTO decision_explanations (hash, steps) SELECT hash, steps FROM input ORDER BY n ON CONFLICT (hash) DO NOTHING RETURNING xkey, hash)
+    SELECT coalesce(a.xkey, e.xkey) AS xkey FROM input i LEFT JOIN added a ON a.hash = i.hash LEFT JOIN decision_explanations e ON e.hash = i.hash ORDER BY i.n`,
+  [hashes, texts]);
+  return result.rows.map((r) => r.xkey);
 }
 
-/** COPY text-format lines, `\N` for NULL. */
-function copyLinesOf(records: ReadonlyArray<DecisionRecord>): string[] {
-  return records.map((r, i) => `${valuesOf(r, i).map((v) => (v === null ? '\\N' : copyText(String(v)))).join('\t')}\n`);
-}
+const LAST_SEQ = 'coalesce((SELECT last_seq FROM decision_batches ORDER BY first_seq DESC LIMIT 1), 0)';
 
-export async function appendDecisions(db: PgDatabase, records: ReadonlyArray<DecisionRecord>): Promise<void> {
+const INSERT_BATCHES = `INSERT INTO decision_batches (first_seq, last_seq, at, recipient, channel, objects, rows)
+  SELECT base.seq + b.first_off, base.seq + b.last_off, b.at, b.recipient, b.channel, b.objects, b.rows
+  FROM (SELECT ${LAST_SEQ} AS seq) base,
+    unnest($1::integer[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS b(first_off, last_off, at, recipient, channel, objects, rows)`;
+
+/** A page is one batch: plain parameters, which the driver sends as they are (array literals are escaped character by character). */
+const INSERT_BATCH = `INSERT INTO decision_batches (first_seq, last_seq, at, recipient, channel, objects, rows)
+  SELECT base.seq + $1::integer, base.seq + $2::integer, $3, $4, $5, $6, $7 FROM (SELECT ${LAST_SEQ} AS seq) base`;
+
+/** Appends in one transaction; the cache learns new explanation keys only once it has committed. */
+export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, records: ReadonlyArray<DecisionRecord>): Promise<void> {
+  // Checked and built before the transaction: a bad record is refused without a round trip.
+  const batches = batchDecisions(records, timestamp);
+  const keys = explanationKeys(records);
   if (records.length === 0) return;
-  // Built before the transaction: a bad `at` is refused without a round trip.
-  const lines = records.length >= COPY_FROM ? copyLinesOf(records) : undefined;
-  const columns = lines === undefined ? columnsOf(records) : undefined;
-  try {
-    await db.transaction('appendDecisions', async (client) => {
-      await client.query(APPEND_LOCK, [db.schema]);
-      if (lines !== undefined) await copyRows(client, `COPY decisions (${COLUMNS}) FROM STDIN`, lines);
-      else await client.query(INSERT, columns);
-    });
-  } catch (error) {
-    throw refused(error, records);
-  }
+  const missing = new Map<string, number>();
+  keys.forEach((key, i) => {
+    if (cache.get(key) === undefined && !missing.has(key)) missing.set(key, i);
+  });
+  const fresh = await db.withClient('appendDecisions', async (client) => {
+    await client.query(beginLocked(db.schema));
+    try {
+      const found = missing.size === 0 ? [] : await storedExplanationKeys(client, [...missing.values()].map((i) => explanationText((records[i] as DecisionRecord).steps)));
+      const added = [...missing.keys()].map((key, n): [string, number] => [key, found[n] as number]);
+      const byKey = new Map(added);
+      const xkeys = keys.map((key) => (cache.get(key) ?? byKey.get(key)) as number);
+      const rows = batches.map((b) => {
+        const head = records[b.start] as DecisionRecord;
+        return [1 + b.start, b.end, b.at, head.recipient, head.channel, objectList(records, b.start, b.end), packRows(records, b.start, b.end, xkeys)];
+      });
+      if (rows.length === 1) await client.query(INSERT_BATCH, rows[0]);
+      else await client.query(INSERT_BATCHES, [0, 1, 2, 3, 4, 5, 6].map((c) => rows.map((row) => row[c])));
+      await client.query('COMMIT');
+      return added;
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  });
+  cache.remember(fresh);
 }
 
-/** A CHECK violation becomes ENTENTE_INVALID_PARAMETER naming the first record and field at fault. */
-function refused(error: unknown, records: ReadonlyArray<DecisionRecord>): unknown {
-  const violation = constraintViolation(error);
-  if (violation?.state !== '23514') return error;
-  const [field, allowed] = violation.constraint === 'decisions_channel' ? ['channel', CHANNELS] as const : ['outcome', OUTCOMES] as const;
-  const index = records.findIndex((r) => !allowed.includes(r[field]));
-  const path = `records[${index}].${field}`;
-  return new EntenteError('ENTENTE_INVALID_PARAMETER',
-    `${path}: ${JSON.stringify(records[index]?.[field])} is not one of ${allowed.join(', ')}; no decision of the batch was recorded`,
-    [{ path, message: `must be one of ${allowed.join(', ')}` }], { cause: error });
-}
-
-interface DecisionRow {
-  readonly seq: string;
+interface BatchRow {
+  readonly first_seq: string;
+  readonly last_seq: string;
   readonly at: string;
   readonly recipient: string;
-  readonly channel: DecisionChannel;
-  readonly object_id: string;
-  readonly object_version: string;
-  readonly agreement_id: string | null;
-  readonly agreement_version: number | null;
-  readonly outcome: ReleaseOutcome;
-  readonly reason: string | null;
-  readonly steps: DecisionStep[];
+  readonly channel: StoredBatch['channel'];
+  readonly objects: string;
+  readonly rows: string;
 }
 
-function toRecord(r: DecisionRow): DecisionRecord & { readonly seq: number } {
-  return {
-    seq: Number(r.seq), at: r.at, recipient: r.recipient, channel: r.channel, objectId: r.object_id, objectVersion: r.object_version,
-    ...(r.agreement_id === null ? {} : { agreementId: r.agreement_id }),
-    ...(r.agreement_version === null ? {} : { agreementVersion: r.agreement_version }),
-    outcome: r.outcome,
-    ...(r.reason === null ? {} : { reason: r.reason }),
-    steps: r.steps,
-  };
-}
-
-/** Every filter, oldest first; keyset on seq, never OFFSET. */
+/**
+ * Keyset on seq, never OFFSET. Batches are read in seq order from the one holding the cursor,
+ * filtered in SQL by what they share (recipient through its index; channel and time per batch;
+ * an object id, agreement or outcome by a substring search of the batch's id list or rows, which
+ * skips most batches unparsed), and their rows by the rest until the page is full.
+ */
 export async function queryDecisions(db: PgDatabase, query: DecisionQuery): Promise<DecisionPage> {
-  const filter = new SqlFilter();
-  const equal = (column: string, value: string | undefined): void => {
-    if (value !== undefined) filter.add(`${column} = ${filter.param(value)}`);
-  };
-  equal('recipient', query.recipient);
-  equal('object_id', query.objectId);
-  equal('agreement_id', query.agreementId);
-  equal('outcome', query.outcome);
-  equal('channel', query.channel);
-  if (query.since !== undefined) filter.add(`at >= ${filter.param(timestamp(query.since, 'since'))}`);
-  if (query.until !== undefined) filter.add(`at < ${filter.param(timestamp(query.until, 'until'))}`);
+  let after = 0;
   if (query.cursor !== undefined) {
     const [seq] = decodeCursor('decisions', query.cursor);
     if (typeof seq !== 'number' || !Number.isSafeInteger(seq)) {
       throw new EntenteError('ENTENTE_INVALID_PARAMETER', `next: "${query.cursor}" is not a cursor of this listing`, [{ path: 'next', message: 'unknown or malformed cursor' }]);
     }
-    filter.add(`seq > ${filter.param(seq)}`);
+    after = seq;
   }
-  const limit = filter.param(query.limit + 1);
-  const rows = await db.query<DecisionRow>('queryDecisions',
-    `SELECT seq, ${COLUMNS} FROM decisions ${filter.where()} ORDER BY seq LIMIT ${limit}`, filter.values);
-  const records = rows.slice(0, query.limit).map(toRecord);
-  const last = records[records.length - 1];
-  return rows.length > query.limit && last !== undefined ? { records, next: encodeCursor('decisions', [last.seq]) } : { records };
+  const filter = new SqlFilter();
+  const equal = (column: string, value: string | undefined): void => {
+    if (value !== undefined) filter.add(`${column} = ${filter.param(value)}`);
+  };
+  equal('recipient', query.recipient);
+  equal('channel', query.channel);
+  if (query.since !== undefined) filter.add(`at >= ${filter.param(timestamp(query.since, 'since'))}`);
+  if (query.until !== undefined) filter.add(`at < ${filter.param(timestamp(query.until, 'until'))}`);
+  if (query.objectId !== undefined) filter.add(`strpos(objects, ${filter.param(objectProbe(query.objectId))}) > 0`);
+  for (const probe of rowProbes(query)) filter.add(`strpos(rows, ${filter.param(probe)}) > 0`);
+  const afterParam = filter.param(after);
+  const floorParam = filter.param(0);
+  // The batch holding the cursor starts at or before it: a range start for the recipient index too.
+  filter.add(`first_seq >= greatest(${floorParam}::bigint, (SELECT coalesce(max(first_seq), 0) FROM decision_batches WHERE first_seq <= ${afterParam}::bigint))`);
+  filter.add(`last_seq > ${afterParam}::bigint`);
+  const sql = `SELECT first_seq, last_seq, at, recipient, channel, objects, rows FROM decision_batches ${filter.where()} ORDER BY first_seq LIMIT ${BATCHES_PER_READ}`;
+  const values = [...filter.values];
+  const floorAt = values.length - 1;
+  const want = query.limit + 1;
+  const selected: SelectedRow[] = [];
+  for (;;) {
+    const batches = await db.query<BatchRow>('queryDecisions', sql, values);
+    for (const b of batches) {
+      selectRows({ firstSeq: Number(b.first_seq), lastSeq: Number(b.last_seq), at: b.at, recipient: b.recipient, channel: b.channel, objects: b.objects, rows: b.rows },
+        query, after, want, selected);
+      if (selected.length >= want) break;
+    }
+    const last = batches[batches.length - 1];
+    if (selected.length >= want || batches.length < BATCHES_PER_READ || last === undefined) break;
+    values[floorAt] = Number(last.first_seq) + 1;
+  }
+  const page = selected.slice(0, query.limit);
+  const keys = explanationKeysOf(page);
+  const rows = keys.length === 0 ? [] : await db.query<{ xkey: number; steps: string }>('queryDecisions', 'SELECT xkey, steps FROM decision_explanations WHERE xkey = ANY($1::integer[])', [keys]);
+  const records = toRecords(page, new Map(rows.map((r) => [r.xkey, r.steps])));
+  const lastRecord = records[records.length - 1];
+  return selected.length > query.limit && lastRecord !== undefined ? { records, next: encodeCursor('decisions', [lastRecord.seq]) } : { records };
 }

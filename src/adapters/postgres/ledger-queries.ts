@@ -3,6 +3,7 @@ import { decodeEdge, encodeEdge } from '../../core/ledger/compact-tree.js';
 import {
   checkAdvancedState, checkLedgerRange, ledgerHashRefused, ledgerLeafConflict, type LedgerLeaf, type StoredCheckpoint, type StoredLedgerEntry, type TreeState,
 } from '../../ports/ledger-store.js';
+import { constraintViolation } from './pg-errors.js';
 import type { PgDatabase } from './pg-pool.js';
 
 /*
@@ -40,6 +41,7 @@ export async function appendLedger(db: PgDatabase, leaves: ReadonlyArray<LedgerL
     seen.set(hex, i);
   });
   const hashes = leaves.map((leaf) => Buffer.from(leaf.leafHash));
+  if (leaves.length === 1) return appendOne(db, leaves[0] as LedgerLeaf, hashes[0] as Buffer, advance);
   return db.transaction('appendLedger', async (client) => {
     const locked = await client.query<{ size: string; edge: Buffer }>('SELECT size, edge FROM ledger_state WHERE id = 1 FOR UPDATE');
     const state = stateOf(locked.rows[0]);
@@ -57,6 +59,35 @@ export async function appendLedger(db: PgDatabase, leaves: ReadonlyArray<LedgerL
       [indexes, hashes, leaves.map((leaf) => leaf.entry)]);
     await client.query('UPDATE ledger_state SET size = $1, edge = $2 WHERE id = 1', [next.size, Buffer.from(encodeEdge(next.edge))]);
     return indexes;
+  });
+}
+
+/**
+ * One leaf (a page's decisions, an agreement change): three round trips instead of six. BEGIN
+ * goes with the row lock; the entry and the new state go in one statement, with plain
+ * parameters (pg escapes array literals character by character, and a page's entry is ~17 KB);
+ * under the lock a unique violation on the leaf hash can only be an entry already in the log.
+ */
+async function appendOne(db: PgDatabase, leaf: LedgerLeaf, hash: Buffer, advance: (state: TreeState) => TreeState): Promise<number[]> {
+  return db.withClient('appendLedger', async (client) => {
+    try {
+      const [, locked] = await client.query('BEGIN; SELECT size, edge FROM ledger_state WHERE id = 1 FOR UPDATE') as unknown as [unknown, { rows: Array<{ size: string; edge: Buffer }> }];
+      const state = stateOf(locked.rows[0]);
+      const next = advance(state);
+      checkAdvancedState(state.size, 1, next);
+      try {
+        await client.query(`WITH entry AS (INSERT INTO ledger_entries (idx, leaf_hash, entry) VALUES ($1, $2, $3))
+          UPDATE ledger_state SET size = $4, edge = $5 WHERE id = 1`, [state.size, hash, leaf.entry, next.size, Buffer.from(encodeEdge(next.edge))]);
+      } catch (error) {
+        if (constraintViolation(error)?.state === '23505') throw ledgerLeafConflict(0, leaf.leafHash, error);
+        throw error;
+      }
+      await client.query('COMMIT');
+      return [state.size];
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
   });
 }
 

@@ -1,4 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import type { LedgerEntry } from '../../core/ledger/entries.js';
+import { appendLedgerEntries, recordLedgerEntries, verifyLedger } from '../../ports/ledger-store.js';
 import type { StixLike } from '../../ports/store.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { COPY_THRESHOLD } from './object-writes.js';
@@ -166,6 +168,60 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL adapter specifics', () =>
     } finally {
       await Promise.all(dbs.map((db) => db.close()));
     }
+  });
+
+  it('carries the decisions of the old layout over to batches (migration 9), seq, fields and explanations intact', async () => {
+    const schema = testSchema();
+    cleanups.push(() => dropSchema(url, schema));
+    const db = new PgDatabase({ url, schema, poolSize: 1 });
+    try {
+      await migrate(db, MIGRATIONS.filter((m) => m.version < 9));
+      const at = '2026-03-01T10:00:00.000Z';
+      const steps = [{ rule: 'tlp', outcome: 'fail' as const, detail: 'TLP:RED "above"\n\\ the ceiling\t' }];
+      // Seq 1-2 one page, 3 a REST read, 5 after a gap (a rolled-back identity value): three batches.
+      await db.query('test', `INSERT INTO decisions (seq, at, recipient, channel, object_id, object_version, agreement_id, agreement_version, outcome, reason, steps)
+        OVERRIDING SYSTEM VALUE VALUES
+        (1, $1, 'peer:POL', 'taxii', 'indicator--1', $1, 'deu-pol', 1, 'allow', NULL, $2::jsonb),
+        (2, $1, 'peer:POL', 'taxii', 'indicator--2', $1, 'deu-pol', 1, 'deny', 'tlp-ceiling', $3::jsonb),
+        (3, $1, 'user:ann', 'rest', 'indicator--1', $1, NULL, NULL, 'allow', NULL, '[]'::jsonb),
+        (5, $1, 'user:ann', 'rest', 'malware--9', $1, NULL, NULL, 'redact', 'x\ty', $3::jsonb)`,
+      [at, '[]', JSON.stringify(steps)]);
+      await migrate(db);
+      const batches = await db.query<{ n: string }>('test', 'SELECT count(*) AS n FROM decision_batches');
+      const explanations = await db.query<{ n: string }>('test', 'SELECT count(*) AS n FROM decision_explanations');
+      expect([Number(batches[0]?.n), Number(explanations[0]?.n)]).toEqual([3, 2]);
+    } finally {
+      await db.close();
+    }
+    const store = await openPostgresStore({ url, schema, poolSize: 2 });
+    try {
+      const at = '2026-03-01T10:00:00.000Z';
+      const steps = [{ rule: 'tlp', outcome: 'fail' as const, detail: 'TLP:RED "above"\n\\ the ceiling\t' }];
+      const base = { at, objectVersion: at };
+      expect((await store.queryDecisions({ limit: 10 })).records).toEqual([
+        { ...base, seq: 1, recipient: 'peer:POL', channel: 'taxii', objectId: 'indicator--1', agreementId: 'deu-pol', agreementVersion: 1, outcome: 'allow', steps: [] },
+        { ...base, seq: 2, recipient: 'peer:POL', channel: 'taxii', objectId: 'indicator--2', agreementId: 'deu-pol', agreementVersion: 1, outcome: 'deny', reason: 'tlp-ceiling', steps },
+        { ...base, seq: 3, recipient: 'user:ann', channel: 'rest', objectId: 'indicator--1', outcome: 'allow', steps: [] },
+        { ...base, seq: 5, recipient: 'user:ann', channel: 'rest', objectId: 'malware--9', outcome: 'redact', reason: 'x\ty', steps },
+      ]);
+      expect((await store.queryDecisions({ limit: 10, objectId: 'indicator--1' })).records.map((r) => r.seq)).toEqual([1, 3]);
+      await store.appendDecisions([{ ...base, recipient: 'peer:POL', channel: 'taxii', objectId: 'tool--1', outcome: 'deny', reason: 'tlp-ceiling', steps }]);
+      expect((await store.queryDecisions({ limit: 10, objectId: 'tool--1' })).records.map((r) => [r.seq, r.steps])).toEqual([[6, steps]]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('appends one leaf in its short path, and refuses one already in the log naming it, appending nothing', async () => {
+    const store = await fresh();
+    const entry = (n: number): LedgerEntry => ({ kind: 'release', at: '2026-03-01T10:00:00.000Z', recipient: 'peer:POL', objectId: `indicator--${n}`, objectVersion: '2026-03-01T10:00:00.000Z', outcome: 'allow' });
+    expect(await appendLedgerEntries(store, [entry(0)])).toEqual([0]);
+    expect(await appendLedgerEntries(store, [entry(1)])).toEqual([1]);
+    await expect(appendLedgerEntries(store, [entry(0)])).rejects.toMatchObject({ code: 'ENTENTE_CONFLICT', message: expect.stringMatching(/^leaves\[0\]/) });
+    expect((await store.getLedgerState()).size).toBe(2);
+    await recordLedgerEntries(store, [entry(1)]);
+    await recordLedgerEntries(store, [entry(2)]);
+    expect(await verifyLedger(store)).toMatchObject({ holds: true, entries: 3 });
   });
 
   it('rolls a failing migration back whole and reports ENTENTE_STORE_MIGRATION_FAILED', async () => {

@@ -9,6 +9,7 @@ import type {
 } from '../../ports/store.js';
 import { AccountQueries } from './account-queries.js';
 import * as collections from './collection-queries.js';
+import { ExplanationCache } from '../shared/decision-batches.js';
 import { appendDecisions, queryDecisions } from './decision-queries.js';
 import * as ledger from './ledger-queries.js';
 import { migrate } from './migrations.js';
@@ -40,6 +41,8 @@ export interface PostgresStoreOptions {
 export class PostgresStore implements Store {
   readonly kind = 'postgres';
   private readonly db: PgDatabase;
+  /** Keys of the decision explanations already stored (a cache: rebuilt as appends meet them). */
+  private readonly explanations = new ExplanationCache();
   private readonly accounts: AccountQueries;
 
   constructor(options: PostgresStoreOptions) {
@@ -218,7 +221,7 @@ export class PostgresStore implements Store {
   }
 
   appendDecisions(records: ReadonlyArray<DecisionRecord>): Promise<void> {
-    return appendDecisions(this.db, records);
+    return appendDecisions(this.db, this.explanations, records);
   }
 
   queryDecisions(query: DecisionQuery): Promise<DecisionPage> {

@@ -35,11 +35,13 @@ export type { Migration };
  * - Policy (version 3): `organisations` keeps its scalar fields as columns (code is UNIQUE: it
  *   is how agreements name parties) and its lists as JSON; `user_profiles` are read whole, so
  *   one JSON document each. `agreement_versions` keeps every version (id, version) with the
- *   YAML source verbatim; nothing updates a row. `decisions` is an append-only log keyed by
- *   AUTOINCREMENT `seq` (never reused, so a cursor never points at a recycled row); each
- *   secondary index on one filter column implicitly ends with the rowid `seq`, so a filtered
- *   page is an ordered range scan from the cursor. CHECK constraints on `channel` and
- *   `outcome` make the store refuse a value the port does not know, rolling back the batch.
+ *   YAML source verbatim; nothing updates a row.
+ * - Release decisions (version 9; version 3 had a row per decision with six indexes): an
+ *   append-only log of `decision_batches`, one row per run of decisions sharing time,
+ *   recipient and channel (a TAXII page), keyed by its `first_seq`; `seq` values are never
+ *   reused, since nothing deletes a batch and the next one starts after the last `last_seq`.
+ *   The only secondary index is on `recipient`. Each distinct explanation is one row of
+ *   `decision_explanations` (UNIQUE text, integer key). See decisions.ts.
  */
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
@@ -175,7 +177,6 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
         steps TEXT NOT NULL
       );
       CREATE INDEX decisions_recipient ON decisions(recipient);
-      CREATE INDEX decisions_object ON decisions(object_id);
       CREATE INDEX decisions_agreement ON decisions(agreement_id) WHERE agreement_id IS NOT NULL;
       CREATE INDEX decisions_outcome ON decisions(outcome);
       CREATE INDEX decisions_channel ON decisions(channel);
@@ -278,6 +279,45 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
     sql: `
       ALTER TABLE objects ADD COLUMN release_key TEXT;
       ALTER TABLE objects ADD COLUMN release_refs TEXT;
+    `,
+  },
+  {
+    version: 9,
+    name: 'release decisions: one row per batch, each explanation once',
+    // Self-contained (it reads only the decisions table of migration 3), so it can take another
+    // number without change. Every existing decision is carried over with its seq: consecutive
+    // rows sharing time, recipient and channel, with no gap in seq, become one batch; each
+    // distinct steps text one explanation. See the layout comment above and decisions.ts.
+    sql: `
+      CREATE TABLE decision_explanations (
+        xkey INTEGER PRIMARY KEY,
+        steps TEXT NOT NULL UNIQUE
+      );
+      CREATE TABLE decision_batches (
+        first_seq INTEGER PRIMARY KEY,
+        last_seq INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        recipient TEXT NOT NULL,
+        channel TEXT NOT NULL CONSTRAINT decisions_channel CHECK (channel IN ('taxii', 'rest', 'export', 'federation', 'sensor-export')),
+        objects TEXT NOT NULL,
+        rows TEXT NOT NULL
+      );
+      INSERT INTO decision_explanations (steps) SELECT steps FROM decisions GROUP BY steps ORDER BY min(seq);
+      INSERT INTO decision_batches (first_seq, last_seq, at, recipient, channel, objects, rows)
+        SELECT min(seq), max(seq), at, recipient, channel, char(10) || group_concat(object_id, char(10) ORDER BY seq) || char(10),
+          json_group_array(json_array(object_version, agreement_id, agreement_version, outcome, reason, xkey) ORDER BY seq)
+        FROM (
+          SELECT seq, at, recipient, channel, object_id, object_version, agreement_id, agreement_version, outcome, reason, xkey,
+            sum(starts) OVER (ORDER BY seq) AS run
+          FROM (
+            SELECT d.*, x.xkey,
+              CASE WHEN lag(seq) OVER w = seq - 1 AND lag(at) OVER w = at AND lag(recipient) OVER w = recipient AND lag(channel) OVER w = channel
+                THEN 0 ELSE 1 END AS starts
+            FROM decisions d JOIN decision_explanations x ON x.steps = d.steps
+            WINDOW w AS (ORDER BY seq)))
+        GROUP BY run;
+      DROP TABLE decisions;
+      CREATE INDEX decision_batches_recipient ON decision_batches(recipient);
     `,
   },
 ];

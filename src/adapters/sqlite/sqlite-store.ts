@@ -12,6 +12,7 @@ import type {
   ApiToken, Collection, DeleteQuery, Grant, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, SearchPage,
   SearchQuery, StatusPage, StatusQuery, StatusResource, StixLike, LatestReleaseFacts, Store, User, WriteOptions, WriteResult,
 } from '../../ports/store.js';
+import { ExplanationCache } from '../shared/decision-batches.js';
 import * as accounts from './accounts.js';
 import * as collections from './collections.js';
 import type { SqliteContext } from './context.js';
@@ -59,6 +60,8 @@ const PAGE_BYTES = 8192;
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   private readonly ctx: SqliteContext;
+  /** Keys of the decision explanations already stored (rebuilt as appends meet them). */
+  private readonly explanations = new ExplanationCache();
   private closed = false;
 
   constructor(private readonly db: Connection) {
@@ -278,7 +281,10 @@ export class SqliteStore implements Store {
   }
 
   appendDecisions(records: ReadonlyArray<DecisionRecord>): Promise<void> {
-    return this.run(() => this.db.transaction(() => decisions.appendDecisions(this.ctx, records)).immediate());
+    return this.run(() => {
+      const fresh = this.db.transaction(() => decisions.appendDecisions(this.ctx, this.explanations, records)).immediate();
+      this.explanations.remember(fresh);
+    });
   }
 
   queryDecisions(query: DecisionQuery): Promise<DecisionPage> {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isEntenteError } from '../errors.js';
+import { canonicalJson } from '../stix/canonical-json.js';
 import { encodeEntry, entryLeafHash, readLedgerEntry, type LedgerEntry } from './entries.js';
 import { leafHash, toHex } from './hashing.js';
 import { MemoryTree } from './merkle-tree.js';
@@ -30,6 +31,22 @@ describe('ledger entries', () => {
     expect(toHex(entryLeafHash(reordered))).toBe(toHex(entryLeafHash(release)));
     expect(toHex(entryLeafHash(release))).toBe(toHex(leafHash(Buffer.from(encodeEntry(release)))));
     expect(toHex(entryLeafHash({ ...release, outcome: 'allow' }))).not.toBe(toHex(entryLeafHash(release)));
+  });
+
+  it('encodes a decisions entry exactly as the generic RFC 8785 encoder does, whatever its items hold', () => {
+    const text = fc.string({ unit: 'binary' });
+    const item = fc.record({
+      objectId: text, objectVersion: text, outcome: fc.constantFrom('allow', 'redact', 'deny'),
+      agreementId: fc.option(text, { nil: undefined }), agreementVersion: fc.option(fc.oneof(fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true })), { nil: undefined }),
+      reason: fc.option(text, { nil: undefined }),
+    }, { requiredKeys: ['objectId', 'objectVersion', 'outcome'] });
+    // Items with a key the type does not know, or a nested value, still encode canonically.
+    const odd = fc.oneof(item, fc.record({ objectId: text, extra: fc.jsonValue() }), fc.record({ objectId: fc.array(text), outcome: text }));
+    const entry = fc.record({ kind: fc.constant('decisions'), at: text, recipient: text, channel: text, decisions: fc.array(fc.oneof(item, item, odd), { maxLength: 8 }) });
+    fc.assert(fc.property(entry, fc.option(fc.jsonValue(), { nil: undefined }), (e, extra) => {
+      const withExtra = extra === undefined ? e : { ...e, note: extra };
+      expect(encodeEntry(withExtra as unknown as LedgerEntry)).toBe(canonicalJson(withExtra));
+    }), { numRuns: 500 });
   });
 
   it('accepts each kind with its fields', () => {

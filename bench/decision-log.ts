@@ -1,0 +1,155 @@
+/**
+ * What logging one TAXII page of release decisions costs: pages of 100 decisions as a partner's
+ * read produces them (one recipient, channel and time per page, 3-6 distinct explanations among
+ * the 100, a few redactions and denials) appended through the Store port, then the ledger leaf
+ * of that page through recordLedgerEntries, as ReleaseService does. Reported per page: wall µs
+ * and CPU µs of this process (process.cpuUsage) for each part, median of the runs.
+ *
+ *   npx tsx bench/decision-log.ts [--pages 2000] [--warm 1000] [--runs 5] [--engine sqlite|postgres|both] [--url postgres://…]
+ *
+ * Each run opens a fresh store (a temporary SQLite file; a fresh PostgreSQL schema, dropped at
+ * the end), appends --warm pages so the indexes are not empty, then times --pages pages.
+ * PostgreSQL is skipped with a note when no URL is given (--url, ENTENTE_BENCH_PG_URL or
+ * ENTENTE_TEST_PG_URL). Progress goes to stderr, the table to stdout.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { openPostgresStore } from '../src/adapters/postgres/index.js';
+import { openSqliteStore } from '../src/adapters/sqlite/sqlite-store.js';
+import type { DecisionStep } from '../src/core/policy/types.js';
+import { recordLedgerEntries } from '../src/ports/ledger-store.js';
+import type { DecisionRecord } from '../src/ports/policy-store.js';
+import type { Store } from '../src/ports/store.js';
+import { median } from './lib/run-stats.js';
+
+const { values: args } = parseArgs({
+  options: {
+    pages: { type: 'string', default: '2000' },
+    warm: { type: 'string', default: '1000' },
+    runs: { type: 'string', default: '5' },
+    engine: { type: 'string', default: 'both' },
+    url: { type: 'string' },
+  },
+});
+const PAGES = Number(args.pages);
+const WARM = Number(args.warm);
+const RUNS = Number(args.runs);
+const PER_PAGE = 100;
+const url = args.url ?? process.env['ENTENTE_BENCH_PG_URL'] ?? process.env['ENTENTE_TEST_PG_URL'];
+
+/** The explanations a partner's page typically carries: most objects pass the same few rules. */
+function explanations(): DecisionStep[][] {
+  const label: DecisionStep = { rule: 'label', outcome: 'pass', detail: 'TLP:GREEN, PAP:GREEN, NATO UNCLASSIFIED REL TO POL' };
+  const agreement: DecisionStep = { rule: 'agreement', outcome: 'pass', detail: 'agreement deu-pol v1 in force between DEU and POL' };
+  const origin: DecisionStep = { rule: 'origin', outcome: 'pass', detail: "originated by this node's organisation DEU" };
+  return [
+    [agreement, label, { rule: 'tlp', outcome: 'pass', detail: 'TLP:GREEN within the ceiling TLP:AMBER' }, origin],
+    [agreement, { ...label, detail: 'TLP:CLEAR' }, { rule: 'tlp', outcome: 'pass', detail: 'TLP:CLEAR within the ceiling TLP:AMBER' }, origin],
+    [agreement, { ...label, detail: 'TLP:AMBER' }, { rule: 'tlp', outcome: 'pass', detail: 'TLP:AMBER within the ceiling TLP:AMBER' }, origin,
+      { rule: 'granular-marking', outcome: 'redact', detail: 'removed description: marked above what the recipient may receive' }],
+    [agreement, { ...label, detail: 'TLP:RED' }, { rule: 'tlp', outcome: 'fail', detail: 'TLP:RED above the ceiling TLP:AMBER' }],
+    [agreement, label, { rule: 'tlp', outcome: 'pass', detail: 'TLP:GREEN within the ceiling TLP:AMBER' },
+      { rule: 'onward', outcome: 'pass', detail: 'received from FRA; agreement fra-deu v2 lets DEU pass it on to POL' }],
+    [agreement, { ...label, detail: 'TLP:AMBER+STRICT' }, { rule: 'tlp', outcome: 'fail', detail: 'TLP:AMBER+STRICT may not leave the organisation' }],
+  ];
+}
+const EXPLANATIONS = explanations();
+const OUTCOME_OF = ['allow', 'allow', 'redact', 'deny', 'allow', 'deny'] as const;
+
+/** Page `p`: 100 decisions with 3 to 6 distinct explanations, fresh step objects for each (as decide() makes them). */
+function page(p: number, at: string): DecisionRecord[] {
+  const distinct = 3 + (p % 4);
+  return Array.from({ length: PER_PAGE }, (_, i) => {
+    const e = (i * 7 + p) % distinct;
+    const outcome = OUTCOME_OF[e] as DecisionRecord['outcome'];
+    return {
+      at, recipient: 'user:node-pol', channel: 'taxii', objectId: `indicator--${randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')}`,
+      objectVersion: '2026-03-01T10:00:00.000Z', agreementId: 'deu-pol', agreementVersion: 1, outcome,
+      ...(outcome === 'deny' ? { reason: 'tlp-ceiling' } : {}),
+      steps: (EXPLANATIONS[e] as DecisionStep[]).map((s) => ({ ...s })),
+    };
+  });
+}
+
+interface Timing { wall: number; cpu: number }
+interface RunResult { append: Timing; ledger: Timing }
+
+async function timed(work: () => Promise<void>, into: Timing): Promise<void> {
+  const c = process.cpuUsage();
+  const t = performance.now();
+  await work();
+  into.wall += performance.now() - t;
+  const used = process.cpuUsage(c);
+  into.cpu += (used.user + used.system) / 1000;
+}
+
+async function runOnce(store: Store, label: string): Promise<RunResult> {
+  await store.migrate();
+  const base = Date.parse('2026-03-01T10:00:00.000Z');
+  const stamp = (p: number) => new Date(base + p * 37).toISOString();
+  for (let p = 0; p < WARM; p++) await store.appendDecisions(page(p, stamp(p)));
+  const append: Timing = { wall: 0, cpu: 0 };
+  const ledger: Timing = { wall: 0, cpu: 0 };
+  const pages = Array.from({ length: PAGES }, (_, p) => page(WARM + p, stamp(WARM + p)));
+  for (let p = 0; p < PAGES; p++) {
+    const records = pages[p] as DecisionRecord[];
+    await timed(() => store.appendDecisions(records), append);
+    const first = records[0] as DecisionRecord;
+    await timed(() => recordLedgerEntries(store, [{
+      kind: 'decisions', at: first.at, recipient: first.recipient, channel: first.channel,
+      decisions: records.map((r) => ({ objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome, agreementId: 'deu-pol', agreementVersion: 1, ...(r.reason === undefined ? {} : { reason: r.reason }) })),
+    }]), ledger);
+    if ((p + 1) % 500 === 0) process.stderr.write(`  ${label}: ${p + 1}/${PAGES} pages\n`);
+  }
+  const per = (t: Timing): Timing => ({ wall: (t.wall * 1000) / PAGES, cpu: (t.cpu * 1000) / PAGES });
+  return { append: per(append), ledger: per(ledger) };
+}
+
+async function sqliteRun(run: number): Promise<RunResult> {
+  const dir = mkdtempSync(join(tmpdir(), 'entente-bench-decisions-'));
+  const store = await openSqliteStore({ file: join(dir, 'entente.db') });
+  try {
+    return await runOnce(store, `sqlite run ${run}`);
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function postgresRun(run: number, pgUrl: string): Promise<RunResult> {
+  const schema = `entente_bench_${randomBytes(6).toString('hex')}`;
+  const store = await openPostgresStore({ url: pgUrl, schema, poolSize: 4 });
+  try {
+    return await runOnce(store, `postgres run ${run}`);
+  } finally {
+    await store.close();
+    const client = new pg.Client({ connectionString: pgUrl });
+    await client.connect();
+    await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`).finally(() => client.end());
+  }
+}
+
+const engines: Array<[string, (run: number) => Promise<RunResult>]> = [];
+if (args.engine !== 'postgres') engines.push(['SQLite', sqliteRun]);
+if (args.engine !== 'sqlite') {
+  if (url === undefined) process.stderr.write('no PostgreSQL URL (--url, ENTENTE_BENCH_PG_URL, ENTENTE_TEST_PG_URL): PostgreSQL skipped\n');
+  else engines.push(['PostgreSQL', (run) => postgresRun(run, url)]);
+}
+const f = (n: number) => n.toFixed(0);
+console.log(`Decision log, pages of ${PER_PAGE} decisions, ${PAGES} timed pages after ${WARM} warm-up pages, median of ${RUNS} runs, Node ${process.version}`);
+console.log('| engine | appendDecisions µs/page (CPU µs) | ledger leaf µs/page (CPU µs) | both µs/page |');
+console.log('| --- | --- | --- | --- |');
+for (const [name, runner] of engines) {
+  const results: RunResult[] = [];
+  for (let run = 1; run <= RUNS; run++) {
+    const r = await runner(run);
+    results.push(r);
+    process.stderr.write(`${name} run ${run}: append ${f(r.append.wall)} µs (CPU ${f(r.append.cpu)}), ledger ${f(r.ledger.wall)} µs (CPU ${f(r.ledger.cpu)})\n`);
+  }
+  const m = (pick: (r: RunResult) => number) => median(results.map(pick));
+  console.log(`| ${name} | ${f(m((r) => r.append.wall))} (${f(m((r) => r.append.cpu))}) | ${f(m((r) => r.ledger.wall))} (${f(m((r) => r.ledger.cpu))}) | ${f(m((r) => r.append.wall + r.ledger.wall))} |`);
+}
