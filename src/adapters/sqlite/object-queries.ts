@@ -4,6 +4,7 @@ import { collectionKey } from './context.js';
 import type { SqliteContext } from './context.js';
 import { decodeObjectCursor, decodeVersionCursor, encodeObjectCursor, encodeVersionCursor } from './cursor.js';
 import { objectConditions } from './object-filters.js';
+import { idHash } from './id-keys.js';
 import { placeholders } from './statements.js';
 import { millisTimestamp } from './timestamps.js';
 
@@ -121,10 +122,10 @@ export function collectionFilter(collectionIds: ReadonlyArray<string> | undefine
 
 /** The latest version of an object across the given collections (all when absent). */
 export function getLatest(ctx: SqliteContext, id: string, collectionIds?: ReadonlyArray<string>): StixLike | undefined {
-  const params: unknown[] = [id];
+  const params: unknown[] = [idHash(id), id];
   const filter = collectionFilter(collectionIds, params);
   const row = ctx.sql.get(`SELECT o.json FROM members m INDEXED BY members_object JOIN objects o ON o.okey = m.okey
-    WHERE m.ikey = (SELECT ikey FROM ids WHERE id = ?) AND m.is_last = 1${filter} ORDER BY m.version DESC LIMIT 1`).get(...params) as { json: string } | undefined;
+    WHERE m.ikey = (SELECT ikey FROM ids WHERE hash = ? AND id = ?) AND m.is_last = 1${filter} ORDER BY m.version DESC LIMIT 1`).get(...params) as { json: string } | undefined;
   return row === undefined ? undefined : (JSON.parse(row.json) as StixLike);
 }
 
