@@ -45,8 +45,8 @@ export function idKeyParams(ids: ReadonlyArray<string>): unknown[] {
 }
 
 /** The key of one id already stored, or undefined. */
-export function findIdKey(ctx: SqliteContext, id: string): number | undefined {
-  const row = ctx.sql.get('SELECT ikey FROM ids WHERE hash = ? AND id = ?').get(idHash(id), id) as { ikey: number } | undefined;
+export function findIdKey(ctx: SqliteContext, id: string, hash = idHash(id)): number | undefined {
+  const row = ctx.sql.get('SELECT ikey FROM ids WHERE hash = ? AND id = ?').get(hash, id) as { ikey: number } | undefined;
   return row?.ikey;
 }
 
@@ -70,33 +70,25 @@ export class IdKeys {
     this.next = (ctx.sql.get("SELECT value FROM sequences WHERE name = 'ids'").get() as { value: number }).value;
   }
 
-  /** The key of an id already stored, or undefined. */
-  find(id: string): number | undefined {
-    let ikey = this.known.get(id);
-    if (ikey === undefined) {
-      ikey = findIdKey(this.ctx, id);
-      if (ikey !== undefined) this.known.set(id, ikey);
-    }
-    return ikey;
-  }
-
   /** The key of an id, created when the id is new. */
   keyOf(id: string): number {
-    return this.find(id) ?? this.create(id);
+    return this.claim(id).ikey;
   }
 
   /** The key of an object's own id and whether it was new. */
   claim(id: string): { readonly ikey: number; readonly isNew: boolean } {
-    const found = this.find(id);
-    if (found !== undefined) return { ikey: found, isNew: false };
-    return { ikey: this.create(id), isNew: true };
-  }
-
-  private create(id: string): number {
+    const seen = this.known.get(id);
+    if (seen !== undefined) return { ikey: seen, isNew: false };
+    const hash = idHash(id);
+    const stored = findIdKey(this.ctx, id, hash);
+    if (stored !== undefined) {
+      this.known.set(id, stored);
+      return { ikey: stored, isNew: false };
+    }
     this.next += 1;
-    this.ctx.sql.get('INSERT INTO ids (ikey, hash, id) VALUES (?, ?, ?)').run(this.next, idHash(id), id);
+    this.ctx.sql.get('INSERT INTO ids (ikey, hash, id) VALUES (?, ?, ?)').run(this.next, hash, id);
     this.known.set(id, this.next);
-    return this.next;
+    return { ikey: this.next, isNew: true };
   }
 
   /** Records the keys handed out; the caller's transaction makes it atomic with the rows. */
