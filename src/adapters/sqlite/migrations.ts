@@ -35,8 +35,8 @@ export type { Migration };
  *   `members` and `objects`, so listings read no extra table.
  * - Id hashes (version 8): `ids` is keyed by `ikey` (a new id is appended) and found through
  *   an index on a 32-bit hash of the id (`ids_hash`), not on the id text. That index is the one
- *   place a new id lands at random, and at ~15 bytes an entry instead of ~55 a write batch dirties
- *   (and its commit writes to the WAL) a quarter of the pages. Lookups compare the text too, so
+ *   place a new id lands at random, and at ~13 bytes an entry instead of ~60 a write batch dirties
+ *   (and its commit writes to the WAL) about a fifth of the pages. Lookups compare the text too, so
  *   colliding hashes are harmless; queries bind the hash, or join with entente_id_hash(o.id).
  * - Policy (version 3): `organisations` keeps its scalar fields as columns (code is UNIQUE: it
  *   is how agreements name parties) and its lists as JSON; `user_profiles` are read whole, so
