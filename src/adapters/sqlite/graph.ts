@@ -1,7 +1,7 @@
 import type { GraphEdge, Neighbourhood, NeighbourQuery, StixLike } from '../../ports/store.js';
 import type { SqliteContext } from './context.js';
 import { collectionFilter } from './object-queries.js';
-import { placeholders } from './statements.js';
+import { ID_HASH_FUNCTION, idKeyParams, idKeysSql } from './id-keys.js';
 
 /** Well below SQLite's bound-parameter limit, so a hub's neighbourhood never overflows it. */
 const CHUNK = 500;
@@ -16,10 +16,10 @@ function chunks<T>(items: ReadonlyArray<T>): T[][] {
 function latestMany(ctx: SqliteContext, ids: ReadonlyArray<string>, collectionIds?: ReadonlyArray<string>): Map<string, StixLike> {
   const best = new Map<string, { version: string; json: string }>();
   for (const part of chunks(ids)) {
-    const params: unknown[] = [...part];
+    const params = idKeyParams(part);
     const filter = collectionFilter(collectionIds, params);
     const rows = ctx.sql.get(`SELECT m.id, m.version, o.json FROM members m INDEXED BY members_object JOIN objects o ON o.okey = m.okey
-      WHERE m.ikey IN (SELECT ikey FROM ids WHERE id IN (${placeholders(part.length)})) AND m.is_last = 1${filter}`).all(...params) as { id: string; version: string; json: string }[];
+      WHERE m.ikey IN (${idKeysSql(part.length)}) AND m.is_last = 1${filter}`).all(...params) as { id: string; version: string; json: string }[];
     for (const row of rows) {
       const seen = best.get(row.id);
       if (seen === undefined || row.version > seen.version) best.set(row.id, row);
@@ -32,12 +32,12 @@ function latestMany(ctx: SqliteContext, ids: ReadonlyArray<string>, collectionId
 function edgesAround(ctx: SqliteContext, nodes: ReadonlyArray<string>, side: 'source' | 'target', collectionIds?: ReadonlyArray<string>): GraphEdge[] {
   const edges: GraphEdge[] = [];
   for (const part of chunks(nodes)) {
-    const params: unknown[] = [...part];
+    const params = idKeyParams(part);
     const filter = collectionFilter(collectionIds, params);
     const rows = ctx.sql.get(`SELECT e.source, e.target, e.kind, e.label, e.via FROM edges e JOIN objects o ON o.okey = e.okey
-      WHERE e.${side}_key IN (SELECT ikey FROM ids WHERE id IN (${placeholders(part.length)}))
+      WHERE e.${side}_key IN (${idKeysSql(part.length)})
         AND EXISTS (SELECT 1 FROM ids i JOIN members m INDEXED BY members_object ON m.ikey = i.ikey
-          WHERE i.id = o.id AND m.version = o.version AND m.is_last = 1${filter})`)
+          WHERE i.hash = ${ID_HASH_FUNCTION}(o.id) AND i.id = o.id AND m.version = o.version AND m.is_last = 1${filter})`)
       .all(...params) as { source: string; target: string; kind: GraphEdge['kind']; label: string; via: string | null }[];
     for (const r of rows) edges.push(r.via === null ? { source: r.source, target: r.target, kind: r.kind, label: r.label } : { ...r, via: r.via });
   }

@@ -3,10 +3,11 @@ import { collectionKey } from './context.js';
 import type { MemberRow, SqliteContext } from './context.js';
 import { versionCondition } from './object-filters.js';
 import { placeholders } from './statements.js';
+import { ID_HASH_FUNCTION, findIdKey } from './id-keys.js';
 
 /** Removes an object row with its search text and edges once no collection holds it. */
 export function dropIfOrphan(ctx: SqliteContext, okey: number): void {
-  const held = ctx.sql.get(`SELECT 1 FROM objects o JOIN ids i ON i.id = o.id JOIN members m INDEXED BY members_object ON m.ikey = i.ikey AND m.version = o.version
+  const held = ctx.sql.get(`SELECT 1 FROM objects o JOIN ids i ON i.hash = ${ID_HASH_FUNCTION}(o.id) AND i.id = o.id JOIN members m INDEXED BY members_object ON m.ikey = i.ikey AND m.version = o.version
     WHERE o.okey = ? LIMIT 1`).get(okey);
   if (held !== undefined) return;
   ctx.sql.get('DELETE FROM objects WHERE okey = ?').run(okey);
@@ -31,7 +32,7 @@ export function recomputeFlags(ctx: SqliteContext, ckey: number, ikey: number): 
 export function deleteObjects(ctx: SqliteContext, query: DeleteQuery): number {
   const ckey = collectionKey(ctx, query.collectionId);
   if (ckey === undefined) return 0;
-  const ikey = (ctx.sql.get('SELECT ikey FROM ids WHERE id = ?').get(query.id) as { ikey: number } | undefined)?.ikey;
+  const ikey = findIdKey(ctx, query.id);
   if (ikey === undefined) return 0;
   const params: unknown[] = [ikey, ckey];
   const where = ['m.ikey = ?', 'm.ckey = ?'];

@@ -1,4 +1,5 @@
 import type { ObjectQuery, VersionSelector } from '../../ports/store.js';
+import { idKeyParams, idKeysSql } from './id-keys.js';
 import { placeholders } from './statements.js';
 import { normaliseTimestamp, timestampMillis } from './timestamps.js';
 
@@ -39,8 +40,8 @@ export function objectConditions(ckey: number, query: Omit<ObjectQuery, 'collect
   const where = [query.ids !== undefined ? '+m.ckey = ?' : 'm.ckey = ?'];
   const params: unknown[] = [ckey];
   if (query.ids !== undefined) {
-    where.push(`m.ikey IN (SELECT ikey FROM ids WHERE id IN (${placeholders(query.ids.length)}))`);
-    params.push(...query.ids);
+    where.push(`m.ikey IN (${idKeysSql(query.ids.length)})`);
+    params.push(...idKeyParams(query.ids));
   }
   const versions = query.versions !== undefined && query.versions.length > 0 ? query.versions : defaultVersions;
   const versionSql = versionCondition(versions, params);

@@ -4,6 +4,7 @@ import { collectionKey } from './context.js';
 import type { SqliteContext } from './context.js';
 import { decodeObjectCursor, decodeVersionCursor, encodeObjectCursor, encodeVersionCursor } from './cursor.js';
 import { objectConditions } from './object-filters.js';
+import { idHash, idKeyParams } from './id-keys.js';
 import { placeholders } from './statements.js';
 import { millisTimestamp } from './timestamps.js';
 
@@ -113,10 +114,10 @@ export function collectionFilter(collectionIds: ReadonlyArray<string> | undefine
 
 /** The latest version of an object across the given collections (all when absent). */
 export function getLatest(ctx: SqliteContext, id: string, collectionIds?: ReadonlyArray<string>): StixLike | undefined {
-  const params: unknown[] = [id];
+  const params: unknown[] = [idHash(id), id];
   const filter = collectionFilter(collectionIds, params);
   const row = ctx.sql.get(`SELECT o.json FROM members m INDEXED BY members_object JOIN objects o ON o.okey = m.okey
-    WHERE m.ikey = (SELECT ikey FROM ids WHERE id = ?) AND m.is_last = 1${filter} ORDER BY m.version DESC LIMIT 1`).get(...params) as { json: string } | undefined;
+    WHERE m.ikey = (SELECT ikey FROM ids WHERE hash = ? AND id = ?) AND m.is_last = 1${filter} ORDER BY m.version DESC LIMIT 1`).get(...params) as { json: string } | undefined;
   return row === undefined ? undefined : (JSON.parse(row.json) as StixLike);
 }
 
@@ -128,12 +129,12 @@ export function getLatest(ctx: SqliteContext, id: string, collectionIds?: Readon
 export function latestReleaseFacts(ctx: SqliteContext, ids: ReadonlyArray<string>): Map<string, LatestReleaseFacts> {
   const out = new Map<string, LatestReleaseFacts>();
   const unique = [...new Set(ids)];
-  // Within SQLite's default limit of bound parameters, whatever the caller sends.
-  for (let at = 0; at < unique.length; at += 500) {
-    const chunk = unique.slice(at, at + 500);
+  // Within SQLite's default limit of bound parameters (two per id), whatever the caller sends.
+  for (let at = 0; at < unique.length; at += 400) {
+    const chunk = unique.slice(at, at + 400);
     const rows = ctx.sql.get(`SELECT i.id, m.version, o.release_key, o.release_refs
       FROM ids i JOIN members m INDEXED BY members_object ON m.ikey = i.ikey JOIN objects o ON o.okey = m.okey
-      WHERE i.id IN (${placeholders(chunk.length)})`).raw(true).all(...chunk) as Array<[string, string, string | null, string | null]>;
+      WHERE i.hash IN (${placeholders(chunk.length)}) AND i.id IN (${placeholders(chunk.length)})`).raw(true).all(...idKeyParams(chunk)) as Array<[string, string, string | null, string | null]>;
     for (const [id, version, key, refs] of rows) {
       const seen = out.get(id);
       if (seen !== undefined && seen.version >= version) continue;

@@ -18,6 +18,7 @@ import * as collections from './collections.js';
 import type { SqliteContext } from './context.js';
 import * as decisions from './decisions.js';
 import * as ledger from './ledger.js';
+import { registerIdHash } from './id-keys.js';
 import { applyMigrations } from './migrations.js';
 import { fillReleaseFacts } from './release-facts-fill.js';
 import { deleteObjects } from './object-deletes.js';
@@ -372,6 +373,7 @@ export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStor
   try {
     if (options.file !== ':memory:' && options.file !== '') mkdirSync(dirname(options.file), { recursive: true });
     const db = new Database(options.file);
+    registerIdHash(db);
     const cacheMiB = options.cacheMiB ?? 64;
     // Takes effect only when the file is created (an existing file keeps its page size). Measured
     // against 4 KiB over 200k objects: ~15 % less CPU per object written, TAXII pages unchanged.

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { StixLike } from '../../ports/store.js';
+import { idHash } from './id-keys.js';
 import { MIGRATIONS, applyMigrations } from './migrations.js';
 import { openSqliteStore } from './sqlite-store.js';
 import type { SqliteStore } from './sqlite-store.js';
@@ -112,5 +113,61 @@ describe('SQLite write path', () => {
     expect(await store.deleteObjects({ collectionId: 'c', id: indicatorId(1) })).toBe(3);
     expect(await store.countObjects('c')).toBe(2);
     await store.close();
+  });
+
+  it('tells apart ids whose hashes collide, in writes, reads, search, graph and deletes', async () => {
+    // Found by search: two ids of the test's own shape with the same 32-bit hash.
+    const [a, b] = [214246, 1155780];
+    expect(idHash(indicatorId(a))).toBe(idHash(indicatorId(b)));
+    const store = await openWithCollection();
+    const written = await store.writeObjects('c', [indicator(a, T0, 'alphaword'), indicator(b, T0, 'betaword'), relationship(b)], ADDED);
+    expect(written.map((r) => r.outcome)).toEqual(['added', 'added', 'added']);
+    expect((await store.writeObjects('c', [indicator(b, T0, 'betaword'), indicator(a, T1, 'alphaword')], ADDED)).map((r) => r.outcome)).toEqual(['duplicate', 'added']);
+    expect((await store.getLatest(indicatorId(a)))?.['modified']).toBe(T1);
+    expect((await store.getLatest(indicatorId(b)))?.['name']).toBe('betaword');
+    const page = await store.queryObjects({ collectionId: 'c', limit: 10, ids: [indicatorId(b)], versions: ['all'] });
+    expect(page.objects.map((o) => [o.id, o.version])).toEqual([[indicatorId(b), T0]]);
+    expect((await store.search({ text: 'alphaword', limit: 5 })).hits.map((h) => [h.id, h.version])).toEqual([[indicatorId(a), T1]]);
+    expect((await store.neighbours({ id: indicatorId(b), depth: 1 })).edges.map((e) => e.source)).toEqual([indicatorId(b)]);
+    expect((await store.neighbours({ id: indicatorId(a), depth: 1 })).edges).toEqual([]);
+    expect(await store.deleteObjects({ collectionId: 'c', id: indicatorId(a) })).toBe(2);
+    expect(await store.getLatest(indicatorId(a))).toBeUndefined();
+    expect((await store.getLatest(indicatorId(b)))?.['name']).toBe('betaword');
+    await store.close();
+  });
+
+  it('migrates a version 7 store to id hashes: keys kept, lookups and later writes agree', async () => {
+    const raw = new Database(file);
+    raw.pragma('journal_mode = WAL');
+    applyMigrations(raw, MIGRATIONS.filter((m) => m.version <= 7));
+    raw.exec(`INSERT INTO collections (ckey, id, title, media_types, created_at) VALUES (1, 'c', 'C', '[]', '${T0}')`);
+    // Rows as the version 7 writer laid them out: `ids` keyed by the id text.
+    const objects = [indicator(1), indicator(2), relationship(1)];
+    const keys = [...objects.map((o) => o.id), MALWARE].map((id, i) => ({ id, ikey: i + 1 }));
+    for (const { id, ikey } of keys) raw.prepare('INSERT INTO ids (id, ikey) VALUES (?, ?)').run(id, ikey);
+    objects.forEach((object, i) => {
+      raw.prepare('INSERT INTO objects (okey, id, version, json) VALUES (?, ?, ?, ?)').run(i + 1, object.id, T0, JSON.stringify(object));
+      raw.prepare(`INSERT INTO members (ckey, date_added, seq, okey, id, type, version, spec_version, is_first, is_last, spec_latest, ikey)
+        VALUES (1, 1000, ?, ?, ?, ?, ?, '2.1', 1, 1, 1, ?)`).run(i + 1, i + 1, object.id, object.type, T0, i + 1);
+    });
+    raw.prepare(`INSERT INTO edges (okey, n, source, target, kind, label, via, source_key, target_key) VALUES (3, 0, ?, ?, 'relationship', 'indicates', ?, 1, 4)`)
+      .run(indicatorId(1), MALWARE, relationship(1).id);
+    raw.exec("UPDATE sequences SET value = 3 WHERE name = 'members'; UPDATE sequences SET value = 4 WHERE name = 'ids'");
+    raw.close();
+
+    const store = await openSqliteStore({ file });
+    await store.migrate();
+    const after = new Database(file, { readonly: true });
+    expect(after.prepare('SELECT id, ikey FROM ids ORDER BY ikey').all()).toEqual(keys);
+    for (const row of after.prepare('SELECT id, hash FROM ids').all() as { id: string; hash: number }[]) expect(row.hash).toBe(idHash(row.id));
+    after.close();
+    expect((await store.getLatest(indicatorId(2)))?.['name']).toBe('probe 2');
+    expect((await store.writeObjects('c', [indicator(2), indicator(3), indicator(1, T1)], ADDED)).map((r) => r.outcome)).toEqual(['duplicate', 'added', 'added']);
+    expect((await store.neighbours({ id: indicatorId(1), depth: 1 })).edges.map((e) => e.target)).toEqual([MALWARE]);
+    expect((await store.queryObjects({ collectionId: 'c', limit: 10, ids: [indicatorId(1)], versions: ['all'] })).objects.map((o) => o.version)).toEqual([T0, T1]);
+    await store.close();
+    const check = new Database(file, { readonly: true });
+    expect(check.prepare('SELECT ikey FROM ids WHERE id = ?').get(indicatorId(3))).toEqual({ ikey: 5 });
+    check.close();
   });
 });
