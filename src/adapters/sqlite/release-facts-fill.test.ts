@@ -45,3 +45,28 @@ describe('SQLite release facts of versions stored before migration 8', () => {
     await reopened.close();
   });
 });
+
+describe('SQLite latest release facts', () => {
+  let dir: string;
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), 'entente-sqlite-latest-'));
+  });
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('are never older than what another process wrote to the same file', async () => {
+    const file = join(dir, 'store.db');
+    const reader = await openSqliteStore({ file });
+    await reader.migrate();
+    await reader.createCollection({ id: 'c', title: 'C', mediaTypes: [], createdAt: T0 });
+    const object = (modified: string): StixLike => ({ type: 'malware', spec_version: '2.1', id: id('malware', 1), created: T0, modified, name: 'm', is_family: true } as StixLike);
+    await reader.writeObjects('c', [object(T0)], { dateAdded: T0 });
+    expect((await reader.latestReleaseFacts([id('malware', 1), id('malware', 2)])).get(id('malware', 1))?.version).toBe(T0);
+    const writer = await openSqliteStore({ file });
+    await writer.writeObjects('c', [object('2024-06-01T00:00:00.000Z'), { ...object(T0), id: id('malware', 2) }], { dateAdded: T0 });
+    await writer.close();
+    const facts = await reader.latestReleaseFacts([id('malware', 1), id('malware', 2)]);
+    expect(facts.get(id('malware', 1))?.version).toBe('2024-06-01T00:00:00.000Z');
+    expect(facts.get(id('malware', 2))?.version).toBe(T0);
+    await reader.close();
+  });
+});

@@ -22,7 +22,8 @@ import { registerIdHash } from './id-keys.js';
 import { applyMigrations } from './migrations.js';
 import { fillReleaseFacts } from './release-facts-fill.js';
 import { deleteObjects } from './object-deletes.js';
-import { countObjects, getLatest, latestReleaseFacts, listVersions, queryObjects } from './object-queries.js';
+import { LatestFactsCache } from './latest-facts-cache.js';
+import { countObjects, getLatest, listVersions, queryObjects } from './object-queries.js';
 import { writeBatch } from './object-writes.js';
 import * as peers from './peer-links.js';
 import * as originProofs from './origin-proofs.js';
@@ -63,6 +64,7 @@ export class SqliteStore implements Store {
   private readonly ctx: SqliteContext;
   /** Keys of the decision explanations already stored (rebuilt as appends meet them). */
   private readonly explanations = new ExplanationCache();
+  private readonly latestFacts = new LatestFactsCache();
   private closed = false;
 
   constructor(private readonly db: Connection) {
@@ -79,6 +81,7 @@ export class SqliteStore implements Store {
 
   migrate(): Promise<void> {
     return this.run(() => {
+      this.latestFacts.written();
       applyMigrations(this.db);
       fillReleaseFacts(this.db);
     });
@@ -115,6 +118,7 @@ export class SqliteStore implements Store {
       // same per row in large batches). See docs/storage.md.
       // IMMEDIATE takes the write lock up front: with several processes on one file a deferred
       // transaction that upgrades from read to write can fail with SQLITE_BUSY instead of waiting.
+      this.latestFacts.written();
       return this.db.transaction(() => writeBatch(this.ctx, collectionId, objects, options)).immediate();
     });
   }
@@ -133,7 +137,10 @@ export class SqliteStore implements Store {
   }
 
   deleteObjects(query: DeleteQuery): Promise<number> {
-    return this.run(() => this.db.transaction(() => deleteObjects(this.ctx, query)).immediate());
+    return this.run(() => {
+      this.latestFacts.written();
+      return this.db.transaction(() => deleteObjects(this.ctx, query)).immediate();
+    });
   }
 
   getLatest(id: string, collectionIds?: ReadonlyArray<string>): Promise<StixLike | undefined> {
@@ -141,7 +148,7 @@ export class SqliteStore implements Store {
   }
 
   latestReleaseFacts(ids: ReadonlyArray<string>): Promise<ReadonlyMap<string, LatestReleaseFacts>> {
-    return this.run(() => latestReleaseFacts(this.ctx, ids));
+    return this.run(() => this.latestFacts.get(this.ctx, ids));
   }
 
   search(query: SearchQuery): Promise<SearchPage> {
@@ -171,7 +178,10 @@ export class SqliteStore implements Store {
   }
 
   deleteCollection(id: string): Promise<boolean> {
-    return this.run(() => this.db.transaction(() => collections.deleteCollection(this.ctx, id)).immediate());
+    return this.run(() => {
+      this.latestFacts.written();
+      return this.db.transaction(() => collections.deleteCollection(this.ctx, id)).immediate();
+    });
   }
 
   setGrant(grant: Grant): Promise<void> {

@@ -100,6 +100,7 @@ export function objectSections(ctx: ContractContext): void {
       const target = indicator();
       const rel = sdo('relationship', { relationship_type: 'indicates', source_ref: target.id, target_ref: base.id, created_by_ref: 'identity--5a5a5a5a-0000-4000-8000-000000000001' });
       await ctx.write([{ ...base, modified: at(1) }, target, rel], 1, A);
+      expect((await ctx.store.latestReleaseFacts([base.id])).get(base.id)?.version).toBe(at(1));
       const newer = { ...base, modified: at(2), object_marking_refs: [] as string[] };
       await ctx.write([newer], 2, B);
       const listed = (await ctx.store.queryObjects(ctx.q({ collectionId: A }))).objects;
@@ -113,6 +114,11 @@ export function objectSections(ctx: ContractContext): void {
       expect(facts.get(base.id)).toEqual({ type: 'malware', version: at(2), release: releaseFactsOf(newer) });
       expect(facts.get(rel.id)).toEqual({ type: 'relationship', version: T0, release: releaseFactsOf(rel) });
       expect((await ctx.store.latestReleaseFacts([])).size).toBe(0);
+      // Never older than the store: a deleted version gives way to the one before it.
+      await ctx.store.deleteObjects({ collectionId: B, id: base.id });
+      expect((await ctx.store.latestReleaseFacts([base.id])).get(base.id)?.version).toBe(at(1));
+      await ctx.store.deleteCollection(A);
+      expect((await ctx.store.latestReleaseFacts([base.id, rel.id])).size).toBe(0);
     });
 
     it('rejects a write to a collection that does not exist', async () => {
