@@ -188,6 +188,7 @@ export class ReleaseService implements ReleaseGate {
    */
   async #releaseByFacts(recipient: PreparedRecipient, stored: ReadonlyArray<StoredObject>, channel: DecisionChannel): Promise<ReadonlyArray<StoredObject>> {
     const byKey = new Map<string, ReleaseDecision | null>();
+    const labelsByMarkings = new Map<string, ObjectLabels>();
     // Stripping victims reads an object's references: then they are part of what is decided.
     const victims = stripsVictims(recipient) ? await this.#victims(recipient, stored.map((s) => projectionOf(s.id, s.release as ReleaseFacts))) : undefined;
     const keyOf = victims === undefined
@@ -205,7 +206,11 @@ export class ReleaseService implements ReleaseGate {
       for (const [key, projection] of pending) {
         let labels: ObjectLabels;
         try {
-          labels = labelsOfObject(projection, resolve, options);
+          // Labels come from the markings alone; one label object per set of markings also lets
+          // the decision reuse its verdict on that label (release-decision.ts memoises by label).
+          const markings = JSON.stringify([projection['object_marking_refs'], projection['granular_markings']]);
+          labels = labelsByMarkings.get(markings) ?? labelsOfObject(projection, resolve, options);
+          labelsByMarkings.set(markings, labels);
         } catch (error) {
           if (!isEntenteError(error)) throw error;
           byKey.set(key, unreadable(error));
@@ -265,7 +270,10 @@ export class ReleaseService implements ReleaseGate {
       }
     }
 
-    const decisions = consistentRelease(items, releasedOutside);
+    // When nothing on the page is withheld and every reference beyond it is released, the graph
+    // pass has nothing to remove (the usual page).
+    const nothingWithheld = items.every((i) => i.decision.outcome !== 'deny') && outside.every((id) => releasedOutside.has(id));
+    const decisions = nothingWithheld ? items.map((i) => i.decision) : consistentRelease(items, releasedOutside);
     await this.#log(recipient, stored, decisions, channel);
     let released: Set<string> | undefined;
     const out: StoredObject[] = [];
