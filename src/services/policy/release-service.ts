@@ -9,7 +9,7 @@ import type { AllianceDirectory, ClassificationPolicy, ObjectLabels, SecurityLab
 import { decide, decideProjected, type DecisionInput } from '../../core/policy/release-decision.js';
 import { graphProjectionOf, projectedKey, projectionOf, type ReleaseFacts } from '../../core/policy/release-facts.js';
 import type { Json } from '../../core/policy/redaction.js';
-import { consistentRelease, outsideReferences, type ReleaseItem } from '../../core/policy/release-set.js';
+import { consistentRelease, outsideReferences, referencesOf, type ReleaseItem } from '../../core/policy/release-set.js';
 import { prepareRecipient, type PreparedRecipient } from '../../core/policy/recipient.js';
 import type { Organisation, ReleaseDecision, UserProfile } from '../../core/policy/types.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
@@ -221,31 +221,10 @@ export class ReleaseService implements ReleaseGate {
       pending.clear();
     };
 
-    const keys = stored.map((s) => keyOf(s.id, s.type, s.release as ReleaseFacts));
-    stored.forEach((s, i) => {
-      if (!pending.has(keys[i] as string)) pending.set(keys[i] as string, projectionOf(s.id, s.release as ReleaseFacts));
-    });
-    await decidePending();
-    // Objects whose decision needs their content are decided whole, together.
-    const whole: number[] = [];
-    keys.forEach((key, i) => {
-      if (byKey.get(key) === null) whole.push(i);
-    });
-    const decideWhole = whole.length === 0 ? undefined : this.#decider(recipient, await this.labelsOfAll(whole.map((i) => (stored[i] as StoredObject).object)), victims);
-    const projected: boolean[] = [];
-    const items: ReleaseItem[] = stored.map((s, i) => {
-      const facts = s.release as ReleaseFacts;
-      const found = byKey.get(keys[i] as string);
-      projected[i] = found !== null && found !== undefined;
-      if (found === null || found === undefined) return { object: s.object, decision: (decideWhole as (o: StixLike) => ReleaseDecision)(s.object) };
-      const object = graphProjectionOf(s.id, s.type, facts);
-      return { object, decision: found.outcome === 'deny' ? found : { ...found, object } };
-    });
-
-    // References leaving the page: decided from the latest version's facts in the same way.
-    const releasedOutside = new Set<string>();
-    const outside = outsideReferences(items.filter((i) => i.decision.outcome !== 'deny'));
-    if (outside.length > 0) {
+    /** Which of `outside` (ids beyond the page) the recipient may receive. */
+    const decideOutside = async (outside: ReadonlyArray<string>): Promise<Set<string>> => {
+      const releasedOutside = new Set<string>();
+      if (outside.length === 0) return releasedOutside;
       const latest = await this.#deps.store.latestReleaseFacts(outside);
       const byText: string[] = [];
       for (const id of outside) {
@@ -268,7 +247,51 @@ export class ReleaseService implements ReleaseGate {
         const other = this.#decider(recipient, await this.labelsOfAll(looked), victims);
         for (const object of looked) if (other(object).outcome !== 'deny') releasedOutside.add(object.id);
       }
+      return releasedOutside;
+    };
+
+    const keys = stored.map((s) => keyOf(s.id, s.type, s.release as ReleaseFacts));
+    stored.forEach((s, i) => {
+      if (!pending.has(keys[i] as string)) pending.set(keys[i] as string, projectionOf(s.id, s.release as ReleaseFacts));
+    });
+    await decidePending();
+
+    // The usual page: everything on it goes unchanged. Then only the references leaving the
+    // page remain to be checked, and nothing per object is built.
+    const decided = keys.map((key) => byKey.get(key));
+    if (decided.every((d) => d !== null && d !== undefined && d.outcome === 'allow')) {
+      const inside = new Set(stored.map((s) => s.id));
+      const beyond = new Set<string>();
+      for (const s of stored) {
+        const refs = (s.release as ReleaseFacts).refs;
+        if (refs !== undefined) for (const id of referencesOf(JSON.parse(refs) as Json)) if (!inside.has(id)) beyond.add(id);
+      }
+      const outside = [...beyond];
+      const releasedOutside = await decideOutside(outside);
+      if (outside.every((id) => releasedOutside.has(id))) {
+        await this.#log(recipient, stored, decided as ReleaseDecision[], channel);
+        return stored;
+      }
     }
+    // Objects whose decision needs their content are decided whole, together.
+    const whole: number[] = [];
+    keys.forEach((key, i) => {
+      if (byKey.get(key) === null) whole.push(i);
+    });
+    const decideWhole = whole.length === 0 ? undefined : this.#decider(recipient, await this.labelsOfAll(whole.map((i) => (stored[i] as StoredObject).object)), victims);
+    const projected: boolean[] = [];
+    const items: ReleaseItem[] = stored.map((s, i) => {
+      const facts = s.release as ReleaseFacts;
+      const found = byKey.get(keys[i] as string);
+      projected[i] = found !== null && found !== undefined;
+      if (found === null || found === undefined) return { object: s.object, decision: (decideWhole as (o: StixLike) => ReleaseDecision)(s.object) };
+      const object = graphProjectionOf(s.id, s.type, facts);
+      return { object, decision: found.outcome === 'deny' ? found : { ...found, object } };
+    });
+
+    // References leaving the page: decided from the latest version's facts in the same way.
+    const outside = outsideReferences(items.filter((i) => i.decision.outcome !== 'deny'));
+    const releasedOutside = await decideOutside(outside);
 
     // When nothing on the page is withheld and every reference beyond it is released, the graph
     // pass has nothing to remove (the usual page).
