@@ -259,6 +259,7 @@ export class ReleaseService implements ReleaseGate {
     // The usual page: everything on it goes unchanged. Then only the references leaving the
     // page remain to be checked, and nothing per object is built.
     const decided = keys.map((key) => byKey.get(key));
+    let checked: Set<string> | undefined;
     if (decided.every((d) => d !== null && d !== undefined && d.outcome === 'allow')) {
       const inside = new Set(stored.map((s) => s.id));
       const beyond = new Set<string>();
@@ -267,8 +268,8 @@ export class ReleaseService implements ReleaseGate {
         if (refs !== undefined) for (const id of referencesOf(JSON.parse(refs) as Json)) if (!inside.has(id)) beyond.add(id);
       }
       const outside = [...beyond];
-      const releasedOutside = await decideOutside(outside);
-      if (outside.every((id) => releasedOutside.has(id))) {
+      checked = await decideOutside(outside);
+      if (outside.every((id) => checked?.has(id) === true)) {
         await this.#log(recipient, stored, decided as ReleaseDecision[], channel);
         return stored;
       }
@@ -291,7 +292,8 @@ export class ReleaseService implements ReleaseGate {
 
     // References leaving the page: decided from the latest version's facts in the same way.
     const outside = outsideReferences(items.filter((i) => i.decision.outcome !== 'deny'));
-    const releasedOutside = await decideOutside(outside);
+    // Every object went above: the same references, already decided.
+    const releasedOutside = checked ?? await decideOutside(outside);
 
     // When nothing on the page is withheld and every reference beyond it is released, the graph
     // pass has nothing to remove (the usual page).
