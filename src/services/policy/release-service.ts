@@ -15,7 +15,7 @@ import type { Organisation, ReleaseDecision, UserProfile } from '../../core/poli
 import { stixNow, type Clock } from '../../ports/clock.js';
 import { recordLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
 import type { DecisionChannel, DecisionRecord, PolicyStore } from '../../ports/policy-store.js';
-import { UNVERSIONED, type ObjectStore, type StixLike, type StoredObject } from '../../ports/store.js';
+import { versionOf, type ObjectStore, type StixLike, type StoredObject } from '../../ports/store.js';
 import type { Audience, ReleaseGate } from '../intel/release-gate.js';
 import { markingRefsOf, type MarkingResolver } from './marking-resolver.js';
 import type { PolicyDirectory } from './policy-directory.js';
@@ -354,8 +354,7 @@ export class ReleaseService implements ReleaseGate {
 
   /** Identities targeted by a `targets` relationship, when a rule in force strips victims. */
   async #victims(recipient: PreparedRecipient, objects: ReadonlyArray<Json>): Promise<ReadonlySet<string> | undefined> {
-    const stripping = recipient.terms.some((t) => t.agreement.redactions.some((r) => r.kind === 'strip-victim-identities'));
-    if (!stripping) return undefined;
+    if (!stripsVictims(recipient)) return undefined;
     const candidates = new Set<string>();
     for (const o of objects) {
       if (o['type'] === 'identity' && typeof o['id'] === 'string') candidates.add(o['id']);
@@ -396,5 +395,5 @@ interface LoggedVersion {
 }
 
 function loggedVersions(objects: ReadonlyArray<StixLike>): LoggedVersion[] {
-  return objects.map((o) => ({ id: o.id, version: o.modified ?? o.created ?? UNVERSIONED }));
+  return objects.map((o) => ({ id: o.id, version: versionOf(o) }));
 }
