@@ -10,15 +10,15 @@ import { openSqliteStore } from './sqlite-store.js';
 const T0 = '2024-01-01T00:00:00.000Z';
 const id = (type: string, n: number): string => `${type}--00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 
-/** Versions stored before the store kept release facts get them when the node next starts. */
-describe('SQLite release facts of versions stored before migration 8', () => {
+/** Release facts: filled for versions stored before migration 8, and never stale when read back. */
+describe('SQLite release facts', () => {
   let dir: string;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'entente-sqlite-facts-'));
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('are filled at start, in batches, and the versions written since keep theirs', async () => {
+  it('of versions stored before migration 8 are filled at start, in batches, and the versions written since keep theirs', async () => {
     const file = join(dir, 'store.db');
     const objects: StixLike[] = [];
     for (let n = 0; n < 12_000; n++) {
@@ -44,16 +44,8 @@ describe('SQLite release facts of versions stored before migration 8', () => {
     expect(page.objects.map((o) => o.release)).toEqual(objects.map((o) => releaseFactsOf(o)));
     await reopened.close();
   });
-});
 
-describe('SQLite latest release facts', () => {
-  let dir: string;
-  beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), 'entente-sqlite-latest-'));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  it('are never older than what another process wrote to the same file', async () => {
+  it('are given for the latest version, never older than what another process wrote to the same file', async () => {
     const file = join(dir, 'store.db');
     const reader = await openSqliteStore({ file });
     await reader.migrate();
