@@ -271,13 +271,16 @@ interface LabelVerdict {
 
 /*
  * A page of objects shares a handful of labels, and a label's verdict for a recipient depends
- * on nothing else: it is computed once per (recipient, label) and reused. The caches are keyed
- * by the prepared recipient's objects, so they go with the request that prepared them.
+ * on nothing else, save the decision time for a label that expires: it is computed once per
+ * (recipient, label) and reused, expiring labels aside. The caches are keyed by the prepared
+ * recipient's objects, so they go with the recipient that was prepared.
  */
 const PEER_VERDICTS = new WeakMap<PeerTerms, WeakMap<SecurityLabel, LabelVerdict>>();
 const USER_VERDICTS = new WeakMap<LabelSubject, WeakMap<SecurityLabel, LabelVerdict>>();
 
 function memo<K extends object>(cache: WeakMap<K, WeakMap<SecurityLabel, LabelVerdict>>, key: K, label: SecurityLabel, compute: () => LabelVerdict): LabelVerdict {
+  // A prepared recipient outlives one decision time: an expiring label is judged at each one.
+  if (label.handling.expiresAt !== undefined) return compute();
   let byLabel = cache.get(key);
   if (byLabel === undefined) {
     byLabel = new WeakMap();

@@ -158,6 +158,8 @@ export class PolicyService {
       ...(organisation === undefined || organisation === '' || organisation === this.#node.organisation.code ? {} : { organisation }),
     };
     await this.#store.putUserProfile(profile);
+    // Prepared recipients are kept per directory state: a new profile must be seen at once.
+    this.#directory.invalidate();
     return profile;
   }
 

@@ -18,7 +18,7 @@ import type { DecisionChannel, DecisionRecord, PolicyStore } from '../../ports/p
 import { versionOf, type ObjectStore, type StixLike, type StoredObject } from '../../ports/store.js';
 import type { Audience, ReleaseGate } from '../intel/release-gate.js';
 import { markingRefsOf, type MarkingResolver } from './marking-resolver.js';
-import type { PolicyDirectory } from './policy-directory.js';
+import type { DirectoryState, PolicyDirectory } from './policy-directory.js';
 
 /** What the node itself contributes to every decision. */
 export interface NodePolicy {
@@ -40,8 +40,32 @@ export interface ReleaseServiceDeps {
   readonly markings: MarkingResolver;
 }
 
+/**
+ * A recipient prepared for reads, kept while what it was prepared from stands: the same directory
+ * state (PolicyDirectory: changes through this process at once, others within its time to live)
+ * and the same agreements in force (until the next start or end of one). Consecutive pages for
+ * the same reader then share it, and with it the decisions already made for each release-facts
+ * key: a label's verdict depends on the recipient and the label only, save for a label's expiry,
+ * which is never kept (see `keepsAcrossReads`).
+ */
+interface PreparedEntry {
+  readonly state: DirectoryState;
+  readonly recipient: PreparedRecipient;
+  /** The time (Clock ms) at which the agreements in force change next. */
+  readonly until: number;
+  /** Decisions by release-facts key (undefined: the key needs the whole object). */
+  readonly decisions: Map<string, ReleaseDecision | null>;
+  /** Labels by the JSON of an object's marking refs and granular markings. */
+  readonly labels: Map<string, ObjectLabels>;
+}
+
+/** Readers whose prepared recipient is kept, and decisions kept per reader: bounds on memory. */
+const MAX_PREPARED = 512;
+const MAX_KEPT_DECISIONS = 20_000;
+
 export class ReleaseService implements ReleaseGate {
   readonly #deps: ReleaseServiceDeps;
+  readonly #prepared = new Map<string, PreparedEntry>();
 
   constructor(deps: ReleaseServiceDeps) {
     this.#deps = deps;
@@ -58,7 +82,36 @@ export class ReleaseService implements ReleaseGate {
     readonly onlyUnder?: string;
   } = {}): Promise<PreparedRecipient | undefined> {
     if (audience.kind === 'operator') return undefined;
+    if (overrides.agreements === undefined && overrides.onlyUnder === undefined) return (await this.#preparedFor(audience)).recipient;
+    return this.#prepareAfresh(audience, await this.#deps.directory.state(), overrides);
+  }
+
+  /**
+   * The kept recipient of an audience, prepared again when the directory or the agreements in
+   * force have changed since; its decision time is always now.
+   */
+  async #preparedFor(audience: Exclude<Audience, { kind: 'operator' }>): Promise<PreparedEntry> {
     const state = await this.#deps.directory.state();
+    const key = audience.kind === 'party' ? `party:${audience.code}` : `user:${audience.principal.name}\n${audience.principal.roles.join(',')}`;
+    const nowMs = this.#deps.clock.now();
+    const kept = this.#prepared.get(key);
+    if (kept !== undefined && kept.state === state && nowMs < kept.until) {
+      const now = stixNow(this.#deps.clock);
+      if (kept.recipient.context.now === now) return kept;
+      // Label expiry is judged at the decision time: the same recipient, decided now.
+      return { ...kept, recipient: { ...kept.recipient, context: { ...kept.recipient.context, now } } };
+    }
+    const recipient = await this.#prepareAfresh(audience, state, {});
+    const entry: PreparedEntry = { state, recipient, until: nextAgreementChange(state, nowMs), decisions: new Map(), labels: new Map() };
+    if (this.#prepared.size >= MAX_PREPARED) this.#prepared.clear();
+    this.#prepared.set(key, entry);
+    return entry;
+  }
+
+  async #prepareAfresh(audience: Exclude<Audience, { kind: 'operator' }>, state: DirectoryState, overrides: {
+    readonly agreements?: PreparedRecipient['context']['agreements'];
+    readonly onlyUnder?: string;
+  }): Promise<PreparedRecipient> {
     const { node } = this.#deps;
     const context = {
       node: node.organisation, organisations: state.organisations, agreements: overrides.agreements ?? state.agreements,
@@ -164,9 +217,10 @@ export class ReleaseService implements ReleaseGate {
   }
 
   async releaseStored(audience: Audience, stored: ReadonlyArray<StoredObject>, channel: DecisionChannel): Promise<ReadonlyArray<StoredObject>> {
-    const recipient = await this.prepare(audience);
-    if (recipient === undefined || stored.length === 0) return stored;
-    if (stored.every((s) => s.release !== undefined)) return this.#releaseByFacts(recipient, stored, channel);
+    if (audience.kind === 'operator' || stored.length === 0) return stored;
+    const entry = await this.#preparedFor(audience);
+    const recipient = entry.recipient;
+    if (stored.every((s) => s.release !== undefined)) return this.#releaseByFacts(entry, stored, channel);
     const objects = stored.map((s) => s.object);
     const decisions = await this.decideAll(recipient, objects);
     await this.#log(recipient, stored, decisions, channel);
@@ -186,11 +240,13 @@ export class ReleaseService implements ReleaseGate {
    * text, never parsed. An object is parsed only when its decision must look inside it (a
    * granular part, a redaction rule) or the graph pass removes references from it.
    */
-  async #releaseByFacts(recipient: PreparedRecipient, stored: ReadonlyArray<StoredObject>, channel: DecisionChannel): Promise<ReadonlyArray<StoredObject>> {
-    const byKey = new Map<string, ReleaseDecision | null>();
-    const labelsByMarkings = new Map<string, ObjectLabels>();
+  async #releaseByFacts(entry: PreparedEntry, stored: ReadonlyArray<StoredObject>, channel: DecisionChannel): Promise<ReadonlyArray<StoredObject>> {
+    const { recipient } = entry;
+    const labelsByMarkings = entry.labels;
     // Stripping victims reads an object's references: then they are part of what is decided.
     const victims = stripsVictims(recipient) ? await this.#victims(recipient, stored.map((s) => projectionOf(s.id, s.release as ReleaseFacts))) : undefined;
+    // Decisions kept from earlier reads by this recipient, unless this page's victims are part of them.
+    const byKey = new DecisionsByKey(victims === undefined ? entry.decisions : undefined);
     const keyOf = victims === undefined
       ? (id: string, type: string, facts: ReleaseFacts): string => projectedKey(id, type, facts)
       : (id: string, type: string, facts: ReleaseFacts): string => `${projectedKey(id, type, facts)}\n${facts.refs ?? ''}`;
@@ -210,13 +266,15 @@ export class ReleaseService implements ReleaseGate {
           // the decision reuse its verdict on that label (release-decision.ts memoises by label).
           const markings = JSON.stringify([projection['object_marking_refs'], projection['granular_markings']]);
           labels = labelsByMarkings.get(markings) ?? labelsOfObject(projection, resolve, options);
+          if (labelsByMarkings.size >= MAX_KEPT_DECISIONS) labelsByMarkings.clear();
           labelsByMarkings.set(markings, labels);
         } catch (error) {
+          // Not kept: the marking may be stored by the next read.
           if (!isEntenteError(error)) throw error;
-          byKey.set(key, unreadable(error));
+          byKey.set(key, unreadable(error), false);
           continue;
         }
-        byKey.set(key, decideProjected(recipient, victims === undefined ? { object: projection, labels } : { object: projection, labels, victims }) ?? null);
+        byKey.set(key, decideProjected(recipient, victims === undefined ? { object: projection, labels } : { object: projection, labels, victims }) ?? null, keepsAcrossReads(labels));
       }
       pending.clear();
     };
@@ -252,7 +310,8 @@ export class ReleaseService implements ReleaseGate {
 
     const keys = stored.map((s) => keyOf(s.id, s.type, s.release as ReleaseFacts));
     stored.forEach((s, i) => {
-      if (!pending.has(keys[i] as string)) pending.set(keys[i] as string, projectionOf(s.id, s.release as ReleaseFacts));
+      const key = keys[i] as string;
+      if (!byKey.has(key) && !pending.has(key)) pending.set(key, projectionOf(s.id, s.release as ReleaseFacts));
     });
     await decidePending();
 
@@ -371,6 +430,56 @@ export class ReleaseService implements ReleaseGate {
     }));
     return victims;
   }
+}
+
+/**
+ * The decisions of one read by release-facts key: those of this read, over those kept from
+ * earlier reads by the same recipient (`kept`, when this read's decisions may be kept).
+ */
+class DecisionsByKey {
+  readonly #own = new Map<string, ReleaseDecision | null>();
+  readonly #kept: Map<string, ReleaseDecision | null> | undefined;
+
+  constructor(kept: Map<string, ReleaseDecision | null> | undefined) {
+    this.#kept = kept;
+  }
+
+  has(key: string): boolean {
+    return this.#own.has(key) || this.#kept?.has(key) === true;
+  }
+
+  get(key: string): ReleaseDecision | null | undefined {
+    return this.#own.has(key) ? this.#own.get(key) : this.#kept?.get(key);
+  }
+
+  /** Records a decision; `keep` lets later reads by the same recipient reuse it. */
+  set(key: string, decision: ReleaseDecision | null, keep: boolean): void {
+    if (keep && this.#kept !== undefined) {
+      if (this.#kept.size >= MAX_KEPT_DECISIONS) this.#kept.clear();
+      this.#kept.set(key, decision);
+    } else {
+      this.#own.set(key, decision);
+    }
+  }
+}
+
+/** A decision may be kept for later reads unless a label involved expires: expiry is judged at each read's time. */
+function keepsAcrossReads(labels: ObjectLabels): boolean {
+  return labels.object.handling.expiresAt === undefined && labels.granular.every((g) => g.label.handling.expiresAt === undefined);
+}
+
+/** When (Clock ms) an active agreement next starts or ends after `nowMs`: the agreements in force change then. */
+function nextAgreementChange(state: DirectoryState, nowMs: number): number {
+  let next = Number.POSITIVE_INFINITY;
+  for (const a of state.agreements) {
+    if (a.status !== 'active') continue;
+    for (const at of [a.validFrom, a.validUntil]) {
+      if (at === undefined) continue;
+      const ms = Date.parse(at);
+      if (ms > nowMs && ms < next) next = ms;
+    }
+  }
+  return next;
 }
 
 /** Whether an agreement in force strips victims' identities: the graph decides those, object by object. */
