@@ -3,7 +3,8 @@
  * apps in this process, one as the node serves them (every object decided for the caller) and
  * one with no release gate, fetched alternately with `app.inject` so that noise hits both alike.
  * Reported for an analyst of the node (clearance NATO SECRET) and for a partner's account (its
- * organisation's agreement decides, and every decision is logged).
+ * organisation's agreement decides, and every decision is logged), the partner also through a
+ * gate that decides alike but writes no decision log (what deciding costs, apart from logging).
  *
  *   npx tsx bench/taxii-policy-overhead.ts [--objects 20000] [--pages 400] [--runs 3] [--profile DIR]
  *
@@ -18,7 +19,11 @@ import { parseArgs } from 'node:util';
 import { pino } from 'pino';
 import { buildNodeHttp, openNode, type NodeServices } from '../src/composition-root.js';
 import { resolveConfig } from '../src/config/node-config.js';
+import type { FastifyInstance } from 'fastify';
 import { IntelService } from '../src/services/intel/index.js';
+import { MarkingResolver } from '../src/services/policy/marking-resolver.js';
+import { PolicyDirectory } from '../src/services/policy/policy-directory.js';
+import { ReleaseService } from '../src/services/policy/release-service.js';
 import { DEFAULT_COLLECTION, setUpNode } from '../src/services/setup/node-setup.js';
 import { ingest } from './lib/ingest-loop.js';
 import { median } from './lib/run-stats.js';
@@ -50,6 +55,15 @@ try {
   const gated = await buildNodeHttp(node);
   const ungatedNode: NodeServices = { ...node, intel: new IntelService({ store: node.store, clock: node.clock, pageSizes: { default: 100, max: 10_000 } }) };
   const ungated = await buildNodeHttp(ungatedNode);
+  const quiet = new Proxy(node.store, {
+    get(target, property) {
+      if (property === 'appendDecisions') return async () => undefined;
+      const value: unknown = Reflect.get(target, property);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+  const unloggedRelease = new ReleaseService({ store: quiet, clock: node.clock, node: node.release.node, directory: new PolicyDirectory(node.store, node.clock), markings: new MarkingResolver(node.store) });
+  const unlogged = await buildNodeHttp({ ...node, intel: new IntelService({ store: node.store, clock: node.clock, pageSizes: { default: 100, max: 10_000 }, release: unloggedRelease }) });
   const tokens = { analyst: (await node.accounts.createToken('analyst')).token, partner: (await node.accounts.createToken('node-pol')).token };
 
   // The cursors of every page, walked once through the ungated app (same store, same keyset).
@@ -64,16 +78,19 @@ try {
   console.log(`TAXII GET objects, limit=100, ${OBJECTS.toLocaleString('en-US')} objects, ${cursors.length} pages, in-process (app.inject), Node ${process.version}`);
   console.log('| reader | page without the release gate | page with it | added by the release decision |');
   console.log('| --- | --- | --- | --- |');
-  for (const [who, token] of Object.entries(tokens)) {
+  // The partner's pages also through a gate whose decision log is not written: what deciding
+  // costs, apart from recording the decisions.
+  const readers: Array<[string, string, FastifyInstance]> = [['analyst', tokens.analyst, gated], ['partner, decisions not logged', tokens.partner, unlogged], ['partner', tokens.partner, gated]];
+  for (const [who, token, app] of readers) {
     const withGate: number[] = [];
     const without: number[] = [];
     for (let run = 0; run < RUNS; run++) {
       const a: number[] = [];
       const b: number[] = [];
       for (const cursor of cursors) {
-        for (const [app, into] of [[ungated, b], [gated, a]] as const) {
+        for (const [served, into] of [[ungated, b], [app, a]] as const) {
           const t = performance.now();
-          const res = await app.inject({ method: 'GET', url: path(cursor), headers: { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' } });
+          const res = await served.inject({ method: 'GET', url: path(cursor), headers: { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' } });
           into.push(performance.now() - t);
           if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 200)}`);
         }
@@ -82,14 +99,15 @@ try {
       without.push(median(b));
       process.stderr.write(`  ${who} run ${run + 1}: ${median(b).toFixed(3)} ms without, ${median(a).toFixed(3)} ms with\n`);
     }
-    if (args.profile !== undefined) await profileGated(who, async () => {
-      for (const cursor of cursors) await gated.inject({ method: 'GET', url: path(cursor), headers: { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' } });
+    if (args.profile !== undefined) await profileGated(who.replace(/\W+/g, '-'), async () => {
+      for (const cursor of cursors) await app.inject({ method: 'GET', url: path(cursor), headers: { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' } });
     });
     const w = median(withGate);
     const o = median(without);
     console.log(`| ${who} | ${o.toFixed(3)} ms | ${w.toFixed(3)} ms | ${(w - o).toFixed(3)} ms (${(((w - o) / o) * 100).toFixed(0)} %) |`);
   }
   await gated.close();
+  await unlogged.close();
   await ungated.close();
 } finally {
   await node.close();

@@ -14,6 +14,7 @@ import { encodeEntry, type LedgerEntry } from '../core/ledger/entries.js';
 import { HASH_SIZE, hashesEqual, leafHashOfText, toBase64, type Hash } from '../core/ledger/hashing.js';
 import { MemoryTree } from '../core/ledger/merkle-tree.js';
 import type { NoteSigner, NoteVerifier } from '../core/ledger/signed-note.js';
+import type { DecisionRecord, PolicyStore } from './policy-store.js';
 
 export type { TreeState };
 
@@ -21,6 +22,15 @@ export type { TreeState };
 export interface LedgerLeaf {
   readonly leafHash: Uint8Array;
   readonly entry: string;
+}
+
+/**
+ * Leaves appended in the same transaction as another write (PolicyStore.appendDecisions), with
+ * the tree advance of `LedgerStore.appendLedger`: both are written, or neither.
+ */
+export interface LedgerAppend {
+  readonly leaves: ReadonlyArray<LedgerLeaf>;
+  readonly advance: (state: TreeState) => TreeState;
 }
 
 export interface StoredLedgerEntry extends LedgerLeaf {
@@ -124,11 +134,36 @@ function leafOfText(text: string): LedgerLeaf {
 
 /** Appends leaves already hashed, advancing the tree state inside the store's transaction. */
 function appendLeaves(store: LedgerStore, leaves: ReadonlyArray<LedgerLeaf>): Promise<ReadonlyArray<number>> {
-  return store.appendLedger(leaves, (state) => {
+  return store.appendLedger(leaves, advanceBy(leaves));
+}
+
+/** The tree advance that appends `leaves` to whatever state the store holds inside its transaction. */
+function advanceBy(leaves: ReadonlyArray<LedgerLeaf>): (state: TreeState) => TreeState {
+  return (state) => {
     const tree = new CompactTree(state);
     for (const leaf of leaves) tree.append(leaf.leafHash);
     return tree.state();
-  });
+  };
+}
+
+/**
+ * Appends decisions to the decision log and the ledger entries that record them in one
+ * transaction, so that neither is ever kept without the other, and a page read by another
+ * organisation commits once. An entry already in the log (the same fact, stamped the same
+ * millisecond, recorded by an identical read) is not appended again: the decisions are then
+ * written alone and the other entries as `recordLedgerEntries` does.
+ */
+export async function recordDecisions(store: Pick<PolicyStore, 'appendDecisions'> & LedgerStore, records: ReadonlyArray<DecisionRecord>, entries: ReadonlyArray<LedgerEntry>): Promise<void> {
+  const leaves = [...new Set(entries.map(encodeEntry))].map(leafOfText);
+  if (leaves.length === 0) return store.appendDecisions(records);
+  try {
+    await store.appendDecisions(records, { leaves, advance: advanceBy(leaves) });
+    return;
+  } catch (error) {
+    if (!isEntenteError(error) || error.code !== 'ENTENTE_CONFLICT') throw error;
+  }
+  await store.appendDecisions(records);
+  await recordLedgerEntries(store, entries);
 }
 
 /**

@@ -4,6 +4,7 @@
  * release decisions. Part of the Store port; both adapters pass the one contract suite.
  */
 import type { Agreement, DecisionStep, Organisation, ReleaseOutcome, UserProfile } from '../core/policy/types.js';
+import type { LedgerAppend } from './ledger-store.js';
 
 /** One version of an agreement with who recorded it, when, and what changed. */
 export interface AgreementRecord {
@@ -87,8 +88,11 @@ export interface PolicyStore {
    * Appends decisions in one transaction, all or none, assigning increasing `seq` in batch order.
    * A record the store refuses (a channel or outcome it does not know, an `at` that is not a
    * timestamp) fails the batch with ENTENTE_INVALID_PARAMETER naming it (`records[3].outcome`).
+   * With `ledger`, its leaves are appended in the same transaction, as `appendLedger` appends
+   * them (and refuses them: a leaf already in the log is ENTENTE_CONFLICT); then nothing is
+   * written unless both are.
    */
-  appendDecisions(records: ReadonlyArray<DecisionRecord>): Promise<void>;
+  appendDecisions(records: ReadonlyArray<DecisionRecord>, ledger?: LedgerAppend): Promise<void>;
   /** Every filter of the query, oldest first; a cursor the store did not issue is ENTENTE_INVALID_PARAMETER. */
   queryDecisions(query: DecisionQuery): Promise<DecisionPage>;
 }

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../adapters/sqlite/index.js';
 import type { LedgerEntry } from '../core/ledger/entries.js';
-import { recordLedgerEntries } from './ledger-store.js';
+import { recordDecisions, recordLedgerEntries } from './ledger-store.js';
+import type { DecisionRecord } from './policy-store.js';
 import type { Store } from './store.js';
 
 let dir: string;
@@ -29,5 +30,26 @@ describe('recordLedgerEntries', () => {
     expect((await store.getLedgerState()).size).toBe(3);
     await recordLedgerEntries(store, [release('indicator--a')]);
     expect((await store.getLedgerState()).size).toBe(3);
+  });
+});
+
+describe('recordDecisions', () => {
+  const page: DecisionRecord[] = ['indicator--a', 'indicator--b'].map((objectId) => ({
+    at: '2026-11-25T12:00:00.000Z', recipient: 'peer:POL', channel: 'taxii', objectId, objectVersion: '2026-11-01T00:00:00.000Z', outcome: 'allow', steps: [],
+  }));
+  const leafOf = (records: ReadonlyArray<DecisionRecord>): LedgerEntry => ({
+    kind: 'decisions', at: '2026-11-25T12:00:00.000Z', recipient: 'peer:POL', channel: 'taxii',
+    decisions: records.map((r) => ({ objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome })),
+  });
+
+  it('writes the decisions and their leaf; an identical read in the same millisecond logs its decisions and no second leaf', async () => {
+    await recordDecisions(store, page, [leafOf(page)]);
+    expect((await store.getLedgerState()).size).toBe(1);
+    await recordDecisions(store, page, [leafOf(page), release('indicator--c')]);
+    expect((await store.getLedgerState()).size).toBe(2);
+    expect((await store.queryDecisions({ limit: 10 })).records).toHaveLength(4);
+    await recordDecisions(store, page, []);
+    expect((await store.getLedgerState()).size).toBe(2);
+    expect((await store.queryDecisions({ limit: 10 })).records).toHaveLength(6);
   });
 });

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { EntenteError } from '../../core/errors.js';
+import type { LedgerAppend } from '../../ports/ledger-store.js';
 import type { DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import {
   BATCHES_PER_READ, batchDecisions, explanationKeys, explanationKeysOf, explanationText, objectList, objectProbe, packRows, rowProbes, selectRows, toRecords,
   type ExplanationCache, type SelectedRow, type StoredBatch,
 } from '../shared/decision-batches.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
+import { appendInTransaction, appendLedger } from './ledger-queries.js';
 import { normaliseTimestamp } from './object-facets.js';
 import type { PgClient, PgDatabase } from './pg-pool.js';
 import { SqlFilter } from './sql-filters.js';
@@ -66,11 +68,14 @@ const INSERT_BATCH = `INSERT INTO decision_batches (first_seq, last_seq, at, rec
   SELECT base.seq + $1::integer, base.seq + $2::integer, $3, $4, $5, $6, $7 FROM (SELECT ${LAST_SEQ} AS seq) base`;
 
 /** Appends in one transaction; the cache learns new explanation keys only once it has committed. */
-export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, records: ReadonlyArray<DecisionRecord>): Promise<void> {
+export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, records: ReadonlyArray<DecisionRecord>, ledger?: LedgerAppend): Promise<void> {
   // Checked and built before the transaction: a bad record is refused without a round trip.
   const batches = batchDecisions(records, timestamp);
   const keys = explanationKeys(records);
-  if (records.length === 0) return;
+  if (records.length === 0) {
+    if (ledger !== undefined && ledger.leaves.length > 0) await appendLedger(db, ledger.leaves, ledger.advance);
+    return;
+  }
   const missing = new Map<string, number>();
   keys.forEach((key, i) => {
     if (cache.get(key) === undefined && !missing.has(key)) missing.set(key, i);
@@ -88,6 +93,9 @@ export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, r
       });
       if (rows.length === 1) await client.query(INSERT_BATCH, rows[0]);
       else await client.query(INSERT_BATCHES, [0, 1, 2, 3, 4, 5, 6].map((c) => rows.map((row) => row[c])));
+      // The page's ledger leaf commits with it. Lock order: the decisions lock, then the ledger
+      // state row, never the reverse (a ledger append alone takes only the row).
+      if (ledger !== undefined) await appendInTransaction(client, ledger.leaves, ledger.advance);
       await client.query('COMMIT');
       return added;
     } catch (error) {

@@ -4,7 +4,7 @@ import {
   checkAdvancedState, checkLedgerRange, ledgerHashRefused, ledgerLeafConflict, type LedgerLeaf, type StoredCheckpoint, type StoredLedgerEntry, type TreeState,
 } from '../../ports/ledger-store.js';
 import { constraintViolation } from './pg-errors.js';
-import type { PgDatabase } from './pg-pool.js';
+import type { PgClient, PgDatabase } from './pg-pool.js';
 
 /*
  * The ledger (migration 4). An append locks the one `ledger_state` row FOR UPDATE first: every
@@ -31,35 +31,50 @@ export async function getLedgerState(db: PgDatabase): Promise<TreeState> {
 }
 
 export async function appendLedger(db: PgDatabase, leaves: ReadonlyArray<LedgerLeaf>, advance: (state: TreeState) => TreeState): Promise<number[]> {
-  leaves.forEach((leaf, i) => {
-    if (leaf.leafHash.length !== 32) throw ledgerHashRefused(i);
-  });
+  const [only] = leaves;
+  if (leaves.length === 1 && only !== undefined) {
+    if (only.leafHash.length !== 32) throw ledgerHashRefused(0);
+    return appendOne(db, only, Buffer.from(only.leafHash), advance);
+  }
+  return db.transaction('appendLedger', (client) => appendInTransaction(client, leaves, advance));
+}
+
+/**
+ * Appends leaves inside the caller's open transaction (PolicyStore.appendDecisions writes a
+ * page's decisions and its leaf together): locks the state row, refuses a leaf already in the
+ * log or twice in `leaves` with ENTENTE_CONFLICT naming it, then writes the entries and the new
+ * state. The caller rolls back on any error.
+ */
+export async function appendInTransaction(client: PgClient, leaves: ReadonlyArray<LedgerLeaf>, advance: (state: TreeState) => TreeState): Promise<number[]> {
   const seen = new Map<string, number>();
   leaves.forEach((leaf, i) => {
+    if (leaf.leafHash.length !== 32) throw ledgerHashRefused(i);
     const hex = Buffer.from(leaf.leafHash).toString('hex');
     if (seen.has(hex)) throw ledgerLeafConflict(i, leaf.leafHash);
     seen.set(hex, i);
   });
   const hashes = leaves.map((leaf) => Buffer.from(leaf.leafHash));
-  if (leaves.length === 1) return appendOne(db, leaves[0] as LedgerLeaf, hashes[0] as Buffer, advance);
-  return db.transaction('appendLedger', async (client) => {
-    const locked = await client.query<{ size: string; edge: Buffer }>('SELECT size, edge FROM ledger_state WHERE id = 1 FOR UPDATE');
-    const state = stateOf(locked.rows[0]);
-    const next = advance(state);
-    checkAdvancedState(state.size, leaves.length, next);
-    if (leaves.length === 0) return [];
-    const held = await client.query<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM ledger_entries WHERE leaf_hash = ANY($1::bytea[]) LIMIT 1', [hashes]);
-    const duplicate = held.rows[0];
-    if (duplicate !== undefined) {
-      const i = seen.get(duplicate.leaf_hash.toString('hex')) ?? 0;
-      throw ledgerLeafConflict(i, duplicate.leaf_hash);
-    }
-    const indexes = leaves.map((_, i) => state.size + i);
-    await client.query('INSERT INTO ledger_entries (idx, leaf_hash, entry) SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[])',
-      [indexes, hashes, leaves.map((leaf) => leaf.entry)]);
-    await client.query('UPDATE ledger_state SET size = $1, edge = $2 WHERE id = 1', [next.size, Buffer.from(encodeEdge(next.edge))]);
-    return indexes;
-  });
+  const locked = await client.query<{ size: string; edge: Buffer }>('SELECT size, edge FROM ledger_state WHERE id = 1 FOR UPDATE');
+  const state = stateOf(locked.rows[0]);
+  const next = advance(state);
+  checkAdvancedState(state.size, leaves.length, next);
+  if (leaves.length === 0) return [];
+  const [only] = leaves;
+  if (leaves.length === 1 && only !== undefined) {
+    await insertOne(client, state.size, only, hashes[0] as Buffer, next);
+    return [state.size];
+  }
+  const held = await client.query<{ leaf_hash: Buffer }>('SELECT leaf_hash FROM ledger_entries WHERE leaf_hash = ANY($1::bytea[]) LIMIT 1', [hashes]);
+  const duplicate = held.rows[0];
+  if (duplicate !== undefined) {
+    const i = seen.get(duplicate.leaf_hash.toString('hex')) ?? 0;
+    throw ledgerLeafConflict(i, duplicate.leaf_hash);
+  }
+  const indexes = leaves.map((_, i) => state.size + i);
+  await client.query('INSERT INTO ledger_entries (idx, leaf_hash, entry) SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::text[])',
+    [indexes, hashes, leaves.map((leaf) => leaf.entry)]);
+  await client.query('UPDATE ledger_state SET size = $1, edge = $2 WHERE id = 1', [next.size, Buffer.from(encodeEdge(next.edge))]);
+  return indexes;
 }
 
 /**
@@ -75,13 +90,7 @@ async function appendOne(db: PgDatabase, leaf: LedgerLeaf, hash: Buffer, advance
       const state = stateOf(locked.rows[0]);
       const next = advance(state);
       checkAdvancedState(state.size, 1, next);
-      try {
-        await client.query(`WITH entry AS (INSERT INTO ledger_entries (idx, leaf_hash, entry) VALUES ($1, $2, $3))
-          UPDATE ledger_state SET size = $4, edge = $5 WHERE id = 1`, [state.size, hash, leaf.entry, next.size, Buffer.from(encodeEdge(next.edge))]);
-      } catch (error) {
-        if (constraintViolation(error)?.state === '23505') throw ledgerLeafConflict(0, leaf.leafHash, error);
-        throw error;
-      }
+      await insertOne(client, state.size, leaf, hash, next);
       await client.query('COMMIT');
       return [state.size];
     } catch (error) {
@@ -89,6 +98,17 @@ async function appendOne(db: PgDatabase, leaf: LedgerLeaf, hash: Buffer, advance
       throw error;
     }
   });
+}
+
+/** The entry and the new state in one statement, under the state row's lock: a unique violation can only be a leaf already in the log. */
+async function insertOne(client: PgClient, index: number, leaf: LedgerLeaf, hash: Buffer, next: TreeState): Promise<void> {
+  try {
+    await client.query(`WITH entry AS (INSERT INTO ledger_entries (idx, leaf_hash, entry) VALUES ($1, $2, $3))
+      UPDATE ledger_state SET size = $4, edge = $5 WHERE id = 1`, [index, hash, leaf.entry, next.size, Buffer.from(encodeEdge(next.edge))]);
+  } catch (error) {
+    if (constraintViolation(error)?.state === '23505') throw ledgerLeafConflict(0, leaf.leafHash, error);
+    throw error;
+  }
 }
 
 export async function getLedgerEntry(db: PgDatabase, index: number): Promise<StoredLedgerEntry | undefined> {

@@ -1,5 +1,5 @@
 import type { Organisation, UserProfile } from '../../core/policy/types.js';
-import type { LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
+import type { LedgerAppend, LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
 import type { PeerLink, PeerState } from '../../ports/peer-link-store.js';
 import type { StoredOriginProof } from '../../ports/origin-proof-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
@@ -220,8 +220,8 @@ export class PostgresStore implements Store {
     return policy.listAgreementVersions(this.db, id);
   }
 
-  appendDecisions(records: ReadonlyArray<DecisionRecord>): Promise<void> {
-    return appendDecisions(this.db, this.explanations, records);
+  appendDecisions(records: ReadonlyArray<DecisionRecord>, ledgerAppend?: LedgerAppend): Promise<void> {
+    return appendDecisions(this.db, this.explanations, records, ledgerAppend);
   }
 
   queryDecisions(query: DecisionQuery): Promise<DecisionPage> {

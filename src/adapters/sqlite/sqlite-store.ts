@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import type { Database as Connection } from 'better-sqlite3';
 import { EntenteError } from '../../core/errors.js';
 import type { Organisation, UserProfile } from '../../core/policy/types.js';
-import type { LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
+import type { LedgerAppend, LedgerLeaf, StoredCheckpoint, StoredLedgerEntry, TreeState } from '../../ports/ledger-store.js';
 import type { PeerLink, PeerState } from '../../ports/peer-link-store.js';
 import type { StoredOriginProof } from '../../ports/origin-proof-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
@@ -291,9 +291,13 @@ export class SqliteStore implements Store {
     return this.run(() => policy.listAgreementVersions(this.ctx, id));
   }
 
-  appendDecisions(records: ReadonlyArray<DecisionRecord>): Promise<void> {
+  appendDecisions(records: ReadonlyArray<DecisionRecord>, ledgerAppend?: LedgerAppend): Promise<void> {
     return this.run(() => {
-      const fresh = this.db.transaction(() => decisions.appendDecisions(this.ctx, this.explanations, records)).immediate();
+      const fresh = this.db.transaction(() => {
+        const added = decisions.appendDecisions(this.ctx, this.explanations, records);
+        if (ledgerAppend !== undefined) ledger.appendLedger(this.ctx, ledgerAppend.leaves, ledgerAppend.advance);
+        return added;
+      }).immediate();
       this.explanations.remember(fresh);
     });
   }

@@ -4,6 +4,7 @@ import { entryLeafHash, encodeEntry, type LedgerEntry } from '../../core/ledger/
 import { leafHash, toHex } from '../../core/ledger/hashing.js';
 import { merkleRoot } from '../../core/ledger/merkle-tree.js';
 import type { LedgerLeaf } from '../ledger-store.js';
+import type { DecisionRecord } from '../policy-store.js';
 import { at, expectCode, type ContractContext } from './builders.js';
 
 /** Entry `n`: a release to a rotating peer, distinct by its time. */
@@ -91,6 +92,31 @@ export function ledgerSections(ctx: ContractContext): void {
       const state = await ctx.store.getLedgerState();
       const chunks = Array.from({ length: 80 }, (_, i) => stored.subarray(i * 32, i * 32 + 32));
       expect(hex(new CompactTree(state).root())).toBe(hex(merkleRoot(chunks)));
+    });
+
+    it('writes decisions and their leaves in one transaction: both, or neither when a leaf is already in the log', async () => {
+      const page = (n: number): DecisionRecord[] => Array.from({ length: 3 }, (_, i) => ({
+        at: at(n), recipient: 'peer:POL', channel: 'taxii', objectId: `indicator--${n}-${i}`, objectVersion: at(0), outcome: 'allow', agreementId: 'deu-pol', agreementVersion: 1,
+        steps: [{ rule: 'tlp', outcome: 'pass', detail: 'TLP:GREEN within TLP:AMBER' }],
+      }));
+      await append(ctx, leaves(0, 2));
+      await ctx.store.appendDecisions(page(1), { leaves: [leaf(2), leaf(3)], advance: grow([leaf(2), leaf(3)]) });
+      expect((await ctx.store.getLedgerState()).size).toBe(4);
+      expect((await ctx.store.findLedgerEntry(leaf(3).leafHash))?.index).toBe(3);
+      expect((await ctx.store.queryDecisions({ limit: 10 })).records.map((r) => r.objectId)).toEqual(page(1).map((r) => r.objectId));
+
+      await expect(ctx.store.appendDecisions(page(2), { leaves: [leaf(4), leaf(1)], advance: grow([leaf(4), leaf(1)]) }))
+        .rejects.toMatchObject({ code: 'ENTENTE_CONFLICT' });
+      await expect(ctx.store.appendDecisions(page(2), { leaves: [leaf(4)], advance: grow([]) })).rejects.toMatchObject({ code: 'ENTENTE_INVALID_PARAMETER' });
+      expect((await ctx.store.getLedgerState()).size).toBe(4);
+      expect(await ctx.store.findLedgerEntry(leaf(4).leafHash)).toBeUndefined();
+      expect((await ctx.store.queryDecisions({ limit: 10 })).records).toHaveLength(3);
+
+      await ctx.store.appendDecisions(page(3), { leaves: [leaf(4)], advance: grow([leaf(4)]) });
+      expect((await ctx.store.getLedgerState()).size).toBe(5);
+      const state = await ctx.store.getLedgerState();
+      expect(hex(new CompactTree(state).root())).toBe(hex(merkleRoot(leaves(0, 5).map((l) => l.leafHash))));
+      expect((await ctx.store.queryDecisions({ limit: 10 })).records.map((r) => r.at)).toEqual([...page(1), ...page(3)].map((r) => r.at));
     });
 
     it('keeps checkpoints, gives the latest, ignores a repeat and refuses a second root for one size', async () => {

@@ -13,7 +13,8 @@ import { consistentRelease, outsideReferences, referencesOf, type ReleaseItem } 
 import { prepareRecipient, type PreparedRecipient } from '../../core/policy/recipient.js';
 import type { Organisation, ReleaseDecision, UserProfile } from '../../core/policy/types.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
-import { recordLedgerEntries, type LedgerStore } from '../../ports/ledger-store.js';
+import type { LedgerEntry } from '../../core/ledger/entries.js';
+import { recordDecisions, type LedgerStore } from '../../ports/ledger-store.js';
 import type { DecisionChannel, DecisionRecord, PolicyStore } from '../../ports/policy-store.js';
 import { versionOf, type ObjectStore, type StixLike, type StoredObject } from '../../ports/store.js';
 import type { Audience, ReleaseGate } from '../intel/release-gate.js';
@@ -395,20 +396,18 @@ export class ReleaseService implements ReleaseGate {
         outcome: d.outcome, ...(d.reason === undefined ? {} : { reason: d.reason }), steps: d.steps,
       };
     });
-    await this.#deps.store.appendDecisions(records);
     // Releases and denials to other organisations also go to the ledger, where no one can
     // rewrite them later (issue: who received a leaked report, and when): one leaf per read,
-    // whose inclusion proof proves each decision in it.
-    if (recipient.organisation !== undefined && records.length > 0) {
-      await recordLedgerEntries(this.#deps.store, [{
-        kind: 'decisions', at, recipient: recipient.key, channel,
-        decisions: records.map((r) => ({
-          objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome,
-          ...(r.agreementId === undefined ? {} : { agreementId: r.agreementId }), ...(r.agreementVersion === undefined ? {} : { agreementVersion: r.agreementVersion }),
-          ...(r.reason === undefined ? {} : { reason: r.reason }),
-        })),
-      }]);
-    }
+    // whose inclusion proof proves each decision in it, written with the decisions.
+    const entries: LedgerEntry[] = recipient.organisation === undefined || records.length === 0 ? [] : [{
+      kind: 'decisions', at, recipient: recipient.key, channel,
+      decisions: records.map((r) => ({
+        objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome,
+        ...(r.agreementId === undefined ? {} : { agreementId: r.agreementId }), ...(r.agreementVersion === undefined ? {} : { agreementVersion: r.agreementVersion }),
+        ...(r.reason === undefined ? {} : { reason: r.reason }),
+      })),
+    }];
+    await recordDecisions(this.#deps.store, records, entries);
   }
 
   /** Identities targeted by a `targets` relationship, when a rule in force strips victims. */
