@@ -2,6 +2,8 @@
  * What the release decision adds to a TAXII page: the same pages of one store served by two
  * apps in this process, one as the node serves them (every object decided for the caller) and
  * one with no release gate, fetched alternately with `app.inject` so that noise hits both alike.
+ * Each page's wall time and the CPU time of this process are taken; on a shared machine the CPU
+ * time is the steadier figure.
  * Reported for an analyst of the node (clearance NATO SECRET) and for a partner's account (its
  * organisation's agreement decides, and every decision is logged), the partner also through a
  * gate that decides alike but writes no decision log (what deciding costs, apart from logging).
@@ -76,35 +78,39 @@ try {
     cursors.push(next);
   }
   console.log(`TAXII GET objects, limit=100, ${OBJECTS.toLocaleString('en-US')} objects, ${cursors.length} pages, in-process (app.inject), Node ${process.version}`);
-  console.log('| reader | page without the release gate | page with it | added by the release decision |');
+  console.log('| reader | page without the release gate, wall (CPU) | page with it, wall (CPU) | added by the release decision, wall (CPU) |');
   console.log('| --- | --- | --- | --- |');
   // The partner's pages also through a gate whose decision log is not written: what deciding
   // costs, apart from recording the decisions.
   const readers: Array<[string, string, FastifyInstance]> = [['analyst', tokens.analyst, gated], ['partner, decisions not logged', tokens.partner, unlogged], ['partner', tokens.partner, gated]];
   for (const [who, token, app] of readers) {
-    const withGate: number[] = [];
-    const without: number[] = [];
+    // Per run, the median wall time and CPU time of this process per page (ms), with and without.
+    const withGate: Cost[] = [];
+    const without: Cost[] = [];
     for (let run = 0; run < RUNS; run++) {
-      const a: number[] = [];
-      const b: number[] = [];
+      const a: Cost[] = [];
+      const b: Cost[] = [];
       for (const cursor of cursors) {
         for (const [served, into] of [[ungated, b], [app, a]] as const) {
           const t = performance.now();
+          const c = process.cpuUsage();
           const res = await served.inject({ method: 'GET', url: path(cursor), headers: { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' } });
-          into.push(performance.now() - t);
+          const used = process.cpuUsage(c);
+          into.push({ wall: performance.now() - t, cpu: (used.user + used.system) / 1000 });
           if (res.statusCode !== 200) throw new Error(`HTTP ${res.statusCode}: ${res.body.slice(0, 200)}`);
         }
       }
-      withGate.push(median(a));
-      without.push(median(b));
-      process.stderr.write(`  ${who} run ${run + 1}: ${median(b).toFixed(3)} ms without, ${median(a).toFixed(3)} ms with\n`);
+      withGate.push(medianCost(a));
+      without.push(medianCost(b));
+      process.stderr.write(`  ${who} run ${run + 1}: ${show(medianCost(b))} without, ${show(medianCost(a))} with\n`);
     }
     if (args.profile !== undefined) await profileGated(who.replace(/\W+/g, '-'), async () => {
       for (const cursor of cursors) await app.inject({ method: 'GET', url: path(cursor), headers: { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' } });
     });
-    const w = median(withGate);
-    const o = median(without);
-    console.log(`| ${who} | ${o.toFixed(3)} ms | ${w.toFixed(3)} ms | ${(w - o).toFixed(3)} ms (${(((w - o) / o) * 100).toFixed(0)} %) |`);
+    const w = medianCost(withGate);
+    const o = medianCost(without);
+    const added = (k: keyof Cost) => `${(w[k] - o[k]).toFixed(3)} ms (${(((w[k] - o[k]) / o[k]) * 100).toFixed(0)} %)`;
+    console.log(`| ${who} | ${show(o)} | ${show(w)} | ${added('wall')}, CPU ${added('cpu')} |`);
   }
   await gated.close();
   await unlogged.close();
@@ -127,4 +133,17 @@ async function profileGated(who: string, fetchPages: () => Promise<void>): Promi
   mkdirSync(args.profile as string, { recursive: true });
   writeFileSync(join(args.profile as string, `${who}.cpuprofile`), JSON.stringify(profile));
   process.stderr.write(`  profile of the gated pages: ${join(args.profile as string, `${who}.cpuprofile`)}\n`);
+}
+
+interface Cost {
+  readonly wall: number;
+  readonly cpu: number;
+}
+
+function medianCost(costs: ReadonlyArray<Cost>): Cost {
+  return { wall: median(costs.map((c) => c.wall)), cpu: median(costs.map((c) => c.cpu)) };
+}
+
+function show(c: Cost): string {
+  return `${c.wall.toFixed(3)} ms (${c.cpu.toFixed(3)})`;
 }

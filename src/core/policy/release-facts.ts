@@ -15,6 +15,7 @@
  * removed or checked (`decideProjected` says when); otherwise the caller decides the whole object.
  */
 import type { Json } from './redaction.js';
+import { referencesOf } from './release-set.js';
 
 export interface ReleaseFacts {
   readonly key: string;
@@ -60,4 +61,71 @@ export function graphProjectionOf(id: string, type: string, facts: ReleaseFacts)
  */
 export function projectedKey(id: string, type: string, facts: ReleaseFacts): string {
   return type === 'identity' ? `${id}\n${facts.key}` : facts.key;
+}
+
+const QUOTE = 34;
+const COMMA = 44;
+const COLON = 58;
+const OPEN_ARRAY = 91;
+const CLOSE_ARRAY = 93;
+const OPEN_OBJECT = 123;
+const CLOSE_OBJECT = 125;
+
+/**
+ * Adds to `into` the ids `refs` (an object's `refs` fact) refers to: the same ids as
+ * `referencesOf(JSON.parse(refs))`, read straight from the text without building the object,
+ * since every page reads the facts of every object it lists. Text not in the shape
+ * `releaseFactsOf` writes (escapes, values other than strings) is parsed instead.
+ */
+export function addReferences(refs: string, into: Set<string>): void {
+  if (refs.includes('\\') || !scanReferences(refs, into)) for (const id of referencesOf(JSON.parse(refs) as Json)) into.add(id);
+}
+
+/** Scans `{"a_ref":"id","b_refs":["id",…],…}`; false (having added nothing) at anything else. */
+function scanReferences(text: string, into: Set<string>): boolean {
+  const found: string[] = [];
+  if (text.charCodeAt(0) !== OPEN_OBJECT) return false;
+  let i = 1;
+  if (text.charCodeAt(i) === CLOSE_OBJECT) return i === text.length - 1;
+  for (;;) {
+    if (text.charCodeAt(i) !== QUOTE) return false;
+    const keyEnd = text.indexOf('"', i + 1);
+    if (keyEnd < 0 || text.charCodeAt(keyEnd + 1) !== COLON) return false;
+    // A key ends in `_ref` (one id) or `_refs` (a list of ids).
+    const list = text.endsWith('_refs', keyEnd);
+    const single = !list && text.endsWith('_ref', keyEnd);
+    i = keyEnd + 2;
+    const first = text.charCodeAt(i);
+    if (first === QUOTE) {
+      const end = text.indexOf('"', i + 1);
+      if (end < 0) return false;
+      if (single) found.push(text.slice(i + 1, end));
+      i = end + 1;
+    } else if (first === OPEN_ARRAY) {
+      i += 1;
+      if (text.charCodeAt(i) === CLOSE_ARRAY) i += 1;
+      else {
+        for (;;) {
+          if (text.charCodeAt(i) !== QUOTE) return false;
+          const end = text.indexOf('"', i + 1);
+          if (end < 0) return false;
+          if (list) found.push(text.slice(i + 1, end));
+          i = end + 1;
+          const next = text.charCodeAt(i);
+          i += 1;
+          if (next === CLOSE_ARRAY) break;
+          if (next !== COMMA) return false;
+        }
+      }
+    } else {
+      return false;
+    }
+    const after = text.charCodeAt(i);
+    if (after === CLOSE_OBJECT) break;
+    if (after !== COMMA) return false;
+    i += 1;
+  }
+  if (i !== text.length - 1) return false;
+  for (const id of found) into.add(id);
+  return true;
 }

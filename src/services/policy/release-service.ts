@@ -7,9 +7,9 @@ import { EntenteError, isEntenteError } from '../../core/errors.js';
 import { labelsOfObject } from '../../core/labels/index.js';
 import type { AllianceDirectory, ClassificationPolicy, ObjectLabels, SecurityLabel } from '../../core/labels/types.js';
 import { decide, decideProjected, type DecisionInput } from '../../core/policy/release-decision.js';
-import { graphProjectionOf, projectedKey, projectionOf, type ReleaseFacts } from '../../core/policy/release-facts.js';
+import { addReferences, graphProjectionOf, projectedKey, projectionOf, type ReleaseFacts } from '../../core/policy/release-facts.js';
 import type { Json } from '../../core/policy/redaction.js';
-import { consistentRelease, outsideReferences, referencesOf, type ReleaseItem } from '../../core/policy/release-set.js';
+import { consistentRelease, outsideReferences, type ReleaseItem } from '../../core/policy/release-set.js';
 import { prepareRecipient, type PreparedRecipient } from '../../core/policy/recipient.js';
 import type { Organisation, ReleaseDecision, UserProfile } from '../../core/policy/types.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
@@ -309,28 +309,30 @@ export class ReleaseService implements ReleaseGate {
       return releasedOutside;
     };
 
-    const keys = stored.map((s) => keyOf(s.id, s.type, s.release as ReleaseFacts));
-    stored.forEach((s, i) => {
-      const key = keys[i] as string;
-      if (!byKey.has(key) && !pending.has(key)) pending.set(key, projectionOf(s.id, s.release as ReleaseFacts));
-    });
-    await decidePending();
+    const keys: string[] = [];
+    for (const s of stored) {
+      const facts = s.release as ReleaseFacts;
+      const key = keyOf(s.id, s.type, facts);
+      keys.push(key);
+      if (!byKey.has(key) && !pending.has(key)) pending.set(key, projectionOf(s.id, facts));
+    }
+    if (pending.size > 0) await decidePending();
 
     // The usual page: everything on it goes unchanged. Then only the references leaving the
     // page remain to be checked, and nothing per object is built.
     const decided = keys.map((key) => byKey.get(key));
     let checked: Set<string> | undefined;
     if (decided.every((d) => d !== null && d !== undefined && d.outcome === 'allow')) {
-      const inside = new Set(stored.map((s) => s.id));
       const beyond = new Set<string>();
       for (const s of stored) {
         const refs = (s.release as ReleaseFacts).refs;
-        if (refs !== undefined) for (const id of referencesOf(JSON.parse(refs) as Json)) if (!inside.has(id)) beyond.add(id);
+        if (refs !== undefined) addReferences(refs, beyond);
       }
+      if (beyond.size > 0) for (const s of stored) beyond.delete(s.id);
       const outside = [...beyond];
       checked = await decideOutside(outside);
       if (outside.every((id) => checked?.has(id) === true)) {
-        await this.#log(recipient, stored, decided as ReleaseDecision[], channel);
+        if (this.#logs(recipient)) await this.#log(recipient, stored, decided as ReleaseDecision[], channel);
         return stored;
       }
     }
@@ -385,8 +387,12 @@ export class ReleaseService implements ReleaseGate {
   }
 
   /** Decisions about data that leaves the node (to a peer, or a user of another organisation) are logged. */
+  #logs(recipient: PreparedRecipient): boolean {
+    return recipient.organisation !== undefined || this.#deps.node.logLocalReads;
+  }
+
   async #log(recipient: PreparedRecipient, objects: ReadonlyArray<LoggedVersion>, decisions: ReadonlyArray<ReleaseDecision>, channel: DecisionChannel): Promise<void> {
-    if (recipient.organisation === undefined && !this.#deps.node.logLocalReads) return;
+    if (!this.#logs(recipient)) return;
     const at = stixNow(this.#deps.clock);
     const records: DecisionRecord[] = decisions.map((d, i) => {
       const object = objects[i] as LoggedVersion;
