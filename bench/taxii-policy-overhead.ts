@@ -6,7 +6,8 @@
  * time is the steadier figure.
  * Reported for an analyst of the node (clearance NATO SECRET) and for a partner's account (its
  * organisation's agreement decides, and every decision is logged), the partner also through a
- * gate that decides alike but writes no decision log (what deciding costs, apart from logging).
+ * gate that decides alike and prepares the log but does not write it (what deciding costs, apart
+ * from storing the log).
  *
  *   npx tsx bench/taxii-policy-overhead.ts [--objects 20000] [--pages 400] [--runs 3] [--profile DIR]
  *
@@ -80,9 +81,9 @@ try {
   console.log(`TAXII GET objects, limit=100, ${OBJECTS.toLocaleString('en-US')} objects, ${cursors.length} pages, in-process (app.inject), Node ${process.version}`);
   console.log('| reader | page without the release gate, wall (CPU) | page with it, wall (CPU) | added by the release decision, wall (CPU) |');
   console.log('| --- | --- | --- | --- |');
-  // The partner's pages also through a gate whose decision log is not written: what deciding
-  // costs, apart from recording the decisions.
-  const readers: Array<[string, string, FastifyInstance]> = [['analyst', tokens.analyst, gated], ['partner, decisions not logged', tokens.partner, unlogged], ['partner', tokens.partner, gated]];
+  // The partner's pages also through a gate that prepares the decision records and the ledger
+  // entry but writes neither: what deciding costs, apart from storing the log.
+  const readers: Array<[string, string, FastifyInstance]> = [['analyst', tokens.analyst, gated], ['partner, log prepared but not written', tokens.partner, unlogged], ['partner', tokens.partner, gated]];
   for (const [who, token, app] of readers) {
     // Per run, the median wall time and CPU time of this process per page (ms), with and without.
     const withGate: Cost[] = [];

@@ -61,8 +61,8 @@ interface PreparedEntry {
 }
 
 /** Readers whose prepared recipient is kept, and decisions kept per reader: bounds on memory. */
-const MAX_PREPARED = 512;
-const MAX_KEPT_DECISIONS = 20_000;
+const MAX_PREPARED = 256;
+const MAX_KEPT_DECISIONS = 4_096;
 
 export class ReleaseService implements ReleaseGate {
   readonly #deps: ReleaseServiceDeps;
