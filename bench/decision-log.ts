@@ -9,8 +9,8 @@
  *
  *   npx tsx bench/decision-log.ts [--pages 2000] [--warm 1000] [--runs 5] [--engine sqlite|postgres|both] [--url postgres://…]
  *
- * Each run opens a fresh store (a temporary SQLite file; a fresh PostgreSQL schema, dropped at
- * the end), appends --warm pages so the indexes are not empty, then times --pages pages.
+ * Each run opens a fresh store (a temporary SQLite file, opened as a serving node opens it, with
+ * WAL checkpoints from a thread of their own; a fresh PostgreSQL schema, dropped at the end), appends --warm pages so the indexes are not empty, then times --pages pages.
  * PostgreSQL is skipped with a note when no URL is given (--url, ENTENTE_BENCH_PG_URL or
  * ENTENTE_TEST_PG_URL). Progress goes to stderr, the table to stdout.
  */
@@ -121,7 +121,7 @@ async function runOnce(store: Store, label: string): Promise<RunResult> {
 
 async function sqliteRun(run: number): Promise<RunResult> {
   const dir = mkdtempSync(join(tmpdir(), 'entente-bench-decisions-'));
-  const store = await openSqliteStore({ file: join(dir, 'entente.db') });
+  const store = await openSqliteStore({ file: join(dir, 'entente.db'), backgroundCheckpoints: true });
   try {
     return await runOnce(store, `sqlite run ${run}`);
   } finally {

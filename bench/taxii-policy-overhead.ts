@@ -38,7 +38,7 @@ const RUNS = Number(args.runs);
 
 const dir = mkdtempSync(join(tmpdir(), 'entente-bench-overhead-'));
 const config = resolveConfig([{ source: 'bench', values: { dataDir: dir, database: { sqliteFile: join(dir, 'entente.db') }, node: { organisation: 'DEU', country: 'DEU', kind: 'nation' }, log: { level: 'silent' } } }]);
-const node = await openNode(config, { logger: pino({ level: 'silent' }) });
+const node = await openNode(config, { logger: pino({ level: 'silent' }), serving: true });
 try {
   await setUpNode(node, { adminPassword: 'benchmark admin password' });
   const collection = (await node.collections.listAll()).find((c) => c.alias === DEFAULT_COLLECTION.alias);

@@ -65,6 +65,11 @@ export interface OpenOptions {
   readonly logger?: Logger;
   /** How envelopes reach peers (HTTP by default). */
   readonly transport?: PeerTransport;
+  /**
+   * A node that serves (`entente start`, the detection service): on SQLite, checkpoint the WAL
+   * from a thread of its own, off the path of requests. A one-off command starts no thread.
+   */
+  readonly serving?: boolean;
 }
 
 /** Opens the store the configuration names, applies migrations, and builds the services. */
@@ -78,7 +83,11 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
           poolSize: config.database.poolSize,
           ...(config.database.schema === undefined ? {} : { schema: config.database.schema }),
         })
-      : await openSqliteStore({ file: config.database.sqliteFile });
+      : await openSqliteStore({
+          file: config.database.sqliteFile,
+          backgroundCheckpoints: options.serving === true,
+          onCheckpointError: (message) => logger.warn({ err: message }, 'a background WAL checkpoint failed; commits checkpoint the WAL themselves meanwhile'),
+        });
   try {
     await store.migrate();
   } catch (error) {

@@ -23,6 +23,7 @@ import { applyMigrations } from './migrations.js';
 import { fillReleaseFacts } from './release-facts-fill.js';
 import { deleteObjects } from './object-deletes.js';
 import { LatestFactsCache } from './latest-facts-cache.js';
+import { WalCheckpointer } from './wal-checkpointer.js';
 import { countObjects, getLatest, listVersions, queryObjects } from './object-queries.js';
 import { writeBatch } from './object-writes.js';
 import * as peers from './peer-links.js';
@@ -42,6 +43,14 @@ export interface SqliteStoreOptions {
   readonly cacheMiB?: number;
   /** Memory-mapped read window in MiB (default 1024; 0 turns it off). */
   readonly mmapMiB?: number;
+  /**
+   * Checkpoint the WAL from a thread of its own (wal-checkpointer.ts) rather than in the commit
+   * that fills it: what a node does. Off by default, so that a store opened for a moment (a
+   * test, a CLI command) starts no thread; ignored for `:memory:`.
+   */
+  readonly backgroundCheckpoints?: boolean;
+  /** Hears a background checkpoint that failed (the log of the node that opened the store). */
+  readonly onCheckpointError?: (message: string) => void;
 }
 
 /**
@@ -67,7 +76,7 @@ export class SqliteStore implements Store {
   private readonly latestFacts = new LatestFactsCache();
   private closed = false;
 
-  constructor(private readonly db: Connection) {
+  constructor(private readonly db: Connection, private readonly checkpointer?: WalCheckpointer) {
     this.ctx = { db, sql: new StatementCache(db) };
   }
 
@@ -94,9 +103,10 @@ export class SqliteStore implements Store {
     });
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     if (!this.closed) {
       this.closed = true;
+      await this.checkpointer?.stop();
       // Folds the WAL back into the main file so a copied data directory is one self-contained file.
       return this.run(() => {
         try {
@@ -402,7 +412,8 @@ export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStor
     // Reads through the memory map skip a system call and a copy per page (sqlite.org/mmap.html);
     // the WAL still takes every write, so this changes nothing about durability.
     db.pragma(`mmap_size = ${(options.mmapMiB ?? 1024) * 2 ** 20}`);
-    return Promise.resolve(new SqliteStore(db));
+    const inFile = options.file !== ':memory:' && options.file !== '';
+    return Promise.resolve(new SqliteStore(db, options.backgroundCheckpoints === true && inFile ? new WalCheckpointer(options.file, options.onCheckpointError === undefined ? {} : { onError: options.onCheckpointError }) : undefined));
   } catch (error) {
     return Promise.reject(new EntenteError('ENTENTE_STORE_UNAVAILABLE', `Cannot open the SQLite store at ${options.file}: ${String(error)}`, [], { cause: error }));
   }

@@ -81,7 +81,7 @@ export function detectServeCommand(): Command {
       const matcher = await loadWarninglists(opts.warninglist, opts.warninglists);
       const guard = matcher === undefined ? undefined : new WarninglistGuard(matcher);
       const logger = pino({ level: 'warn' }, pino.destination(2));
-      const node = await openNode(config, { logger });
+      const node = await openNode(config, { logger, serving: true });
       const out = opts.output === undefined ? process.stdout : createWriteStream(opts.output, { flags: 'a' });
       const write = (line: string): Promise<void> => new Promise((resolve, reject) => {
         out.write(`${line}\n`, (error) => (error ? reject(error) : resolve()));

@@ -15,7 +15,7 @@ export function startCommand(): Command {
       const out = makeOutput(false);
       const config = configFrom(opts, { 'http.port': opts.port, 'http.host': opts.host });
       const logger = pino({ level: config.log.level, name: config.node.name });
-      const node = await openNode(config, { logger });
+      const node = await openNode(config, { logger, serving: true });
       const setup = await initialise(node, process.env['ENTENTE_ADMIN_PASSWORD']);
       if (setup.initialised) reportSetup(out, node, setup);
       const app = await buildNodeHttp(node);
