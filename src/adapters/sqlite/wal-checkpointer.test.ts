@@ -37,7 +37,7 @@ async function growthAfterWrites(backgroundCheckpoints: boolean, waitMs: number)
 
 describe('WalCheckpointer', () => {
   it('copies committed pages into the database file from its own thread, and stops with the store', async () => {
-    const background = await growthAfterWrites(true, 3000);
+    const background = await growthAfterWrites(true, 10_000);
     expect(background.after).toBeGreaterThan(background.before + 1_000_000);
     expect(background.walAfterClose).toBe(0);
   });
