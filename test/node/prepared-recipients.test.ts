@@ -99,4 +99,15 @@ describe('prepared recipients kept between pages', () => {
     await node.policy.setAgreementStatus('deu-pol', 'suspended', 'test');
     expect(await seen('pl-reader')).toEqual([]);
   });
+
+  it('reads a page with more distinct labellings than a reader keeps decisions for, twice', async () => {
+    clock.set(at(7000));
+    const tagged = Array.from({ length: 4500 }, (_, n) => ({ ...indicator(1000 + n, [GREEN]), labels: [`campaign-${n}`] }));
+    const bundle = { type: 'bundle', id: `bundle--${uuid(98)}`, objects: tagged };
+    expect((await node.intel.ingest(collectionId, bundle, { actor: { name: 'admin' } })).rejected).toBe(0);
+    for (let read = 0; read < 2; read++) {
+      const page = await node.intel.objects(collectionId, { types: ['indicator'], limit: 5000 }, reader('de-reader'));
+      expect(page.objects.length).toBe(4500 + 2);
+    }
+  });
 });

@@ -446,6 +446,8 @@ class DecisionsByKey {
   readonly #kept: Map<string, ReleaseDecision | null> | undefined;
 
   constructor(kept: Map<string, ReleaseDecision | null> | undefined) {
+    // Full: started again between reads, never during one (a read finds what it has decided).
+    if (kept !== undefined && kept.size >= MAX_KEPT_DECISIONS) kept.clear();
     this.#kept = kept;
   }
 
@@ -459,12 +461,8 @@ class DecisionsByKey {
 
   /** Records a decision; `keep` lets later reads by the same recipient reuse it. */
   set(key: string, decision: ReleaseDecision | null, keep: boolean): void {
-    if (keep && this.#kept !== undefined) {
-      if (this.#kept.size >= MAX_KEPT_DECISIONS) this.#kept.clear();
-      this.#kept.set(key, decision);
-    } else {
-      this.#own.set(key, decision);
-    }
+    if (keep && this.#kept !== undefined && this.#kept.size < MAX_KEPT_DECISIONS) this.#kept.set(key, decision);
+    else this.#own.set(key, decision);
   }
 }
 
