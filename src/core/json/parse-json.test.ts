@@ -80,6 +80,20 @@ describe('parseJson', () => {
     }));
   });
 
+  it('measures the depth of any value, whatever its strings hold', () => {
+    const depthOf = (v: unknown): number => (typeof v === 'object' && v !== null ? 1 + Math.max(0, ...Object.values(v).map(depthOf)) : 0);
+    const text = fc.string({ unit: fc.constantFrom('[', '{', '"', '\\', 'a', ']', '}', '\u00e9') });
+    const value = fc.letrec((tie) => ({
+      node: fc.oneof({ depthSize: 'small' }, text, fc.integer(), fc.array(tie('node'), { maxLength: 3 }), fc.dictionary(text, tie('node'), { maxKeys: 3 })),
+    })).node;
+    fc.assert(fc.property(value, (v) => {
+      const json = JSON.stringify(v);
+      const depth = depthOf(v);
+      expect(parseJson(json, { maxDepth: depth })).toEqual(v);
+      if (depth > 0) expect(failure(json, { maxDepth: depth - 1 }).code).toBe('ENTENTE_JSON_TOO_DEEP');
+    }), { numRuns: 1000 });
+  });
+
   it('only ever throws its two error codes, whatever the text', () => {
     fc.assert(fc.property(fc.string({ unit: fc.constantFrom('{', '}', '[', ']', '"', ':', ',', '1', 'a', ' ', '\n', '\\') }), (text) => {
       try {

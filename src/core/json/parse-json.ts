@@ -80,11 +80,12 @@ function maxDepthOf(text: string, limit: number): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (c === 34 /* " */) {
-      for (i++; i < text.length; i++) {
-        const d = text.charCodeAt(i);
-        if (d === 92 /* \ */) i++;
-        else if (d === 34) break;
-      }
+      // Most of a STIX document is inside strings: jump to the closing quote rather than step
+      // through each character (a quote preceded by an odd run of backslashes is escaped).
+      let end = text.indexOf('"', i + 1);
+      while (end !== -1 && escaped(text, end, i)) end = text.indexOf('"', end + 1);
+      if (end === -1) return max;
+      i = end;
     } else if (c === 123 /* { */ || c === 91 /* [ */) {
       depth++;
       if (depth > max) {
@@ -96,6 +97,13 @@ function maxDepthOf(text: string, limit: number): number {
     }
   }
   return max;
+}
+
+/** Whether the quote at `at` is escaped: an odd number of backslashes before it, after `start`. */
+function escaped(text: string, at: number, start: number): boolean {
+  let backslashes = 0;
+  for (let k = at - 1; k > start && text.charCodeAt(k) === 92 /* \ */; k--) backslashes++;
+  return backslashes % 2 === 1;
 }
 
 interface Frame {
