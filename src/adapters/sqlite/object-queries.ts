@@ -42,12 +42,13 @@ function checkLimit(limit: number): void {
  * The TAXII object listing in (date_added, seq) order with a keyset cursor. One row more than the
  * limit is read to know whether `next` is due, so the last page never carries one. Several types
  * become one ordered index range per type merged by UNION ALL, each already limited, so a deep
- * page never sorts more than limit+1 rows per type.
+ * page never sorts more than limit+1 rows per type. The collection's key is looked up inside the
+ * statement: outside a transaction each statement costs its own locking, and a page is the hot
+ * path; only an empty answer asks whether the collection exists at all.
  */
 export function queryObjects(ctx: SqliteContext, query: ObjectQuery): ObjectPage {
   checkLimit(query.limit);
-  const ckey = requireCollection(ctx, query.collectionId);
-  const { where, params } = objectConditions(ckey, query, ['last']);
+  const { where, params } = objectConditions({ id: query.collectionId }, query, ['last']);
   if (query.cursor !== undefined) {
     const [dateAdded, seq] = decodeObjectCursor(query.cursor);
     where.push('(m.date_added, m.seq) > (?, ?)');
@@ -73,6 +74,7 @@ export function queryObjects(ctx: SqliteContext, query: ObjectQuery): ObjectPage
     all = [...types.flatMap((type) => [...params, type, take]), take];
   }
   const rows = listedRows(ctx, sql, all);
+  if (rows.length === 0) requireCollection(ctx, query.collectionId);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return rows.length > query.limit && last !== undefined
