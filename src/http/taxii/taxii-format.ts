@@ -21,9 +21,53 @@ export function collectionResource(collection: Collection, rights: Rights): Reco
  * than reading them from the store.
  */
 export function envelopeJson(page: ObjectPage): string {
-  const head = `{"more":${page.next !== undefined}${page.next === undefined ? '' : `,"next":${JSON.stringify(page.next)}`}`;
+  const head = envelopeHead(page);
   if (page.objects.length === 0) return `${head}}`;
   return `${head},"objects":[${page.objects.map((o) => o.json ?? JSON.stringify(o.object)).join(',')}]}`;
+}
+
+/**
+ * The same envelope as `envelopeJson`, as the UTF-8 bytes sent. Built in one buffer of the exact
+ * size rather than joined into a string and encoded: with the stored texts' byte lengths
+ * (`jsonBytes`), an ASCII text (as many bytes as UTF-16 units) is copied as it is, where UTF-8
+ * encoding ~80 KB per page cost about a tenth of the server's time on a page.
+ */
+export function envelopeBytes(page: ObjectPage): Buffer {
+  const head = envelopeHead(page);
+  const count = page.objects.length;
+  if (count === 0) return Buffer.from(`${head}}`);
+  const opening = `${head},"objects":[`;
+  const texts = new Array<string>(count);
+  const lengths = new Array<number>(count);
+  // Commas between the objects, then `]}`.
+  let size = Buffer.byteLength(opening) + count - 1 + 2;
+  for (let i = 0; i < count; i++) {
+    const o = page.objects[i] as StoredObject;
+    const text = o.json ?? JSON.stringify(o.object);
+    const bytes = o.json !== undefined && o.jsonBytes !== undefined ? o.jsonBytes : Buffer.byteLength(text);
+    texts[i] = text;
+    lengths[i] = bytes;
+    size += bytes;
+  }
+  const out = Buffer.allocUnsafe(size);
+  let at = out.write(opening, 0, 'utf8');
+  for (let i = 0; i < count; i++) {
+    if (i > 0) out[at++] = COMMA;
+    const text = texts[i] as string;
+    at += lengths[i] === text.length ? out.write(text, at, 'latin1') : out.write(text, at, 'utf8');
+  }
+  out[at++] = CLOSE_BRACKET;
+  out[at++] = CLOSE_BRACE;
+  // A byte length that did not match its text (an adapter's mistake) must not truncate the answer.
+  return at === size ? out : Buffer.from(envelopeJson(page));
+}
+
+const COMMA = 0x2c;
+const CLOSE_BRACKET = 0x5d;
+const CLOSE_BRACE = 0x7d;
+
+function envelopeHead(page: ObjectPage): string {
+  return `{"more":${page.next !== undefined}${page.next === undefined ? '' : `,"next":${JSON.stringify(page.next)}`}`;
 }
 
 /** Section 5.3: one manifest record per object version. */
