@@ -4,13 +4,14 @@
  * which keyset paging must keep equal. The server runs as `entente start` in its own process,
  * as in production; this process only seeds the store and plays the clients.
  *
- *   npx tsx bench/taxii-pages.ts [--objects 1000000] [--seconds 10] [--clients 8] [--runs 3] [--keep DIR] [--profile DIR]
+ *   npx tsx bench/taxii-pages.ts [--objects 1000000] [--seconds 10] [--clients 8] [--runs 3] [--keep DIR] [--profile DIR] [--client raw|node]
  *
  * `--keep DIR` seeds the store there once and reuses it; `--profile DIR` writes a V8 CPU profile
- * of the server process there when it stops (open it in Chrome DevTools).
+ * of the server process there when it stops (open it in Chrome DevTools). `--client node` plays
+ * the throughput clients through node:http, decoding every body, as the benchmark did before.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir, cpus } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,7 @@ import { loadConfig } from '../src/config/load-config.js';
 import { openNode } from '../src/composition-root.js';
 import { setUpNode, DEFAULT_COLLECTION } from '../src/services/setup/node-setup.js';
 import { ingest } from './lib/ingest-loop.js';
+import { KeepAliveGet } from './lib/keep-alive-get.js';
 import { formatRate, median, progressLine } from './lib/run-stats.js';
 
 const { values: args } = parseArgs({
@@ -29,6 +31,8 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '3' },
     keep: { type: 'string' },
     profile: { type: 'string' },
+    // `node`: the throughput clients use node:http and read every body as text, as before.
+    client: { type: 'string', default: 'raw' },
   },
 });
 const OBJECTS = Number(args.objects);
@@ -76,9 +80,11 @@ function startServer(): Promise<ChildProcess> {
 
 const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
 
+const headersFor = (token: string) => ({ accept: 'application/taxii+json;version=2.1', authorization: `Bearer ${token}` });
+
 function get(path: string, token: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: PORT, path, agent, headers: { accept: 'application/taxii+json;version=2.1', authorization: `Bearer ${token}` } }, (res) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path, agent, headers: headersFor(token) }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (c: string) => (body += c));
@@ -88,6 +94,32 @@ function get(path: string, token: string): Promise<{ status: number; body: strin
     req.end();
   });
 }
+
+/** The throughput phase through node:http (`--client node`): status and body length. */
+function getLength(path: string, headers: Record<string, string>): Promise<{ status: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port: PORT, path, agent, headers }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c: string) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, bytes: Buffer.byteLength(body) }));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/** CPU time of a process in ms (user, system), from /proc on Linux; undefined elsewhere. */
+function processCpuMs(pid: number | undefined): { readonly user: number; readonly system: number } | undefined {
+  if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
+  // Fields 14 and 15 (utime, stime) in clock ticks of 10 ms, counted after the command name's closing parenthesis.
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+/** `total µs (system s µs)` per page. */
+const perPage = (userMs: number, systemMs: number, pages: number): string =>
+  `${(((userMs + systemMs) * 1000) / pages).toFixed(0)} µs (system ${((systemMs * 1000) / pages).toFixed(0)})`;
 
 const pagePath = (collection: string, next?: string) =>
   `/taxii2/default/collections/${collection}/objects/?limit=${LIMIT}${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
@@ -131,23 +163,45 @@ async function main(): Promise<void> {
     }
     console.log(`median latency: pages 1-${sample}: ${median(early).toFixed(2)} ms; pages ${cursors.length - sample + 1}-${cursors.length}: ${median(late).toFixed(2)} ms (ratio ${(median(late) / median(early)).toFixed(2)})`);
 
-    // Throughput: CLIENTS concurrent keep-alive clients fetching random pages.
+    // Throughput: CLIENTS concurrent keep-alive clients fetching random pages. Each counts a page
+    // when it is a 200 with its whole body; it does not decode it (the walk above parsed every page
+    // once): decoding ~80 KB per page through node:http cost the load generator, which shares the
+    // cores with the server, about a quarter of the server's CPU per page.
     const rates: number[] = [];
+    const serverCpu: number[] = [];
+    const clientCpu: number[] = [];
+    const headerLines = Object.entries(headersFor(token)).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+    const connections = await Promise.all(Array.from({ length: CLIENTS }, () => KeepAliveGet.open('127.0.0.1', PORT)));
+    const headers = headersFor(token);
+    const fetchPage = args.client === 'node'
+      ? (_connection: KeepAliveGet, path: string) => getLength(path, headers)
+      : (connection: KeepAliveGet, path: string) => connection.get(path, headerLines);
     for (let run = 1; run <= RUNS; run++) {
       let done = 0;
       const until = performance.now() + SECONDS * 1000;
+      const server0 = processCpuMs(server.pid);
+      const client0 = process.cpuUsage();
       const t0 = performance.now();
-      await Promise.all(Array.from({ length: CLIENTS }, async () => {
+      await Promise.all(connections.map(async (connection) => {
         while (performance.now() < until) {
-          const res = await get(pagePath(collection, cursors[Math.floor(Math.random() * cursors.length)]), token);
+          const res = await fetchPage(connection, pagePath(collection, cursors[Math.floor(Math.random() * cursors.length)]));
           if (res.status !== 200) throw new Error(`HTTP ${res.status}`);
+          // Every page here holds objects: at least `{"more":…,"objects":[…]}`.
+          if (res.bytes < 30) throw new Error(`page of ${res.bytes} bytes`);
           done++;
         }
       }));
       const rate = (done * 1000) / (performance.now() - t0);
+      const client = process.cpuUsage(client0);
+      const server1 = processCpuMs(server.pid);
       rates.push(rate);
-      console.log(`run ${run}: ${formatRate(rate)} pages (${done.toLocaleString('en-US')} pages in ${SECONDS} s)`);
+      clientCpu.push((client.user + client.system) / done);
+      const serverRun = server0 === undefined || server1 === undefined ? undefined : { user: server1.user - server0.user, system: server1.system - server0.system };
+      if (serverRun !== undefined) serverCpu.push(((serverRun.user + serverRun.system) * 1000) / done);
+      console.log(`run ${run}: ${formatRate(rate)} pages (${done.toLocaleString('en-US')} pages in ${SECONDS} s); CPU per page: server ${serverRun === undefined ? '?' : perPage(serverRun.user, serverRun.system, done)}, load generator ${perPage(client.user / 1000, client.system / 1000, done)}`);
     }
+    for (const connection of connections) connection.close();
+    if (serverCpu.length > 0) console.log(`median CPU per page: server ${median(serverCpu).toFixed(0)} µs, load generator ${median(clientCpu).toFixed(0)} µs`);
     console.log(`median of ${RUNS} runs: ${formatRate(median(rates))} pages of ${LIMIT} (target >= 2,000/s)`);
   } finally {
     server.kill('SIGTERM');

@@ -62,6 +62,12 @@ export interface StoredObject {
    */
   readonly json?: string;
   /**
+   * The UTF-8 length of `json` in bytes, when the adapter knows it without reading the text
+   * (SQLite's `octet_length`): a TAXII page is then sized at once, and a text with as many bytes
+   * as UTF-16 units is ASCII, copied into the answer without encoding.
+   */
+  readonly jsonBytes?: number | undefined;
+  /**
    * What the release decision reads of the object (core/policy/release-facts.ts), kept beside
    * its text at write time; absent for versions written before the store kept it.
    */
@@ -72,8 +78,8 @@ export interface StoredObject {
  * A StoredObject over stored JSON text whose `object` is parsed only when first read, so a TAXII
  * page that sends `json` on never pays for the parse.
  */
-export function storedFromJson(fields: Omit<StoredObject, 'object' | 'json' | 'release'>, json: string, release?: ReleaseFacts): StoredObject {
-  return new LazyStoredObject(fields.id, fields.type, fields.version, fields.specVersion, fields.dateAdded, json, release);
+export function storedFromJson(fields: Omit<StoredObject, 'object' | 'json' | 'jsonBytes' | 'release'>, json: string, release?: ReleaseFacts, jsonBytes?: number): StoredObject {
+  return new LazyStoredObject(fields.id, fields.type, fields.version, fields.specVersion, fields.dateAdded, json, release, jsonBytes);
 }
 
 // A class rather than an object literal with a getter: constructing it on every row of every
@@ -88,6 +94,7 @@ class LazyStoredObject implements StoredObject {
     readonly dateAdded: string,
     readonly json: string,
     readonly release: ReleaseFacts | undefined,
+    readonly jsonBytes: number | undefined,
   ) {}
   get object(): StixLike {
     this.#parsed ??= JSON.parse(this.json) as StixLike;

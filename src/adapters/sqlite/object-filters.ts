@@ -33,12 +33,14 @@ export function versionCondition(selectors: ReadonlyArray<VersionSelector>, para
 /**
  * The TAXII filters shared by the object, manifest and versions listings. `spec_version` absent
  * means "the latest spec_version of each object" (TAXII 2.1 section 3.5.2), kept as a flag.
+ * The collection is its key, or its id looked up inside the statement (one statement less).
  */
-export function objectConditions(ckey: number, query: Omit<ObjectQuery, 'collectionId' | 'limit' | 'cursor' | 'types'>, defaultVersions: ReadonlyArray<VersionSelector>): Conditions {
+export function objectConditions(collection: number | { readonly id: string }, query: Omit<ObjectQuery, 'collectionId' | 'limit' | 'cursor' | 'types'>, defaultVersions: ReadonlyArray<VersionSelector>): Conditions {
   // With ids, the (ikey, ckey, version) index finds the few rows at once; without the unary `+`
   // the planner prefers the clustered (ckey, date_added) order and walks the collection.
-  const where = [query.ids !== undefined ? '+m.ckey = ?' : 'm.ckey = ?'];
-  const params: unknown[] = [ckey];
+  const key = typeof collection === 'number' ? '?' : '(SELECT ckey FROM collections WHERE id = ?)';
+  const where = [query.ids !== undefined ? `+m.ckey = ${key}` : `m.ckey = ${key}`];
+  const params: unknown[] = [typeof collection === 'number' ? collection : collection.id];
   if (query.ids !== undefined) {
     where.push(`m.ikey IN (${idKeysSql(query.ids.length)})`);
     params.push(...idKeyParams(query.ids));

@@ -8,8 +8,11 @@ import { idHash, idKeyParams } from './id-keys.js';
 import { placeholders } from './statements.js';
 import { millisTimestamp } from './timestamps.js';
 
-/** A listed row: the membership's columns (COLUMNS), then the object's text and release facts. */
-type ListedTuple = [seq: number, id: string, type: string, version: string, specVersion: string, dateAdded: number, json: string, releaseKey: string | null, releaseRefs: string | null];
+/** A listed row: the membership's columns (COLUMNS), then the object's text, release facts and text's length in bytes. */
+type ListedTuple = [seq: number, id: string, type: string, version: string, specVersion: string, dateAdded: number, json: string, releaseKey: string | null, releaseRefs: string | null, jsonBytes: number];
+
+/** The object's columns of a listed row; `octet_length` reads the stored length, not the text. */
+const OBJECT_COLUMNS = 'o.json, o.release_key, o.release_refs, octet_length(o.json)';
 
 const COLUMNS = 'm.seq, m.id, m.type, m.version, m.spec_version, m.date_added';
 
@@ -25,7 +28,7 @@ function toStored(t: ListedTuple): StoredObject {
   const key = t[7];
   const refs = t[8];
   const release = key === null ? undefined : refs === null ? { key } : { key, refs };
-  return storedFromJson({ id: t[1], type: t[2], version: t[3], specVersion: t[4], dateAdded: millisTimestamp(t[5]) }, t[6], release);
+  return storedFromJson({ id: t[1], type: t[2], version: t[3], specVersion: t[4], dateAdded: millisTimestamp(t[5]) }, t[6], release, t[9]);
 }
 
 function requireCollection(ctx: SqliteContext, collectionId: string): number {
@@ -42,12 +45,13 @@ function checkLimit(limit: number): void {
  * The TAXII object listing in (date_added, seq) order with a keyset cursor. One row more than the
  * limit is read to know whether `next` is due, so the last page never carries one. Several types
  * become one ordered index range per type merged by UNION ALL, each already limited, so a deep
- * page never sorts more than limit+1 rows per type.
+ * page never sorts more than limit+1 rows per type. The collection's key is looked up inside the
+ * statement: outside a transaction each statement costs its own locking, and a page is the hot
+ * path; only an empty answer asks whether the collection exists at all.
  */
 export function queryObjects(ctx: SqliteContext, query: ObjectQuery): ObjectPage {
   checkLimit(query.limit);
-  const ckey = requireCollection(ctx, query.collectionId);
-  const { where, params } = objectConditions(ckey, query, ['last']);
+  const { where, params } = objectConditions({ id: query.collectionId }, query, ['last']);
   if (query.cursor !== undefined) {
     const [dateAdded, seq] = decodeObjectCursor(query.cursor);
     where.push('(m.date_added, m.seq) > (?, ?)');
@@ -62,17 +66,18 @@ export function queryObjects(ctx: SqliteContext, query: ObjectQuery): ObjectPage
   let all: unknown[];
   if (types.length <= 1) {
     const typeSql = types.length === 1 ? ' AND m.type = ?' : '';
-    sql = `SELECT ${COLUMNS}, o.json, o.release_key, o.release_refs FROM ${types.length === 1 ? from : 'members m'} JOIN objects o ON o.okey = m.okey
+    sql = `SELECT ${COLUMNS}, ${OBJECT_COLUMNS} FROM ${types.length === 1 ? from : 'members m'} JOIN objects o ON o.okey = m.okey
       WHERE ${where.join(' AND ')}${typeSql} ORDER BY m.date_added, m.seq LIMIT ?`;
     all = [...params, ...types, take];
   } else {
     const branch = `SELECT * FROM (SELECT ${COLUMNS}, m.okey FROM ${from} WHERE ${where.join(' AND ')} AND m.type = ? ORDER BY m.date_added, m.seq LIMIT ?)`;
-    sql = `SELECT u.seq, u.id, u.type, u.version, u.spec_version, u.date_added, o.json, o.release_key, o.release_refs
+    sql = `SELECT u.seq, u.id, u.type, u.version, u.spec_version, u.date_added, ${OBJECT_COLUMNS}
       FROM (${types.map(() => branch).join(' UNION ALL ')}) u JOIN objects o ON o.okey = u.okey
       ORDER BY u.date_added, u.seq LIMIT ?`;
     all = [...types.flatMap((type) => [...params, type, take]), take];
   }
   const rows = listedRows(ctx, sql, all);
+  if (rows.length === 0) requireCollection(ctx, query.collectionId);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];
   return rows.length > query.limit && last !== undefined
@@ -95,7 +100,7 @@ export function listVersions(ctx: SqliteContext, query: ObjectQuery & { readonly
     where.push('(m.version, m.id) > (?, ?)');
     params.push(version, id);
   }
-  const sql = `SELECT ${COLUMNS}, o.json, o.release_key, o.release_refs FROM members m JOIN objects o ON o.okey = m.okey
+  const sql = `SELECT ${COLUMNS}, ${OBJECT_COLUMNS} FROM members m JOIN objects o ON o.okey = m.okey
     WHERE ${where.join(' AND ')} ORDER BY m.version, m.id LIMIT ?`;
   const rows = listedRows(ctx, sql, [...params, query.limit + 1]);
   const page = rows.slice(0, query.limit);

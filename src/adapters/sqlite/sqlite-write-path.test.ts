@@ -58,6 +58,18 @@ describe('SQLite write path', () => {
     await store.close();
   });
 
+  it('lists each text with its exact UTF-8 length, ASCII or not, and a missing collection as absent', async () => {
+    const store = await openWithCollection();
+    await store.writeObjects('c', [indicator(1), indicator(2, T0, 'Opération Écho 🐟 ¿'), indicator(3, T0, 'naïve\u0000end')], ADDED);
+    const listed = [...(await store.queryObjects({ collectionId: 'c', limit: 10 })).objects, ...(await store.listVersions({ collectionId: 'c', limit: 10, ids: [indicatorId(2)] })).objects];
+    expect(listed).toHaveLength(4);
+    for (const o of listed) expect(o.jsonBytes).toBe(Buffer.byteLength(o.json ?? ''));
+    expect(listed.filter((o) => o.jsonBytes !== o.json?.length)).toHaveLength(3);
+    expect((await store.queryObjects({ collectionId: 'c', limit: 10, types: ['malware'] })).objects).toEqual([]);
+    await expect(store.queryObjects({ collectionId: 'nope', limit: 10 })).rejects.toMatchObject({ code: 'ENTENTE_COLLECTION_NOT_FOUND' });
+    await store.close();
+  });
+
   it('keeps first, last and latest-spec flags across versions written in both modes', async () => {
     const store = await openWithCollection();
     await store.writeObjects('c', [indicator(1, T1)], ADDED);

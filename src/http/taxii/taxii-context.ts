@@ -33,11 +33,11 @@ export function sendTaxii(reply: FastifyReply, body: unknown, status = 200, head
   return sendTaxiiJson(reply, JSON.stringify(body), status, headers);
 }
 
-/** Sends JSON text already encoded (see `envelopeJson`). */
-export function sendTaxiiJson(reply: FastifyReply, json: string, status = 200, headers: Record<string, string> = {}): FastifyReply {
+/** Sends JSON already encoded, as text or as its UTF-8 bytes (see `envelopeBytes`). */
+export function sendTaxiiJson(reply: FastifyReply, json: string | Buffer, status = 200, headers: Record<string, string> = {}): FastifyReply {
   // Sent as bytes so that Fastify keeps the header verbatim: for a string it rewrites a JSON media
   // type as `version="2.1"; charset=utf-8`, and taxii2-client compares `version=2.1` literally.
-  return reply.code(status).headers(headers).header('content-type', reply.request.taxiiMediaType ?? TAXII_21).send(Buffer.from(json));
+  return reply.code(status).headers(headers).header('content-type', reply.request.taxiiMediaType ?? TAXII_21).send(typeof json === 'string' ? Buffer.from(json) : json);
 }
 
 /** The base URL clients see: configured, or from the request (proxy headers only when trusted). */

@@ -21,9 +21,35 @@ export function collectionResource(collection: Collection, rights: Rights): Reco
  * than reading them from the store.
  */
 export function envelopeJson(page: ObjectPage): string {
-  const head = `{"more":${page.next !== undefined}${page.next === undefined ? '' : `,"next":${JSON.stringify(page.next)}`}`;
+  const head = envelopeHead(page);
   if (page.objects.length === 0) return `${head}}`;
   return `${head},"objects":[${page.objects.map((o) => o.json ?? JSON.stringify(o.object)).join(',')}]}`;
+}
+
+/**
+ * The same envelope as `envelopeJson`, as the UTF-8 bytes sent. When every stored text is known
+ * to be ASCII (as many bytes, `jsonBytes`, as UTF-16 units) the text is copied as Latin-1, with
+ * no UTF-8 encoding. Most of the conversion's cost (~10 % of a page) is writing ~80 KB of fresh
+ * memory, which either way pays; the encoding was about a fifth of it in a profile. Built as one
+ * string and converted once: filling a buffer of the exact size piece by piece was measured
+ * slower (a fresh buffer per page cost more system time than the join saved).
+ */
+export function envelopeBytes(page: ObjectPage): Buffer {
+  const json = envelopeJson(page);
+  return Buffer.from(json, isAsciiPage(page) ? 'latin1' : 'utf8');
+}
+
+// The envelope's own text is ASCII: booleans, punctuation and a base64url cursor.
+function isAsciiPage(page: ObjectPage): boolean {
+  if (page.next !== undefined && !/^[\x20-\x7e]*$/.test(page.next)) return false;
+  for (const o of page.objects) {
+    if (o.json === undefined || o.jsonBytes !== o.json.length) return false;
+  }
+  return true;
+}
+
+function envelopeHead(page: ObjectPage): string {
+  return `{"more":${page.next !== undefined}${page.next === undefined ? '' : `,"next":${JSON.stringify(page.next)}`}`;
 }
 
 /** Section 5.3: one manifest record per object version. */

@@ -4,7 +4,7 @@ import { readerOf } from '../../services/intel/release-gate.js';
 import { ENDPOINT_FILTERS, parseTaxiiFilters, type FilterParameter, type ObjectFilters } from '../../services/intel/taxii-filters.js';
 import { apiRootOf, callerOf, sendTaxii, sendTaxiiJson, type ApiRootParams } from './taxii-context.js';
 import type { TaxiiRouteDeps } from './taxii-discovery-routes.js';
-import { dateAddedHeaders, envelopeJson, manifestResource, statusResource, versionsResource } from './taxii-format.js';
+import { dateAddedHeaders, envelopeBytes, manifestResource, statusResource, versionsResource } from './taxii-format.js';
 
 interface CollectionParams extends ApiRootParams {
   readonly collectionId: string;
@@ -37,7 +37,7 @@ export function taxiiObjectRoutes({ intel, collections, config }: TaxiiRouteDeps
     app.get<{ Params: CollectionParams }>('/:apiRoot/collections/:collectionId/objects/', async (request, reply) => {
       const { caller, collection } = await collectionFor(request, 'read');
       const page = await intel.objects(collection.id, filtersOf(request, ENDPOINT_FILTERS.objects), readerOf(caller, 'taxii'));
-      return sendTaxiiJson(reply, envelopeJson(page), 200, dateAddedHeaders(page.objects));
+      return sendTaxiiJson(reply, envelopeBytes(page), 200, dateAddedHeaders(page.objects));
     });
 
     app.post<{ Params: CollectionParams }>('/:apiRoot/collections/:collectionId/objects/', async (request, reply) => {
@@ -55,7 +55,7 @@ export function taxiiObjectRoutes({ intel, collections, config }: TaxiiRouteDeps
       const filters = filtersOf(request, ENDPOINT_FILTERS.object);
       const page = await intel.object(collection.id, request.params.objectId, filters, readerOf(caller, 'taxii'));
       if (page.objects.length === 0 && filters.cursor === undefined) throw new EntenteError('ENTENTE_NOT_FOUND', `No object ${request.params.objectId} matches in this collection`);
-      return sendTaxiiJson(reply, envelopeJson(page), 200, dateAddedHeaders(page.objects));
+      return sendTaxiiJson(reply, envelopeBytes(page), 200, dateAddedHeaders(page.objects));
     });
 
     app.delete<{ Params: ObjectParams }>('/:apiRoot/collections/:collectionId/objects/:objectId/', async (request, reply) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { EntenteError } from '../../core/errors.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type { AccountStore, ApiToken, User } from '../../ports/store.js';
+import { ShortLivedCache } from '../shared/short-lived-cache.js';
 import { hashSecret, mintToken, parseToken } from './api-token.js';
 import { DEFAULT_SCRYPT_COST, hashPassword, verifyPassword, type ScryptCost } from './password-hash.js';
 import { isRole, type Principal } from './principal.js';
@@ -13,6 +14,13 @@ export interface AccountServiceDeps {
   readonly scryptCost?: ScryptCost;
   /** How long a verified Basic credential is remembered, in ms (default 60 s; 0 disables). */
   readonly basicCacheMs?: number;
+  /**
+   * How long a bearer token that held is remembered with its user, in ms (default 1 s; 0
+   * disables). Revoking a token or changing, disabling or deleting a user through this service
+   * forgets every entry at once; the same changes made by another process (the CLI on the same
+   * data directory) take effect here within this time. Failures are never remembered.
+   */
+  readonly tokenCacheMs?: number;
 }
 
 /** A token as listed: everything but the secret, which exists only in the holder's hands. */
@@ -26,8 +34,15 @@ export interface CreatedToken {
 
 const MIN_PASSWORD = 12;
 const USER_NAME = /^[A-Za-z0-9._@-]{1,64}$/;
-// Touching lastUsedAt on every request would turn each read into a write.
 const TOUCH_INTERVAL_MS = 60_000;
+
+/** A token that held, with what each request still checks (expiry, when it was last touched). */
+interface CachedBearer {
+  readonly tokenId: string;
+  readonly expiresAt: number | undefined;
+  readonly principal: Principal;
+  lastUsedAt: number | undefined;
+}
 
 interface CachedLogin {
   readonly passwordHash: string;
@@ -42,12 +57,15 @@ export class AccountService {
   readonly #cacheMs: number;
   // Key: SHA-256 of user NUL password. scrypt on every TAXII page would cap paging at ~20/s.
   readonly #cache = new Map<string, CachedLogin>();
+  // Key: SHA-256 of the secret. Saves the token and user statements on every TAXII page.
+  readonly #bearers: ShortLivedCache<CachedBearer>;
 
   constructor(deps: AccountServiceDeps) {
     this.#store = deps.store;
     this.#clock = deps.clock;
     this.#cost = deps.scryptCost ?? DEFAULT_SCRYPT_COST;
     this.#cacheMs = deps.basicCacheMs ?? 60_000;
+    this.#bearers = new ShortLivedCache(deps.clock, deps.tokenCacheMs ?? 1000);
   }
 
   /** Creates a user; refuses a taken name, an unknown role or a password shorter than 12 characters. */
@@ -78,20 +96,21 @@ export class AccountService {
 
   async setPassword(name: string, password: string): Promise<void> {
     checkPassword(password);
-    if (!(await this.#store.updateUser(name, { passwordHash: await hashPassword(password, this.#cost) }))) throw notFound(name);
+    const hash = await hashPassword(password, this.#cost);
+    if (!(await this.#changed(this.#store.updateUser(name, { passwordHash: hash })))) throw notFound(name);
   }
 
   async setRoles(name: string, roles: ReadonlyArray<string>): Promise<void> {
     checkRoles(roles);
-    if (!(await this.#store.updateUser(name, { roles: [...roles] }))) throw notFound(name);
+    if (!(await this.#changed(this.#store.updateUser(name, { roles: [...roles] })))) throw notFound(name);
   }
 
   async setDisabled(name: string, disabled: boolean): Promise<void> {
-    if (!(await this.#store.updateUser(name, { disabled }))) throw notFound(name);
+    if (!(await this.#changed(this.#store.updateUser(name, { disabled })))) throw notFound(name);
   }
 
   async deleteUser(name: string): Promise<void> {
-    if (!(await this.#store.deleteUser(name))) throw notFound(name);
+    if (!(await this.#changed(this.#store.deleteUser(name)))) throw notFound(name);
   }
 
   /** Issues an API token for a user; `expiresAt` is a timestamp or absent for no expiry. */
@@ -118,7 +137,7 @@ export class AccountService {
   }
 
   async revokeToken(id: string): Promise<void> {
-    if (!(await this.#store.deleteToken(id))) throw new EntenteError('ENTENTE_NOT_FOUND', `No token ${id}`);
+    if (!(await this.#changed(this.#store.deleteToken(id)))) throw new EntenteError('ENTENTE_NOT_FOUND', `No token ${id}`);
   }
 
   /** The principal for a user name and password, or undefined (unknown, disabled or wrong password). */
@@ -145,16 +164,41 @@ export class AccountService {
   async authenticateBearer(bearer: string): Promise<Principal | undefined> {
     const parsed = parseToken(bearer);
     if (parsed === undefined) return undefined;
-    const token = await this.#store.findTokenBySecretHash(hashSecret(parsed.secret));
-    if (token === undefined || token.id !== parsed.id) return undefined;
+    const secretHash = hashSecret(parsed.secret);
     const now = this.#clock.now();
-    if (token.expiresAt !== undefined && Date.parse(token.expiresAt) <= now) return undefined;
+    const generation = this.#bearers.generation;
+    const cached = this.#bearers.get(secretHash);
+    if (cached !== undefined && cached.tokenId === parsed.id) {
+      if (cached.expiresAt !== undefined && cached.expiresAt <= now) return undefined;
+      await this.#touch(cached, now);
+      return cached.principal;
+    }
+    const token = await this.#store.findTokenBySecretHash(secretHash);
+    if (token === undefined || token.id !== parsed.id) return undefined;
+    const expiresAt = token.expiresAt === undefined ? undefined : Date.parse(token.expiresAt);
+    if (expiresAt !== undefined && expiresAt <= now) return undefined;
     const user = await this.#store.getUser(token.userName);
     if (user === undefined || user.disabled) return undefined;
-    if (token.lastUsedAt === undefined || now - Date.parse(token.lastUsedAt) > TOUCH_INTERVAL_MS) {
-      await this.#store.touchToken(token.id, stixNow(this.#clock));
+    const entry: CachedBearer = { tokenId: token.id, expiresAt, principal: principalOf(user), lastUsedAt: token.lastUsedAt === undefined ? undefined : Date.parse(token.lastUsedAt) };
+    await this.#touch(entry, now);
+    this.#bearers.set(secretHash, entry, generation);
+    return entry.principal;
+  }
+
+  /** Awaits a change of tokens or users, then forgets the remembered tokens, whatever came of it. */
+  async #changed<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.#bearers.clear();
     }
-    return principalOf(user);
+  }
+
+  // Touching lastUsedAt on every request would turn each read into a write.
+  async #touch(entry: CachedBearer, now: number): Promise<void> {
+    if (entry.lastUsedAt !== undefined && now - entry.lastUsedAt <= TOUCH_INTERVAL_MS) return;
+    entry.lastUsedAt = now;
+    await this.#store.touchToken(entry.tokenId, stixNow(this.#clock));
   }
 }
 

@@ -3,10 +3,18 @@ import { EntenteError } from '../../core/errors.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type { Collection, CollectionStore, Grant } from '../../ports/store.js';
 import { isAdmin, type Principal } from '../accounts/principal.js';
+import { ShortLivedCache } from '../shared/short-lived-cache.js';
 
 export interface CollectionServiceDeps {
   readonly store: CollectionStore;
   readonly clock: Clock;
+  /**
+   * How long a collection and a user's grant on it are remembered for `resolve`, in ms (default
+   * 1 s; 0 disables). Creating, deleting or granting through this service forgets every entry at
+   * once; the same changes made by another process (the CLI on the same data directory) take
+   * effect here within this time.
+   */
+  readonly cacheMs?: number;
 }
 
 export interface Rights {
@@ -38,10 +46,16 @@ export const DEFAULT_MEDIA_TYPES: ReadonlyArray<string> = ['application/stix+jso
 export class CollectionService {
   readonly #store: CollectionStore;
   readonly #clock: Clock;
+  // Every TAXII request resolves its collection and the caller's grant on it: two statements
+  // saved per page. Only collections that exist are remembered; absent grants are (no access).
+  readonly #collections: ShortLivedCache<Collection>;
+  readonly #grants: ShortLivedCache<Grant | null>;
 
   constructor(deps: CollectionServiceDeps) {
     this.#store = deps.store;
     this.#clock = deps.clock;
+    this.#collections = new ShortLivedCache(deps.clock, deps.cacheMs ?? 1000);
+    this.#grants = new ShortLivedCache(deps.clock, deps.cacheMs ?? 1000);
   }
 
   /** Creates a collection; the id and alias must be URL-safe and not taken by another id or alias. */
@@ -65,7 +79,7 @@ export class CollectionService {
       ...(input.description === undefined ? {} : { description: input.description }),
       ...(input.alias === undefined ? {} : { alias: input.alias }),
     };
-    await this.#store.createCollection(collection);
+    await this.#changed(this.#store.createCollection(collection));
     return collection;
   }
 
@@ -94,8 +108,7 @@ export class CollectionService {
   /** What the principal may do in a collection (given by id); admin may do everything. */
   async rights(principal: Principal, collectionId: string): Promise<Rights> {
     if (isAdmin(principal)) return ALL;
-    const [grant] = await this.#store.listGrants({ collectionId, principal: principal.name });
-    return this.#fromGrant(principal, grant);
+    return this.#fromGrant(principal, await this.#grantOf(collectionId, principal.name));
   }
 
   /**
@@ -104,7 +117,7 @@ export class CollectionService {
    * sensitive; one it can see but not use as asked is a 403.
    */
   async resolve(principal: Principal, idOrAlias: string, need: 'read' | 'write' | 'see' = 'see'): Promise<VisibleCollection> {
-    const collection = await this.#store.getCollection(idOrAlias);
+    const collection = await this.#collectionOf(idOrAlias);
     const rights = collection === undefined ? NONE : await this.rights(principal, collection.id);
     if (collection === undefined || (!rights.canRead && !rights.canWrite)) {
       throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `No collection ${idOrAlias}`);
@@ -117,7 +130,7 @@ export class CollectionService {
   /** Deletes a collection and, through the store, its objects and grants. */
   async delete(idOrAlias: string): Promise<void> {
     const collection = await this.#store.getCollection(idOrAlias);
-    if (collection === undefined || !(await this.#store.deleteCollection(collection.id))) {
+    if (collection === undefined || !(await this.#changed(this.#store.deleteCollection(collection.id)))) {
       throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `No collection ${idOrAlias}`);
     }
   }
@@ -127,7 +140,7 @@ export class CollectionService {
     const collection = await this.#store.getCollection(idOrAlias);
     if (collection === undefined) throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `No collection ${idOrAlias}`);
     const grant: Grant = { collectionId: collection.id, principal: userName, canRead: rights.canRead, canWrite: rights.canWrite };
-    await this.#store.setGrant(grant);
+    await this.#changed(this.#store.setGrant(grant));
     return grant;
   }
 
@@ -136,6 +149,35 @@ export class CollectionService {
     const collection = await this.#store.getCollection(idOrAlias);
     if (collection === undefined) throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `No collection ${idOrAlias}`);
     return this.#store.listGrants({ collectionId: collection.id });
+  }
+
+  async #collectionOf(idOrAlias: string): Promise<Collection | undefined> {
+    const generation = this.#collections.generation;
+    const cached = this.#collections.get(idOrAlias);
+    if (cached !== undefined) return cached;
+    const collection = await this.#store.getCollection(idOrAlias);
+    if (collection !== undefined) this.#collections.set(idOrAlias, collection, generation);
+    return collection;
+  }
+
+  async #grantOf(collectionId: string, principal: string): Promise<Grant | undefined> {
+    const key = `${collectionId}\u0000${principal}`;
+    const generation = this.#grants.generation;
+    const cached = this.#grants.get(key);
+    if (cached !== undefined) return cached ?? undefined;
+    const [grant] = await this.#store.listGrants({ collectionId, principal });
+    this.#grants.set(key, grant ?? null, generation);
+    return grant;
+  }
+
+  /** Awaits a change of collections or grants, then forgets what was remembered, whatever came of it. */
+  async #changed<T>(write: Promise<T>): Promise<T> {
+    try {
+      return await write;
+    } finally {
+      this.#collections.clear();
+      this.#grants.clear();
+    }
   }
 
   // The read-only role caps any grant at reading, whatever an administrator granted.
