@@ -39,6 +39,8 @@ const PRUNED = {
     { ...base('report', 4), name: 'beacons', published: T, object_refs: [secretIndicator.id, openIndicator.id] },
     { ...base('relationship', 5), relationship_type: 'indicates', source_ref: secretIndicator.id, target_ref: family.id },
     { ...base('relationship', 6), relationship_type: 'indicates', source_ref: openIndicator.id, target_ref: family.id },
+    // Refers to a relationship that the graph pass withholds (its source is secret).
+    { ...base('report', 7), name: 'beacon links', published: T, object_refs: [`relationship--${uuid(5)}`, openIndicator.id] },
   ],
 };
 let node: NodeServices;
@@ -128,6 +130,18 @@ describe('release from stored facts', () => {
     expect(ids).toContain(`relationship--${uuid(6)}`);
     const report = out.find((o) => o.id === `report--${uuid(4)}`);
     expect(report?.object['object_refs']).toEqual([openIndicator.id]);
+  });
+
+  it('decides references between the objects of a page by the page, not by their latest versions elsewhere', async () => {
+    const all = (await pages(1000)).flat();
+    // A page where every object may go by its labels, one of them withheld by the graph pass.
+    const page = [`relationship--${uuid(5)}`, `report--${uuid(7)}`].map((id) => all.find((o) => o.id === id) as StoredObject);
+    const reader: Audience = { kind: 'principal', principal: { name: 'de-none', roles: ['analyst'] } };
+    const byFacts = sent(await node.release.releaseStored(reader, page.map((s) => counted(s, true, { n: 0 })), 'taxii'));
+    const byText = sent(await node.release.releaseStored(reader, page.map((s) => counted(s, false, { n: 0 })), 'taxii'));
+    expect(byFacts).toEqual(byText);
+    expect(byFacts.map((o) => (o as [string])[0])).toEqual([`report--${uuid(7)}`]);
+    expect((byFacts[0] as [string, string, { object_refs: string[] }])[2].object_refs).toEqual([openIndicator.id]);
   });
 
   it.each(AUDIENCES)('gives %s what deciding the whole objects gives, logs the same decisions, and parses no more', async (_name, audience, logged, fewer) => {

@@ -309,18 +309,26 @@ export class ReleaseService implements ReleaseGate {
       return releasedOutside;
     };
 
+    // One look-up per object: a page's keys are fresh strings, and hashing them is the cost.
     const keys: string[] = [];
+    const decided: Array<ReleaseDecision | null | undefined> = [];
     for (const s of stored) {
       const facts = s.release as ReleaseFacts;
       const key = keyOf(s.id, s.type, facts);
+      const found = byKey.get(key);
       keys.push(key);
-      if (!byKey.has(key) && !pending.has(key)) pending.set(key, projectionOf(s.id, facts));
+      decided.push(found);
+      if (found === undefined && !pending.has(key)) pending.set(key, projectionOf(s.id, facts));
     }
-    if (pending.size > 0) await decidePending();
+    if (pending.size > 0) {
+      await decidePending();
+      decided.forEach((d, i) => {
+        if (d === undefined) decided[i] = byKey.get(keys[i] as string);
+      });
+    }
 
     // The usual page: everything on it goes unchanged. Then only the references leaving the
     // page remain to be checked, and nothing per object is built.
-    const decided = keys.map((key) => byKey.get(key));
     let checked: Set<string> | undefined;
     if (decided.every((d) => d !== null && d !== undefined && d.outcome === 'allow')) {
       const beyond = new Set<string>();
@@ -328,6 +336,7 @@ export class ReleaseService implements ReleaseGate {
         const refs = (s.release as ReleaseFacts).refs;
         if (refs !== undefined) addReferences(refs, beyond);
       }
+      // Measured: hashing the page's ids costs less than looking up their latest facts.
       if (beyond.size > 0) for (const s of stored) beyond.delete(s.id);
       const outside = [...beyond];
       checked = await decideOutside(outside);
@@ -354,8 +363,9 @@ export class ReleaseService implements ReleaseGate {
 
     // References leaving the page: decided from the latest version's facts in the same way.
     const outside = outsideReferences(items.filter((i) => i.decision.outcome !== 'deny'));
-    // Every object went above: the same references, already decided.
-    const releasedOutside = checked ?? await decideOutside(outside);
+    // Every object went above: the same references, already decided (only those beyond the
+    // page: the page decides its own objects, which the graph pass may withhold).
+    const releasedOutside = checked === undefined ? await decideOutside(outside) : new Set(outside.filter((id) => checked?.has(id) === true));
 
     // When nothing on the page is withheld and every reference beyond it is released, the graph
     // pass has nothing to remove (the usual page).
@@ -456,7 +466,12 @@ class DecisionsByKey {
   }
 
   get(key: string): ReleaseDecision | null | undefined {
-    return this.#own.has(key) ? this.#own.get(key) : this.#kept?.get(key);
+    // Nothing recorded is undefined: a miss in this read's own falls through to those kept.
+    if (this.#own.size > 0) {
+      const own = this.#own.get(key);
+      if (own !== undefined) return own;
+    }
+    return this.#kept?.get(key);
   }
 
   /** Records a decision; `keep` lets later reads by the same recipient reuse it. */
