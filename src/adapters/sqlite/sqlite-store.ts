@@ -395,7 +395,8 @@ export class SqliteStore implements Store {
  */
 export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStore> {
   try {
-    if (options.file !== ':memory:' && options.file !== '') mkdirSync(dirname(options.file), { recursive: true });
+    const inFile = options.file !== ':memory:' && options.file !== '';
+    if (inFile) mkdirSync(dirname(options.file), { recursive: true });
     const db = new Database(options.file);
     registerIdHash(db);
     const cacheMiB = options.cacheMiB ?? 64;
@@ -412,7 +413,6 @@ export function openSqliteStore(options: SqliteStoreOptions): Promise<SqliteStor
     // Reads through the memory map skip a system call and a copy per page (sqlite.org/mmap.html);
     // the WAL still takes every write, so this changes nothing about durability.
     db.pragma(`mmap_size = ${(options.mmapMiB ?? 1024) * 2 ** 20}`);
-    const inFile = options.file !== ':memory:' && options.file !== '';
     return Promise.resolve(new SqliteStore(db, options.backgroundCheckpoints === true && inFile ? new WalCheckpointer(options.file, options.onCheckpointError === undefined ? {} : { onError: options.onCheckpointError }) : undefined));
   } catch (error) {
     return Promise.reject(new EntenteError('ENTENTE_STORE_UNAVAILABLE', `Cannot open the SQLite store at ${options.file}: ${String(error)}`, [], { cause: error }));

@@ -254,7 +254,7 @@ export class ReleaseService implements ReleaseGate {
     const pending = new Map<string, Json>();
     const note = (id: string, type: string, facts: ReleaseFacts): void => {
       const key = keyOf(id, type, facts);
-      if (!byKey.has(key) && !pending.has(key)) pending.set(key, projectionOf(id, facts));
+      if (byKey.get(key) === undefined && !pending.has(key)) pending.set(key, projectionOf(id, facts));
     };
     const decidePending = async (): Promise<void> => {
       if (pending.size === 0) return;
@@ -459,10 +459,6 @@ class DecisionsByKey {
     // Full: started again between reads, never during one (a read finds what it has decided).
     if (kept !== undefined && kept.size >= MAX_KEPT_DECISIONS) kept.clear();
     this.#kept = kept;
-  }
-
-  has(key: string): boolean {
-    return this.#own.has(key) || this.#kept?.has(key) === true;
   }
 
   get(key: string): ReleaseDecision | null | undefined {
