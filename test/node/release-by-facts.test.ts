@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundles, readDirectory, readYamlTexts } from '../../examples/coalition/example-files.js';
 import { openNode, type NodeServices } from '../../src/composition-root.js';
 import { resolveConfig } from '../../src/config/node-config.js';
+import { referencesOf } from '../../src/core/policy/release-set.js';
 import type { StoredObject } from '../../src/ports/store.js';
 import type { Audience } from '../../src/services/intel/release-gate.js';
 import { setUpNode } from '../../src/services/setup/node-setup.js';
@@ -41,6 +42,17 @@ const PRUNED = {
     { ...base('relationship', 6), relationship_type: 'indicates', source_ref: openIndicator.id, target_ref: family.id },
     // Refers to a relationship that the graph pass withholds (its source is secret).
     { ...base('report', 7), name: 'beacon links', published: T, object_refs: [`relationship--${uuid(5)}`, openIndicator.id] },
+    // Refers to a report that goes to no one who may not see the secret indicator (nothing of it would be left).
+    { ...base('report', 8), name: 'digest', published: T, object_refs: [`report--${uuid(10)}`, openIndicator.id] },
+    { ...base('report', 10), name: 'secret only', published: T, object_refs: [secretIndicator.id] },
+    // Refers to a sighting of the secret indicator, which goes only with it.
+    { ...base('sighting', 11), sighting_of_ref: secretIndicator.id, count: 3 },
+    { ...base('report', 12), name: 'sightings', published: T, object_refs: [`sighting--${uuid(11)}`, openIndicator.id] },
+    // Two reports that refer to each other go together.
+    { ...base('report', 13), name: 'part one', published: T, object_refs: [`report--${uuid(14)}`] },
+    { ...base('report', 14), name: 'part two', published: T, object_refs: [`report--${uuid(13)}`] },
+    { ...base('report', 15), name: 'overview', published: T, object_refs: [`report--${uuid(16)}`, secretIndicator.id] },
+    { ...base('report', 16), name: 'open part', published: T, object_refs: [openIndicator.id, secretIndicator.id] },
   ],
 };
 let node: NodeServices;
@@ -142,6 +154,37 @@ describe('release from stored facts', () => {
     expect(byFacts).toEqual(byText);
     expect(byFacts.map((o) => (o as [string])[0])).toEqual([`report--${uuid(7)}`]);
     expect((byFacts[0] as [string, string, { object_refs: string[] }])[2].object_refs).toEqual([openIndicator.id]);
+  });
+
+  it.each(AUDIENCES)('gives %s one consistent graph over pages of any size: every reference kept is to an object it receives', async (_name, audience) => {
+    const held = new Set((await pages(1000)).flat().map((o) => o.id));
+    for (const limit of [1, 3, 1000]) {
+      const released = new Map<string, StoredObject['object']>();
+      for (const page of await pages(limit)) for (const o of await node.release.releaseStored(audience, page, 'taxii')) released.set(o.id, o.object);
+      const dangling = [...released].flatMap(([id, object]) => referencesOf(object).filter((ref) => held.has(ref) && !released.has(ref)).map((ref) => `${id} -> ${ref}`));
+      expect(dangling, `limit ${limit}`).toEqual([]);
+    }
+  });
+
+  it('keeps a reference beyond the page only when its object would go if read itself', async () => {
+    const all = (await pages(1000)).flat();
+    const reader: Audience = { kind: 'principal', principal: { name: 'de-none', roles: ['analyst'] } };
+    const alone = async (n: number, type = 'report'): Promise<StoredObject | undefined> => {
+      const page = [all.find((o) => o.id === `${type}--${uuid(n)}`) as StoredObject];
+      const byFacts = await node.release.releaseStored(reader, page.map((s) => counted(s, true, { n: 0 })), 'taxii');
+      const byText = await node.release.releaseStored(reader, page.map((s) => counted(s, false, { n: 0 })), 'taxii');
+      expect(sent(byFacts)).toEqual(sent(byText));
+      return byFacts[0];
+    };
+    expect((await alone(7))?.object['object_refs']).toEqual([openIndicator.id]);
+    expect(await alone(10)).toBeUndefined();
+    expect((await alone(8))?.object['object_refs']).toEqual([openIndicator.id]);
+    expect(await alone(11, 'sighting')).toBeUndefined();
+    expect((await alone(12))?.object['object_refs']).toEqual([openIndicator.id]);
+    expect((await alone(13))?.object['object_refs']).toEqual([`report--${uuid(14)}`]);
+    expect((await alone(14))?.object['object_refs']).toEqual([`report--${uuid(13)}`]);
+    // A report that refers to a report that goes keeps the reference.
+    expect((await alone(15))?.object['object_refs']).toEqual([`report--${uuid(16)}`]);
   });
 
   it.each(AUDIENCES)('gives %s what deciding the whole objects gives, logs the same decisions, and parses no more', async (_name, audience, logged, fewer) => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { consistentRelease, outsideReferences, type ReleaseItem } from './release-set.js';
+import { consistentRelease, outsideReferences, releasedBeyond, type JudgedObject, type ReleaseItem } from './release-set.js';
 import { indicator, relationship, report, type Obj } from './testing/objects.js';
 import type { ReleaseDecision } from './types.js';
 
@@ -61,5 +61,35 @@ describe('consistentRelease', () => {
   it('leaves provenance and markings alone', () => {
     const a = indicator({ created_by_ref: 'identity--1c1d1e1f-0000-4000-8000-000000000009', object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'] });
     expect(consistentRelease([allow(a)], new Set())[0]?.outcome).toBe('allow');
+  });
+});
+
+describe('releasedBeyond', () => {
+  const a = indicator();
+  const b = indicator();
+  const rel = relationship(a.id, b.id, 'related-to');
+  const r1 = { ...report([rel.id]), id: 'report--3a1c1f0e-5b8e-4b5e-9a0a-0d6c7d3f1e01' };
+  const r2 = { ...report([r1.id]), id: 'report--3a1c1f0e-5b8e-4b5e-9a0a-0d6c7d3f1e02' };
+  const store = (withheld: ReadonlySet<string>, held: ReadonlyArray<Obj>) => {
+    const rounds: string[][] = [];
+    const judge = async (ids: ReadonlyArray<string>): Promise<ReadonlyMap<string, JudgedObject>> => {
+      rounds.push([...ids]);
+      return new Map(held.filter((o) => ids.includes(o.id)).map((o) => [o.id, { object: o, released: !withheld.has(o.id) }]));
+    };
+    return { rounds, judge };
+  };
+
+  it('follows what a reference needs, a level per round, and keeps it only when all of that goes', async () => {
+    const open = store(new Set(), [a, b, rel, r1, r2]);
+    expect(await releasedBeyond([r2.id], open.judge)).toEqual(new Set([r2.id]));
+    expect(open.rounds).toEqual([[r2.id], [r1.id], [rel.id], [a.id, b.id]]);
+    const closed = store(new Set([b.id]), [a, b, rel, r1, r2]);
+    expect(await releasedBeyond([r2.id, a.id], closed.judge)).toEqual(new Set([a.id]));
+  });
+
+  it('withholds nothing for an object this node does not hold, and counts what lies past its bound as withheld', async () => {
+    expect(await releasedBeyond([rel.id], store(new Set(), [rel]).judge)).toEqual(new Set([rel.id]));
+    expect(await releasedBeyond([r2.id], store(new Set(), [a, b, rel, r1, r2]).judge, 2)).toEqual(new Set());
+    expect(await releasedBeyond([r2.id, a.id, b.id], store(new Set(), [a, b, rel, r1, r2]).judge, 1)).toEqual(new Set([a.id, b.id]));
   });
 });

@@ -50,6 +50,107 @@ export function outsideReferences(items: ReadonlyArray<ReleaseItem>): ReadonlyAr
 }
 
 /**
+ * The references on which an object's release depends: a relationship's or sighting's required
+ * endpoints, and a container's `object_refs` (it may not go with none left). Other references
+ * are only pruned.
+ */
+export function dependenciesOf(object: Json): ReadonlyArray<string> {
+  const type = String(object['type']);
+  const out: string[] = [];
+  for (const key of REQUIRED_REFS[type] ?? []) {
+    const target = object[key];
+    if (typeof target === 'string') out.push(target);
+  }
+  const refs = object['object_refs'];
+  if (CONTAINERS.has(type) && Array.isArray(refs)) for (const r of refs) if (typeof r === 'string') out.push(r);
+  return out;
+}
+
+/** What the graph rules read of an object beyond a read: its references and whether its own decision lets it go. */
+export interface JudgedObject {
+  /** The object as its decision would send it (at least its id, type and references). */
+  readonly object: Json;
+  /** Its own decision (labels, agreements, redaction) is not a denial. */
+  readonly released: boolean;
+}
+
+/**
+ * The graph rules applied to objects beyond a read, so that a reference to one of them is kept
+ * exactly when the object would go if read itself. `reached` holds every object the walk reached
+ * (undefined: this node does not hold it, which withholds nothing); an id never reached counts as
+ * withheld. The largest set that obeys the rules is returned: an object goes when its own
+ * decision lets it, its required endpoints go, and, for a container, one of its object_refs goes
+ * (objects that refer to each other in a cycle go together, as they do within one read).
+ */
+export function releasedByGraph(reached: ReadonlyMap<string, JudgedObject | undefined>): Set<string> {
+  const released = new Set<string>();
+  const rules: Array<[string, Json]> = [];
+  for (const [id, judged] of reached) {
+    if (judged === undefined) released.add(id);
+    else if (judged.released) {
+      released.add(id);
+      if (dependenciesOf(judged.object).length > 0) rules.push([id, judged.object]);
+    }
+  }
+  for (let changed = true; changed;) {
+    changed = false;
+    for (const [id, object] of rules) {
+      if (released.has(id) && !stands(object, released)) {
+        released.delete(id);
+        changed = true;
+      }
+    }
+  }
+  return released;
+}
+
+/** Whether an object whose own decision lets it go still goes, given what else goes (as `prune` decides). */
+function stands(object: Json, released: ReadonlySet<string>): boolean {
+  const type = String(object['type']);
+  for (const key of REQUIRED_REFS[type] ?? []) {
+    const target = object[key];
+    if (typeof target === 'string' && !released.has(target)) return false;
+  }
+  const refs = object['object_refs'];
+  if (!CONTAINERS.has(type) || !Array.isArray(refs) || refs.length === 0) return true;
+  return refs.some((r) => typeof r !== 'string' || released.has(r));
+}
+
+/**
+ * Objects the walk beyond one read may reach past the references themselves; beyond this bound,
+ * what it has not reached counts as withheld (a reference may then be removed that a read of its
+ * object would release: never the other way).
+ */
+export const MAX_BEYOND = 10_000;
+
+/**
+ * Which of `ids` (references leaving a read) the recipient may receive. A reference is kept
+ * exactly when its object would go if read itself: its own decision lets it, and so do the graph
+ * rules, which depend on the objects it needs in turn (a relationship's endpoints, a report's
+ * contents). The walk follows those, one round of look-ups per level, and `judge` decides each
+ * round (objects this node does not hold are left out of its answer: they withhold nothing).
+ */
+export async function releasedBeyond(ids: ReadonlyArray<string>, judge: (ids: ReadonlyArray<string>) => Promise<ReadonlyMap<string, JudgedObject>>, bound = MAX_BEYOND): Promise<Set<string>> {
+  if (ids.length === 0) return new Set();
+  const reached = new Map<string, JudgedObject | undefined>();
+  let frontier = [...new Set(ids)];
+  // The references themselves are always decided; only the walk beyond them is bounded.
+  for (let first = true; frontier.length > 0 && (first || reached.size < bound); first = false) {
+    const round = first ? frontier : frontier.slice(0, bound - reached.size);
+    const answers = await judge(round);
+    for (const id of round) reached.set(id, answers.get(id));
+    const next = new Set<string>();
+    for (const id of round) {
+      const j = answers.get(id);
+      if (j?.released === true) for (const dep of dependenciesOf(j.object)) if (!reached.has(dep)) next.add(dep);
+    }
+    frontier = [...next];
+  }
+  const released = releasedByGraph(reached);
+  return new Set(ids.filter((id) => released.has(id)));
+}
+
+/**
  * Returns the decisions made consistent, in the items' order. `releasedOutside` holds the ids,
  * among `outsideReferences(items)`, that the same recipient may receive.
  */

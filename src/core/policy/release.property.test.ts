@@ -14,7 +14,7 @@ import { validateObject } from '../stix/validate.js';
 import { prepareRecipient, type PolicyContext } from './recipient.js';
 import { decide, decideProjected } from './release-decision.js';
 import { projectionOf, releaseFactsOf } from './release-facts.js';
-import { consistentRelease } from './release-set.js';
+import { consistentRelease, releasedBeyond, type JudgedObject } from './release-set.js';
 import {
   DIRECTORY, graphArb, LIMITED_KINDS, NODE, NOW, protectionStepOf, STRANGER_ID, VICTIM_ID, worldArb, type DecisionCase, type Obj,
 } from './testing/arbitraries.js';
@@ -347,5 +347,45 @@ describe('consistentRelease, searched for counter-examples', () => {
         if (o.type === 'report') expect((o['object_refs'] as string[]).length).toBeGreaterThan(0);
       });
     }), { numRuns: RUNS, ...SEED });
+  });
+});
+
+describe('the graph rules beyond a read, searched for counter-examples', () => {
+  it('release a page of any graph exactly as releasing the whole graph at once releases those objects', async () => {
+    const split = graphArb.chain((g) => fc.record({ g: fc.constant(g), onPage: fc.array(fc.boolean(), { minLength: g.items.length, maxLength: g.items.length }), bound: fc.constantFrom(1, 3, 10_000) }));
+    await fc.assert(fc.asyncProperty(split, async ({ g: { items, releasedOutside }, onPage, bound }) => {
+      const first = items.map(({ object, outcome }): ReleaseDecision => (outcome === 'deny' ? { outcome, reason: 'tlp-ceiling', steps: [] } : { outcome, object, steps: [] }));
+      // The store: every item with its own decision; the ids beyond the graph held as objects that refer to nothing.
+      const held = new Map<string, JudgedObject>(items.map((i, n) => [i.object.id, { object: i.object, released: first[n]?.outcome !== 'deny' }]));
+      const beyond = new Set(items.flatMap((i) => refsOf(i.object)).filter((id) => !held.has(id)));
+      for (const id of beyond) held.set(id, { object: { id, type: id.split('--')[0] }, released: releasedOutside.has(id) });
+      const whole = consistentRelease(items.map((i, n) => ({ object: i.object, decision: first[n] as ReleaseDecision })), releasedOutside);
+
+      const page = items.map((_, n) => n).filter((n) => onPage[n] === true);
+      const pageItems = page.map((n) => ({ object: (items[n] as (typeof items)[number]).object, decision: first[n] as ReleaseDecision }));
+      const onIt = new Set(pageItems.map((i) => i.object.id));
+      const outside = [...new Set(pageItems.filter((i) => i.decision.outcome !== 'deny').flatMap((i) => refsOf(i.object)).filter((id) => !onIt.has(id)))];
+      const looked: string[] = [];
+      const released = await releasedBeyond(outside, async (ids) => {
+        looked.push(...ids);
+        return new Map(ids.flatMap((id) => { const h = held.get(id); return h === undefined ? [] : [[id, h] as const]; }));
+      }, bound);
+      const out = consistentRelease(pageItems, released);
+      expect(new Set(looked).size).toBe(looked.length);
+      page.forEach((n, k) => {
+        const w = whole[n] as ReleaseDecision;
+        const p = out[k] as ReleaseDecision;
+        if (bound === 10_000) {
+          // Unbounded: the page decides each of its objects as the whole graph does.
+          expect(p.outcome === 'deny').toBe(w.outcome === 'deny');
+          if (p.outcome !== 'deny') expect(p.object).toEqual(w.object);
+        } else if (w.outcome === 'deny') {
+          // Bounded: never more than the whole graph releases.
+          expect(p.outcome).toBe('deny');
+        } else if (p.outcome !== 'deny') {
+          for (const ref of refsOf(p.object as Obj)) expect(refsOf(w.object as Obj)).toContain(ref);
+        }
+      });
+    }), { numRuns: Math.min(RUNS, 3000), ...SEED });
   });
 });

@@ -9,7 +9,7 @@ import type { AllianceDirectory, ClassificationPolicy, ObjectLabels, SecurityLab
 import { decide, decideProjected, type DecisionInput } from '../../core/policy/release-decision.js';
 import { addReferences, graphProjectionOf, projectedKey, projectionOf, type ReleaseFacts } from '../../core/policy/release-facts.js';
 import type { Json } from '../../core/policy/redaction.js';
-import { consistentRelease, outsideReferences, type ReleaseItem } from '../../core/policy/release-set.js';
+import { consistentRelease, outsideReferences, releasedBeyond, type JudgedObject, type ReleaseItem } from '../../core/policy/release-set.js';
 import { prepareRecipient, type PreparedRecipient } from '../../core/policy/recipient.js';
 import type { Organisation, ReleaseDecision, UserProfile } from '../../core/policy/types.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
@@ -190,18 +190,11 @@ export class ReleaseService implements ReleaseGate {
     const one = this.#decider(recipient, await this.labelsOfAll(objects), victims);
     const items: ReleaseItem[] = objects.map((object) => ({ object, decision: one(object) }));
     const outside = outsideReferences(items.filter((i) => i.decision.outcome !== 'deny'));
-    const releasedOutside = new Set<string>();
-    if (outside.length > 0) {
-      const looked = await Promise.all(outside.map((id) => this.#deps.store.getLatest(id)));
-      // A reference to an object this node does not hold hides nothing: only endpoints the
-      // recipient may not receive hold a relationship back.
-      outside.forEach((id, i) => {
-        if (looked[i] === undefined) releasedOutside.add(id);
-      });
-      const found = looked.filter((o): o is StixLike => o !== undefined);
-      const other = this.#decider(recipient, await this.labelsOfAll(found), victims);
-      for (const object of found) if (other(object).outcome !== 'deny') releasedOutside.add(object.id);
-    }
+    const releasedOutside = await releasedBeyond(outside, async (ids) => {
+      const looked = (await Promise.all(ids.map((id) => this.#deps.store.getLatest(id)))).filter((o): o is StixLike => o !== undefined);
+      const other = this.#decider(recipient, await this.labelsOfAll(looked), victims);
+      return new Map(looked.map((object) => [object.id, judged(object, other(object))]));
+    });
     return consistentRelease(items, releasedOutside);
   }
 
@@ -280,34 +273,35 @@ export class ReleaseService implements ReleaseGate {
       pending.clear();
     };
 
-    /** Which of `outside` (ids beyond the page) the recipient may receive. */
-    const decideOutside = async (outside: ReadonlyArray<string>): Promise<Set<string>> => {
-      const releasedOutside = new Set<string>();
-      if (outside.length === 0) return releasedOutside;
-      const latest = await this.#deps.store.latestReleaseFacts(outside);
+    /**
+     * Which of `outside` (ids beyond the page) the recipient may receive: each decided from its
+     * latest version's facts like the page's objects, with the graph rules applied beyond the page.
+     */
+    const decideOutside = (outside: ReadonlyArray<string>): Promise<Set<string>> => releasedBeyond(outside, async (ids) => {
+      const out = new Map<string, JudgedObject>();
+      const latest = await this.#deps.store.latestReleaseFacts(ids);
       const byText: string[] = [];
-      for (const id of outside) {
+      for (const id of ids) {
         const l = latest.get(id);
-        // A reference to an object this node does not hold hides nothing.
-        if (l === undefined) releasedOutside.add(id);
-        else if (l.release === undefined) byText.push(id);
+        if (l === undefined) continue;
+        if (l.release === undefined) byText.push(id);
         else note(id, l.type, l.release);
       }
       await decidePending();
-      for (const id of outside) {
+      for (const id of ids) {
         const l = latest.get(id);
         if (l?.release === undefined) continue;
         const found = byKey.get(keyOf(id, l.type, l.release));
         if (found === null || found === undefined) byText.push(id);
-        else if (found.outcome !== 'deny') releasedOutside.add(id);
+        else out.set(id, { object: graphProjectionOf(id, l.type, l.release), released: found.outcome !== 'deny' });
       }
       if (byText.length > 0) {
         const looked = (await Promise.all(byText.map((id) => this.#deps.store.getLatest(id)))).filter((o): o is StixLike => o !== undefined);
         const other = this.#decider(recipient, await this.labelsOfAll(looked), victims);
-        for (const object of looked) if (other(object).outcome !== 'deny') releasedOutside.add(object.id);
+        for (const object of looked) out.set(object.id, judged(object, other(object)));
       }
-      return releasedOutside;
-    };
+      return out;
+    });
 
     // One look-up per object: a page's keys are fresh strings, and hashing them is the cost.
     const keys: string[] = [];
@@ -519,4 +513,9 @@ interface LoggedVersion {
 
 function loggedVersions(objects: ReadonlyArray<StixLike>): LoggedVersion[] {
   return objects.map((o) => ({ id: o.id, version: versionOf(o) }));
+}
+
+/** An object beyond the read as its decision would send it. */
+function judged(object: StixLike, decision: ReleaseDecision): JudgedObject {
+  return { object: (decision.object as Json | undefined) ?? object, released: decision.outcome !== 'deny' };
 }
