@@ -89,7 +89,8 @@ describe('releasedBeyond', () => {
 
   it('withholds nothing for an object this node does not hold, and counts what lies past its bound as withheld', async () => {
     expect(await releasedBeyond([rel.id], store(new Set(), [rel]).judge)).toEqual(new Set([rel.id]));
-    expect(await releasedBeyond([r2.id], store(new Set(), [a, b, rel, r1, r2]).judge, 2)).toEqual(new Set());
-    expect(await releasedBeyond([r2.id, a.id, b.id], store(new Set(), [a, b, rel, r1, r2]).judge, 1)).toEqual(new Set([a.id, b.id]));
+    expect(await releasedBeyond([r2.id], store(new Set(), [a, b, rel, r1, r2]).judge, 1)).toEqual(new Set());
+    expect(await releasedBeyond([r2.id, a.id, b.id], store(new Set(), [a, b, rel, r1, r2]).judge, 0)).toEqual(new Set([a.id, b.id]));
+    expect(await releasedBeyond([r2.id], store(new Set(), [a, b, rel, r1, r2]).judge, 4)).toEqual(new Set([r2.id]));
   });
 });

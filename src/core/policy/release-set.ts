@@ -117,11 +117,11 @@ function stands(object: Json, released: ReadonlySet<string>): boolean {
 }
 
 /**
- * Objects the walk beyond one read may reach past the references themselves; beyond this bound,
- * what it has not reached counts as withheld (a reference may then be removed that a read of its
- * object would release: never the other way).
+ * Objects the walk may reach past the references themselves (a large report's relationships
+ * have twice as many endpoints); beyond this bound, what it has not reached counts as withheld:
+ * a reference may then be removed that a read of its object would release, never the other way.
  */
-export const MAX_BEYOND = 10_000;
+export const MAX_BEYOND = 50_000;
 
 /**
  * Which of `ids` (references leaving a read) the recipient may receive. A reference is kept
@@ -133,10 +133,10 @@ export const MAX_BEYOND = 10_000;
 export async function releasedBeyond(ids: ReadonlyArray<string>, judge: (ids: ReadonlyArray<string>) => Promise<ReadonlyMap<string, JudgedObject>>, bound = MAX_BEYOND): Promise<Set<string>> {
   if (ids.length === 0) return new Set();
   const reached = new Map<string, JudgedObject | undefined>();
-  let frontier = [...new Set(ids)];
   // The references themselves are always decided; only the walk beyond them is bounded.
-  for (let first = true; frontier.length > 0 && (first || reached.size < bound); first = false) {
-    const round = first ? frontier : frontier.slice(0, bound - reached.size);
+  let round = [...new Set(ids)];
+  let budget = bound;
+  while (round.length > 0) {
     const answers = await judge(round);
     for (const id of round) reached.set(id, answers.get(id));
     const next = new Set<string>();
@@ -144,7 +144,8 @@ export async function releasedBeyond(ids: ReadonlyArray<string>, judge: (ids: Re
       const j = answers.get(id);
       if (j?.released === true) for (const dep of dependenciesOf(j.object)) if (!reached.has(dep)) next.add(dep);
     }
-    frontier = [...next];
+    round = [...next].slice(0, budget);
+    budget -= round.length;
   }
   const released = releasedByGraph(reached);
   return new Set(ids.filter((id) => released.has(id)));

@@ -352,7 +352,7 @@ describe('consistentRelease, searched for counter-examples', () => {
 
 describe('the graph rules beyond a read, searched for counter-examples', () => {
   it('release a page of any graph exactly as releasing the whole graph at once releases those objects', async () => {
-    const split = graphArb.chain((g) => fc.record({ g: fc.constant(g), onPage: fc.array(fc.boolean(), { minLength: g.items.length, maxLength: g.items.length }), bound: fc.constantFrom(1, 3, 10_000) }));
+    const split = graphArb.chain((g) => fc.record({ g: fc.constant(g), onPage: fc.array(fc.boolean(), { minLength: g.items.length, maxLength: g.items.length }), bound: fc.constantFrom(0, 2, 50_000) }));
     await fc.assert(fc.asyncProperty(split, async ({ g: { items, releasedOutside }, onPage, bound }) => {
       const first = items.map(({ object, outcome }): ReleaseDecision => (outcome === 'deny' ? { outcome, reason: 'tlp-ceiling', steps: [] } : { outcome, object, steps: [] }));
       // The store: every item with its own decision; the ids beyond the graph held as objects that refer to nothing.
@@ -375,7 +375,7 @@ describe('the graph rules beyond a read, searched for counter-examples', () => {
       page.forEach((n, k) => {
         const w = whole[n] as ReleaseDecision;
         const p = out[k] as ReleaseDecision;
-        if (bound === 10_000) {
+        if (bound === 50_000) {
           // Unbounded: the page decides each of its objects as the whole graph does.
           expect(p.outcome === 'deny').toBe(w.outcome === 'deny');
           if (p.outcome !== 'deny') expect(p.object).toEqual(w.object);
