@@ -34,4 +34,13 @@ describe('replay guards', () => {
     await guard.remember('late', 1_000);
     expect(guard.size).toBe(50);
   });
+
+  it('accepts an id once when the same envelope arrives twice at the same moment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'entente-replay-'));
+    dirs.push(dir);
+    const guard = new FileReplayGuard(dir, new ManualClock(1_000));
+    const answers = await Promise.all([guard.remember('twice', 5_000), guard.remember('twice', 5_000), guard.remember('other', 5_000)]);
+    expect(answers.filter((a, i) => a && i < 2)).toHaveLength(1);
+    expect(answers[2]).toBe(true);
+  });
 });

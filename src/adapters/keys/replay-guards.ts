@@ -29,19 +29,30 @@ export const SEEN_ENVELOPES_FILE = 'seen-envelopes.json';
 
 /**
  * Replay guard kept in `DATA_DIR/keys/seen-envelopes.json`, so that bundles opened offline, one
- * CLI run after another, are refused the second time. Not for concurrent processes: a shared
- * store table is the scaled-out answer.
+ * CLI run after another, are refused the second time. Checks within one process take turns; it
+ * is not for several processes at once (a shared store table is the scaled-out answer).
  */
 export class FileReplayGuard implements ReplayGuard {
   readonly #dir: string;
   readonly #clock: Clock;
+
+  /** The check in progress: checks run one after another, since each reads and rewrites the file. */
+  #turn: Promise<unknown> = Promise.resolve();
 
   constructor(dir: string, clock: Clock) {
     this.#dir = dir;
     this.#clock = clock;
   }
 
-  async remember(id: string, expiresAt: number): Promise<boolean> {
+  remember(id: string, expiresAt: number): Promise<boolean> {
+    // Two checks interleaved would both read the file before either wrote it: the same envelope
+    // arriving twice at once would be accepted twice, and one of two ids would be forgotten.
+    const answer = this.#turn.then(() => this.#remember(id, expiresAt));
+    this.#turn = answer.catch(() => undefined);
+    return answer;
+  }
+
+  async #remember(id: string, expiresAt: number): Promise<boolean> {
     const file = join(this.#dir, SEEN_ENVELOPES_FILE);
     let seen: Record<string, number> = {};
     try {
