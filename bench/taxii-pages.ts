@@ -4,11 +4,13 @@
  * which keyset paging must keep equal. The server runs as `entente start` in its own process,
  * as in production; this process only seeds the store and plays the clients.
  *
- *   npx tsx bench/taxii-pages.ts [--objects 1000000] [--seconds 10] [--clients 8] [--runs 3] [--keep DIR] [--profile DIR] [--client raw|node]
+ *   npx tsx bench/taxii-pages.ts [--objects 1000000] [--seconds 10] [--clients 8] [--runs 3] [--workers N] [--keep DIR] [--profile DIR] [--client raw|node]
  *
  * `--keep DIR` seeds the store there once and reuses it; `--profile DIR` writes a V8 CPU profile
  * of the server process there when it stops (open it in Chrome DevTools). `--client node` plays
  * the throughput clients through node:http, decoding every body, as the benchmark did before.
+ * `--workers N` runs the server as `entente start --workers N` (N serving processes); the server
+ * CPU then counts the primary and every worker.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -33,6 +35,7 @@ const { values: args } = parseArgs({
     profile: { type: 'string' },
     // `node`: the throughput clients use node:http and read every body as text, as before.
     client: { type: 'string', default: 'raw' },
+    workers: { type: 'string', default: '1' },
   },
 });
 const OBJECTS = Number(args.objects);
@@ -69,7 +72,7 @@ async function seed(): Promise<{ collection: string; token: string }> {
 
 function startServer(): Promise<ChildProcess> {
   const profiling = args.profile === undefined ? [] : ['--cpu-prof', `--cpu-prof-dir=${args.profile}`];
-  const child = spawn(process.execPath, [...profiling, 'bin/entente.js', 'start', '--data-dir', dataDir, '--port', String(PORT)], {
+  const child = spawn(process.execPath, [...profiling, 'bin/entente.js', 'start', '--data-dir', dataDir, '--port', String(PORT), '--workers', String(args.workers)], {
     env: { ...process.env, ENTENTE_LOG_LEVEL: 'warn', NO_COLOR: '1' }, stdio: ['ignore', 'pipe', 'inherit'],
   });
   return new Promise((resolve, reject) => {
@@ -109,12 +112,21 @@ function getLength(path: string, headers: Record<string, string>): Promise<{ sta
   });
 }
 
-/** CPU time of a process in ms (user, system), from /proc on Linux; undefined elsewhere. */
+/**
+ * CPU time in ms (user, system) of a process and its children (a server's worker processes),
+ * from /proc on Linux; undefined elsewhere.
+ */
 function processCpuMs(pid: number | undefined): { readonly user: number; readonly system: number } | undefined {
   if (pid === undefined || !existsSync(`/proc/${pid}/stat`)) return undefined;
   // Fields 14 and 15 (utime, stime) in clock ticks of 10 ms, counted after the command name's closing parenthesis.
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+  const own = { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+  const childrenFile = `/proc/${pid}/task/${pid}/children`;
+  const children = existsSync(childrenFile) ? readFileSync(childrenFile, 'utf8').trim().split(/\s+/).filter((c) => c !== '').map(Number) : [];
+  return children.reduce((sum, child) => {
+    const c = processCpuMs(child);
+    return c === undefined ? sum : { user: sum.user + c.user, system: sum.system + c.system };
+  }, own);
 }
 
 /** `total µs (system s µs)` per page. */
@@ -125,7 +137,7 @@ const pagePath = (collection: string, next?: string) =>
   `/taxii2/default/collections/${collection}/objects/?limit=${LIMIT}${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
 
 async function main(): Promise<void> {
-  console.log(`TAXII GET objects, limit=${LIMIT}, ${OBJECTS.toLocaleString('en-US')} objects, ${CLIENTS} clients, ${cpus().length} cores (${cpus()[0]?.model ?? '?'})`);
+  console.log(`TAXII GET objects, limit=${LIMIT}, ${OBJECTS.toLocaleString('en-US')} objects, ${CLIENTS} clients, ${String(args.workers)} serving process(es), ${cpus().length} cores (${cpus()[0]?.model ?? '?'})`);
   const { collection, token } = await seed();
   if (seeded) console.log('store reused from', dataDir);
   const server = await startServer();

@@ -17,9 +17,10 @@ import { openSqliteStore } from './adapters/sqlite/index.js';
 import { systemClock } from './adapters/system/system-clock.js';
 import type { NodeConfig } from './config/node-config.js';
 import { buildHttpApp } from './http/app.js';
-import { createMetrics, instrumentIntel, metricsHooksPlugin, opsRoutes } from './http/ops/index.js';
+import { createMetrics, instrumentIntel, metricsHooksPlugin, opsRoutes, type EntenteMetrics } from './http/ops/index.js';
 import { restApi } from './http/rest/index.js';
 import { changeFeedOn, type Bus, type ChangeFeed, type IntelChange } from './ports/bus.js';
+import type { ReplayGuard } from './ports/key-ring.js';
 import type { Clock } from './ports/clock.js';
 import type { Store } from './ports/store.js';
 import { AccountService } from './services/accounts/index.js';
@@ -70,6 +71,12 @@ export interface OpenOptions {
    * from a thread of its own, off the path of requests. A one-off command starts no thread.
    */
   readonly serving?: boolean;
+  /**
+   * A serving worker process of `entente start --workers N`: its bus and replay guard are the
+   * primary process's, reached over IPC (adapters/bus/relayed-bus.ts), unless a NATS bus is set,
+   * which every process shares anyway.
+   */
+  readonly worker?: { readonly bus: Bus; readonly replay: ReplayGuard };
 }
 
 /** Opens the store the configuration names, applies migrations, and builds the services. */
@@ -104,7 +111,9 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
   }
   let bus: Bus;
   try {
-    bus = config.bus.url === undefined ? new MemoryBus() : await openNatsBus({ url: config.bus.url, stream: config.bus.stream, name: config.node.name });
+    bus = config.bus.url !== undefined
+      ? await openNatsBus({ url: config.bus.url, stream: config.bus.stream, name: config.node.name })
+      : options.worker?.bus ?? new MemoryBus();
   } catch (error) {
     await store.close();
     throw error;
@@ -114,7 +123,8 @@ export async function openNode(config: NodeConfig, options: OpenOptions = {}): P
     logger.warn({ err: error, collectionId: change.collectionId, objects: change.objects.length }, 'change event not published (consumers catch up from the store)');
   const intel = new IntelService({ store, clock, pageSizes, labelGate, release, changes, onChangeLost });
   const collections = new CollectionService({ store, clock });
-  const keys = openFileKeys({ dataDir: config.dataDir, clock, passphrase: process.env['ENTENTE_KEY_PASSPHRASE'] });
+  const fileKeys = openFileKeys({ dataDir: config.dataDir, clock, passphrase: process.env['ENTENTE_KEY_PASSPHRASE'] });
+  const keys = options.worker === undefined ? fileKeys : { ...fileKeys, replay: options.worker.replay };
   const envelopes = new EnvelopeService({ organisation: config.node.organisation, keys: keys.ring, peers: keys.peers, replay: keys.replay, clock });
   const federation = new FederationService({
     store, clock, release, intel, envelopes, keys, logger, organisation: config.node.organisation,
@@ -166,10 +176,18 @@ export function policyServices(store: Store, clock: Clock, node: NodePolicy): {
   };
 }
 
+/** The metrics of a node's HTTP interface: its traffic, its store and its peers. */
+export function nodeMetrics(node: NodeServices): EntenteMetrics {
+  return createMetrics({ store: node.store, peers: node.federation });
+}
+
 /** The node's HTTP interface: TAXII 2.1, the REST API with its OpenAPI document, /healthz and /metrics. */
-export async function buildNodeHttp(node: NodeServices): Promise<FastifyInstance> {
+export async function buildNodeHttp(node: NodeServices, options: {
+  /** The app's metrics, when made by the caller (a worker process renders every worker's, summed). */
+  readonly metrics?: EntenteMetrics;
+} = {}): Promise<FastifyInstance> {
   const { config } = node;
-  const metrics = createMetrics({ store: node.store, peers: node.federation });
+  const metrics = options.metrics ?? nodeMetrics(node);
   const intel = instrumentIntel(node.intel, metrics);
   return buildHttpApp({
     intel,

@@ -25,6 +25,8 @@ export interface NodeConfig {
     readonly tlsKeyFile?: string;
     /** Whether `/metrics` needs authentication (an admin). */
     readonly metricsAuth: boolean;
+    /** Processes serving HTTP (`entente start`): 1 serves from the node's own process. */
+    readonly workers: number;
   };
   readonly database: {
     /** A `postgres://` URL selects the PostgreSQL adapter; absent means SQLite under the data dir. */
@@ -67,6 +69,7 @@ export const ENVIRONMENT_VARIABLES = {
   ENTENTE_DEFAULT_LABEL: 'policy.defaultLabel',
   ENTENTE_HOST: 'http.host',
   ENTENTE_PORT: 'http.port',
+  ENTENTE_HTTP_WORKERS: 'http.workers',
   ENTENTE_TLS_CERT: 'http.tlsCertFile',
   ENTENTE_TLS_KEY: 'http.tlsKeyFile',
   ENTENTE_METRICS_AUTH: 'http.metricsAuth',
@@ -83,7 +86,7 @@ export const ENVIRONMENT_VARIABLES = {
 /** Every setting a file, the environment or a flag may give. */
 export const SETTINGS = [
   'dataDir', 'node.name', 'node.organisation', 'node.country', 'node.kind', 'policy.defaultLabel', 'policy.logLocalReads',
-  'http.host', 'http.port', 'http.tlsCertFile', 'http.tlsKeyFile', 'http.metricsAuth',
+  'http.host', 'http.port', 'http.tlsCertFile', 'http.tlsKeyFile', 'http.metricsAuth', 'http.workers',
   'database.url', 'database.schema', 'database.sqliteFile', 'database.poolSize',
   'taxii.title', 'taxii.description', 'taxii.contact', 'taxii.maxContentLength', 'taxii.defaultPageSize', 'taxii.maxPageSize',
   'bus.url', 'bus.stream',
@@ -183,6 +186,7 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
       ...(tlsCertFile !== undefined ? { tlsCertFile } : {}),
       ...(tlsKeyFile !== undefined ? { tlsKeyFile } : {}),
       metricsAuth: bool('http.metricsAuth', false),
+      workers: int('http.workers', 1, 1, 64),
     },
     database: {
       ...(url !== undefined ? { url } : {}),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createMetrics } from './metrics.js';
+import { createMetrics, renderAcrossProcesses } from './metrics.js';
 import { defaultTaxiiEndpoint } from './metrics-hooks.js';
 
 describe('createMetrics', () => {
@@ -55,4 +55,19 @@ describe('defaultTaxiiEndpoint', () => {
     'does not count %s as a TAXII page',
     (template) => expect(defaultTaxiiEndpoint(template)).toBeUndefined(),
   );
+});
+
+describe('metrics of several serving processes', () => {
+  it('sums traffic over the processes and takes the store\'s and peers\' gauges once', async () => {
+    const store = { countObjects: async () => 5 };
+    const peers = { status: async () => [{ link: { code: 'POL' }, state: { failures: 0, sentEnvelopes: 7, sentObjects: 70, receivedEnvelopes: 1, receivedObjects: 2, rejectedEnvelopes: 0 } }] };
+    const workers = [createMetrics({ store, peers, processMetrics: false }), createMetrics({ store, peers, processMetrics: false })];
+    workers[0]?.taxiiPages.inc({ endpoint: 'objects' }, 3);
+    workers[1]?.taxiiPages.inc({ endpoint: 'objects' }, 4);
+    const text = await renderAcrossProcesses(await Promise.all(workers.map((m) => m.registry.getMetricsAsJSON())));
+    expect(text).toContain('entente_taxii_pages_served_total{endpoint="objects"} 7');
+    expect(text).toContain('entente_store_objects 5');
+    expect(text).toContain('entente_store_up 1');
+    expect(text).toContain('entente_peer_sent_envelopes{peer="POL"} 7');
+  });
 });

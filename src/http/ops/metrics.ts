@@ -1,4 +1,4 @@
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { AggregatorRegistry, Counter, Gauge, Histogram, Registry, collectDefaultMetrics, type MetricObjectWithValues, type MetricValue } from 'prom-client';
 
 /** What the metrics need from the store: one count, taken when Prometheus scrapes. */
 export interface CountSource {
@@ -99,6 +99,8 @@ export function createMetrics(options: MetricsOptions = {}): EntenteMetrics {
     new Gauge({
       name: `${prefix}store_objects`,
       help: 'Object versions held by the store across all collections, counted at scrape time',
+      // Every serving process counts the same store: summed over processes it would multiply.
+      aggregator: 'first',
       registers: [registry],
       async collect() {
         this.set((await sample()) ?? Number.NaN);
@@ -107,6 +109,7 @@ export function createMetrics(options: MetricsOptions = {}): EntenteMetrics {
     new Gauge({
       name: `${prefix}store_up`,
       help: '1 when the store answered the object count of this scrape, 0 otherwise',
+      aggregator: 'min',
       registers: [registry],
       async collect() {
         this.set((await sample()) === undefined ? 0 : 1);
@@ -123,7 +126,7 @@ export function createMetrics(options: MetricsOptions = {}): EntenteMetrics {
     }));
     const perPeer = (name: string, help: string, value: (s: PeerCounters) => number | undefined): void => {
       new Gauge({
-        name: `${prefix}peer_${name}`, help, labelNames: ['peer'] as const, registers: [registry],
+        name: `${prefix}peer_${name}`, help, labelNames: ['peer'] as const, registers: [registry], aggregator: 'first',
         async collect() {
           this.reset();
           for (const { link, state } of await states()) {
@@ -157,4 +160,13 @@ export function createMetrics(options: MetricsOptions = {}): EntenteMetrics {
     },
     render: () => registry.metrics(),
   };
+}
+
+/**
+ * The metrics of several serving processes of one node (`entente start --workers N`) as one
+ * exposition: traffic counters and histograms summed, the store's and the peers' gauges (the
+ * same for every process) taken once, process metrics by prom-client's own rules.
+ */
+export async function renderAcrossProcesses(parts: ReadonlyArray<ReadonlyArray<MetricObjectWithValues<MetricValue<string>>>>): Promise<string> {
+  return AggregatorRegistry.aggregate(parts.map((p) => [...p])).metrics();
 }
