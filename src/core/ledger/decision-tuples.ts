@@ -87,6 +87,33 @@ export function decisionItemsOf(entry: DecisionsV2Entry | DecisionsEntry): Decis
   });
 }
 
+/** A decision as the decision log keeps it: an item, stamped with its read. */
+interface StampedItem extends DecisionItem {
+  readonly at: string;
+  readonly recipient: string;
+  readonly channel: string;
+}
+
+/**
+ * Whether `entry` records exactly `records`, in order: the same time, recipient and channel for
+ * all of them, and each decision's object, version, outcome, agreement and reason. The decision
+ * log may then keep those decisions by reference to the entry's leaf instead of a second copy.
+ */
+export function recordsExactly(entry: DecisionsV2Entry, records: ReadonlyArray<StampedItem>): boolean {
+  const { decisions, agreements } = entry;
+  if (decisions.length !== records.length || records.length === 0) return false;
+  for (let i = 0; i < records.length; i += 1) {
+    const r = records[i] as StampedItem;
+    const t = decisions[i] as DecisionTuple;
+    if (r.at !== entry.at || r.recipient !== entry.recipient || r.channel !== entry.channel) return false;
+    if (t[0] !== r.objectId || t[1] !== r.objectVersion || t[2] !== r.outcome || t[4] !== r.reason) return false;
+    const place = t[3];
+    const agreement = place === undefined || place === null ? undefined : agreements[place];
+    if (agreement?.[0] !== r.agreementId || agreement?.[1] !== r.agreementVersion) return false;
+  }
+  return true;
+}
+
 const ENTRY_KEYS: ReadonlySet<string> = new Set(['agreements', 'at', 'channel', 'decisions', 'kind', 'recipient']);
 
 /** Whether `value` is an array whose every element (no holes) is a string, a finite number or null. */
