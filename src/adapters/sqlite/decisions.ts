@@ -23,7 +23,7 @@ import { normaliseTimestamp } from './timestamps.js';
  * A page read by another organisation is also recorded in the ledger by a `decisions-v2` leaf
  * holding its objects, versions, outcomes, agreements and reasons (migration 11). Its batch then
  * names that leaf (`leaf`, the index) and keeps only the explanation keys: the page's ~10 KB are
- * not written twice, which saves about four of the nine 8 KiB pages its commit wrote to the WAL.
+ * not written twice: measured, its commit then writes 7.4 pages of 8 KiB to the WAL instead of 8.7.
  * Queries join the leaf and search its text as they search `objects` and `rows`.
  */
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { isEntenteError } from '../errors.js';
 import { canonicalJson } from '../stix/canonical-json.js';
-import { decisionItemsOf, decisionsEntryOf } from './decision-tuples.js';
+import { decisionItemsOf, decisionsEntryOf, recordsExactly } from './decision-tuples.js';
 import { encodeEntry, entryLeafHash, readLedgerEntry, type DecisionItem, type LedgerEntry } from './entries.js';
 import { toHex } from './hashing.js';
 import { MemoryTree } from './merkle-tree.js';
@@ -72,6 +72,28 @@ describe('decisions-v2 ledger entries', () => {
       expect(decisionItemsOf(entry)).toEqual(items);
       const read = readLedgerEntry(JSON.parse(encodeEntry(entry)));
       expect(encodeEntry(read)).toBe(encodeEntry(entry));
+    }), { numRuns: 300 });
+  });
+
+  it('say they record a page exactly only when every stamp and every field of every decision agrees', () => {
+    const stamp = { at: AT, recipient: 'peer:POL', channel: 'taxii' };
+    const changes: ReadonlyArray<(d: DecisionItem & typeof stamp) => DecisionItem & typeof stamp> = [
+      (d) => ({ ...d, at: '2026-03-01T10:00:05Z' }), (d) => ({ ...d, recipient: 'peer:FRA' }), (d) => ({ ...d, channel: 'rest' }),
+      (d) => ({ ...d, objectId: `${d.objectId}x` }), (d) => ({ ...d, objectVersion: V === d.objectVersion ? AT : V }),
+      (d) => ({ ...d, outcome: d.outcome === 'allow' ? 'deny' : 'allow' }), (d) => ({ ...d, reason: `${d.reason ?? ''}x` }),
+      ({ reason: _r, ...d }) => d, ({ agreementId: _a, agreementVersion: _v, ...d }) => d,
+      (d) => ({ ...d, agreementId: 'other', agreementVersion: d.agreementVersion ?? 0 }), (d) => ({ ...d, agreementId: d.agreementId ?? 'x', agreementVersion: (d.agreementVersion ?? 0) + 1 }),
+    ];
+    fc.assert(fc.property(fc.array(decided, { minLength: 1, maxLength: 8 }), fc.nat(), fc.nat(), (items, which, how) => {
+      const records = items.map((d) => ({ ...d, ...stamp }));
+      const entry = decisionsEntryOf(AT, 'peer:POL', 'taxii', items);
+      if (entry.kind !== 'decisions-v2') throw new Error('expected the compact form');
+      expect(recordsExactly(entry, records)).toBe(true);
+      const i = which % records.length;
+      const changed = (changes[how % changes.length] as (typeof changes)[number])(records[i] as (typeof records)[number]);
+      fc.pre(JSON.stringify(changed) !== JSON.stringify(records[i]));
+      expect(recordsExactly(entry, records.map((r, n) => (n === i ? changed : r)))).toBe(false);
+      expect(recordsExactly(entry, records.slice(1))).toBe(false);
     }), { numRuns: 300 });
   });
 
