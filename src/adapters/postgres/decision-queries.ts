@@ -159,7 +159,7 @@ export async function queryDecisions(db: PgDatabase, query: DecisionQuery): Prom
   // The batch holding the cursor starts at or before it: a range start for the recipient index too.
   filter.add(`b.first_seq >= greatest(${floorParam}::bigint, (SELECT coalesce(max(first_seq), 0) FROM decision_batches WHERE first_seq <= ${afterParam}::bigint))`);
   filter.add(`b.last_seq > ${afterParam}::bigint`);
-  const sql = `SELECT b.first_seq, b.last_seq, b.at, b.recipient, b.channel, b.objects, b.rows, l.entry
+  const sql = `SELECT b.first_seq, b.last_seq, b.at, b.recipient, b.channel, b.objects, b.rows, CASE WHEN b.leaf IS NULL THEN NULL ELSE coalesce(l.entry, '') END AS entry
     FROM decision_batches b LEFT JOIN ledger_entries l ON l.idx = b.leaf ${filter.where()} ORDER BY b.first_seq LIMIT ${BATCHES_PER_READ}`;
   const values = [...filter.values];
   const floorAt = values.length - 1;

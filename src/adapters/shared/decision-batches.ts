@@ -227,19 +227,27 @@ export interface StoredBatch {
   readonly objects: string;
   /** Packed rows (packRows), or for a batch kept by reference the explanation keys (xkeyRows). */
   readonly rows: string;
-  /** The text of the `decisions-v2` leaf holding the batch's decisions, when it is kept by reference. */
+  /**
+   * The text of the `decisions-v2` leaf holding the batch's decisions, when it is kept by
+   * reference ('' when the ledger does not hold that leaf); null or absent otherwise.
+   */
   readonly leaf?: string | null;
 }
 
 /** The decisions of a leaf-backed batch as packed rows, with their explanation keys. */
 function rowsOfLeaf(leaf: string, xkeys: ReadonlyArray<number>): { ids: string[]; rows: PackedRow[] } {
-  const entry = JSON.parse(leaf) as DecisionsV2Entry;
-  if (entry.decisions.length !== xkeys.length) throw new EntenteError('ENTENTE_INTERNAL', `A batch of ${xkeys.length} decisions refers to a ledger leaf holding ${entry.decisions.length}`);
-  const ids = new Array<string>(entry.decisions.length);
-  const rows = new Array<PackedRow>(entry.decisions.length);
-  entry.decisions.forEach((t, i) => {
+  // Ledger entries are never removed or rewritten, so neither can happen short of damage to the store.
+  if (leaf === '') throw new EntenteError('ENTENTE_INTERNAL', `A batch of ${xkeys.length} decisions refers to a ledger leaf the ledger does not hold`);
+  const entry = JSON.parse(leaf) as Partial<DecisionsV2Entry>;
+  if (entry.kind !== 'decisions-v2' || !Array.isArray(entry.decisions) || !Array.isArray(entry.agreements) || entry.decisions.length !== xkeys.length) {
+    throw new EntenteError('ENTENTE_INTERNAL', `A batch of ${xkeys.length} decisions refers to a ledger leaf that is not a decisions-v2 entry of as many decisions`);
+  }
+  const { decisions, agreements } = entry;
+  const ids = new Array<string>(decisions.length);
+  const rows = new Array<PackedRow>(decisions.length);
+  decisions.forEach((t, i) => {
     const place = t[3];
-    const agreement = place === undefined || place === null ? undefined : entry.agreements[place];
+    const agreement = place === undefined || place === null ? undefined : agreements[place];
     ids[i] = t[0];
     rows[i] = [t[1], agreement?.[0] ?? null, agreement?.[1] ?? null, t[2], t[4] ?? null, xkeys[i] as number];
   });

@@ -107,7 +107,7 @@ export function queryDecisions(ctx: SqliteContext, query: DecisionQuery): Decisi
     where.push('instr(CASE WHEN b.leaf IS NULL THEN b.rows ELSE l.entry END, ?) > 0');
     params.push(probe);
   }
-  const read = ctx.sql.get(`SELECT b.first_seq, b.last_seq, b.at, b.recipient, b.channel, b.objects, b.rows, l.entry
+  const read = ctx.sql.get(`SELECT b.first_seq, b.last_seq, b.at, b.recipient, b.channel, b.objects, b.rows, CASE WHEN b.leaf IS NULL THEN NULL ELSE coalesce(l.entry, '') END
     FROM decision_batches b LEFT JOIN ledger_entries l ON l.idx = b.leaf WHERE ${where.join(' AND ')} ORDER BY b.first_seq LIMIT ${BATCHES_PER_READ}`).raw(true);
   const after = query.cursor === undefined ? 0 : decodeDecisionCursor(query.cursor);
   // The batch holding the cursor starts at or before it: a range start for the recipient index too.

@@ -94,6 +94,9 @@ describe('SQLite decision log layout (migration 9)', () => {
     expect(records.map(({ seq: _s, ...r }) => r)).toEqual([...page, ...other]);
     expect((await store.queryDecisions({ limit: 10, objectId: 'indicator--7' })).records.map((r) => r.seq)).toEqual([8]);
     expect((await store.queryDecisions({ limit: 200, outcome: 'deny' })).records).toHaveLength(68);
+    // A batch naming a leaf the ledger lacks (never, short of damage to the file) is an error, not a guess.
+    db.prepare('UPDATE decision_batches SET leaf = 99 WHERE leaf = 0').run();
+    await expect(store.queryDecisions({ limit: 10 })).rejects.toMatchObject({ code: 'ENTENTE_INTERNAL', message: expect.stringContaining('does not hold') });
     db.close();
   });
 
