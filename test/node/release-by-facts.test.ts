@@ -6,11 +6,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readBundles, readDirectory, readYamlTexts } from '../../examples/coalition/example-files.js';
 import { openNode, type NodeServices } from '../../src/composition-root.js';
 import { resolveConfig } from '../../src/config/node-config.js';
-import { checkProofDocument, decisionItemsOf, inclusionProof, proofDocumentJson, readLedgerEntry, readProofDocument } from '../../src/core/ledger/index.js';
-import { loadLedgerTree } from '../../src/ports/ledger-store.js';
 import type { StoredObject } from '../../src/ports/store.js';
 import type { Audience } from '../../src/services/intel/release-gate.js';
 import { setUpNode } from '../../src/services/setup/node-setup.js';
+import { checkProofDocument, decisionItemsOf, inclusionProof, proofDocumentJson, readLedgerEntry, readProofDocument } from '../../src/core/ledger/index.js';
+import { loadLedgerTree } from '../../src/ports/ledger-store.js';
 
 /**
  * Pages are released from the release facts stored beside each version, and the text of what
@@ -146,28 +146,6 @@ describe('release from stored facts', () => {
     expect((byFacts[0] as [string, string, { object_refs: string[] }])[2].object_refs).toEqual([openIndicator.id]);
   });
 
-  it.each(AUDIENCES.filter(([, , logged]) => logged !== undefined))('records a page read by %s in one compact leaf whose proof proves each of its decisions', async (_name, audience, logged) => {
-    const [page] = await pages(1000);
-    const before = (await node.store.queryDecisions({ recipient: logged as string, limit: 100_000 })).records.length;
-    await node.release.releaseStored(audience, page ?? [], 'taxii');
-    const records = (await node.store.queryDecisions({ recipient: logged as string, limit: 100_000 })).records.slice(before);
-    expect(records).toHaveLength(page?.length ?? 0);
-    const { size } = await node.store.getLedgerState();
-    const stored = await node.store.getLedgerEntry(size - 1);
-    // What an ally is handed: the leaf text and its inclusion proof, nothing of this node's database.
-    const tree = await loadLedgerTree(node.store, size);
-    const entry = readLedgerEntry(JSON.parse(stored?.entry ?? 'null'));
-    const proof = proofDocumentJson({ type: 'inclusion', treeSize: size, rootHash: tree.root(), leafIndex: size - 1, leafHash: tree.leaf(size - 1), path: inclusionProof(tree, size - 1), entry });
-    expect(checkProofDocument(readProofDocument(JSON.parse(JSON.stringify(proof))))).toEqual({ holds: true });
-    expect(entry).toMatchObject({ kind: 'decisions-v2', recipient: logged, channel: 'taxii' });
-    if (entry.kind !== 'decisions-v2') return;
-    expect(decisionItemsOf(entry)).toEqual(records.map((r) => ({
-      objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome,
-      ...(r.agreementId === undefined ? {} : { agreementId: r.agreementId, agreementVersion: r.agreementVersion }), ...(r.reason === undefined ? {} : { reason: r.reason }),
-    })));
-    expect(new Set(records.map((r) => r.outcome)).size).toBeGreaterThan(1);
-  });
-
   it.each(AUDIENCES)('gives %s what deciding the whole objects gives, logs the same decisions, and parses no more', async (_name, audience, logged, fewer) => {
     for (const limit of [1, 7, 1000]) {
       const fast = { n: 0 };
@@ -191,5 +169,27 @@ describe('release from stored facts', () => {
       if (fewer) expect(fast.n).toBeLessThan(slow.n / 2);
       else expect(fast.n).toBeLessThanOrEqual(slow.n);
     }
+  });
+
+  it.each(AUDIENCES.filter(([, , logged]) => logged !== undefined))('records a page read by %s in one compact leaf whose proof proves each of its decisions', async (_name, audience, logged) => {
+    const [page] = await pages(1000);
+    const before = (await node.store.queryDecisions({ recipient: logged as string, limit: 100_000 })).records.length;
+    await node.release.releaseStored(audience, page ?? [], 'taxii');
+    const records = (await node.store.queryDecisions({ recipient: logged as string, limit: 100_000 })).records.slice(before);
+    expect(records).toHaveLength(page?.length ?? 0);
+    const { size } = await node.store.getLedgerState();
+    const stored = await node.store.getLedgerEntry(size - 1);
+    // What an ally is handed: the leaf text and its inclusion proof, nothing of this node's database.
+    const tree = await loadLedgerTree(node.store, size);
+    const entry = readLedgerEntry(JSON.parse(stored?.entry ?? 'null'));
+    const proof = proofDocumentJson({ type: 'inclusion', treeSize: size, rootHash: tree.root(), leafIndex: size - 1, leafHash: tree.leaf(size - 1), path: inclusionProof(tree, size - 1), entry });
+    expect(checkProofDocument(readProofDocument(JSON.parse(JSON.stringify(proof))))).toEqual({ holds: true });
+    expect(entry).toMatchObject({ kind: 'decisions-v2', recipient: logged, channel: 'taxii' });
+    if (entry.kind !== 'decisions-v2') return;
+    expect(decisionItemsOf(entry)).toEqual(records.map((r) => ({
+      objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome,
+      ...(r.agreementId === undefined ? {} : { agreementId: r.agreementId, agreementVersion: r.agreementVersion }), ...(r.reason === undefined ? {} : { reason: r.reason }),
+    })));
+    expect(new Set(records.map((r) => r.outcome)).size).toBeGreaterThan(1);
   });
 });
