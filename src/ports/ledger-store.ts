@@ -159,7 +159,9 @@ function advanceBy(leaves: ReadonlyArray<LedgerLeaf>): (state: TreeState) => Tre
  * transaction, so that neither is ever kept without the other, and a page read by another
  * organisation commits once. An entry already in the log (the same fact, stamped the same
  * millisecond, recorded by an identical read) is not appended again: the decisions are then
- * written alone and the other entries as `recordLedgerEntries` does.
+ * written alone and the other entries as `recordLedgerEntries` does. When one entry is a
+ * `decisions-v2` entry recording exactly `records` (checked field by field), the store is told
+ * so (`decisionsLeaf`) and may keep the decisions by reference to its leaf.
  */
 export async function recordDecisions(store: Pick<PolicyStore, 'appendDecisions'> & LedgerStore, records: ReadonlyArray<DecisionRecord>, entries: ReadonlyArray<LedgerEntry>): Promise<void> {
   const texts = entries.map(encodeEntry);
