@@ -10,6 +10,7 @@
 import { EntenteError, isEntenteError } from '../core/errors.js';
 import { openCheckpoint, signCheckpoint, type SignedCheckpoint } from '../core/ledger/checkpoint.js';
 import { CompactTree, stateRoot, type TreeState } from '../core/ledger/compact-tree.js';
+import { recordsExactly } from '../core/ledger/decision-tuples.js';
 import { encodeEntry, type LedgerEntry } from '../core/ledger/entries.js';
 import { HASH_SIZE, hashesEqual, leafHashOfText, toBase64, type Hash } from '../core/ledger/hashing.js';
 import { MemoryTree } from '../core/ledger/merkle-tree.js';
@@ -31,6 +32,13 @@ export interface LedgerLeaf {
 export interface LedgerAppend {
   readonly leaves: ReadonlyArray<LedgerLeaf>;
   readonly advance: (state: TreeState) => TreeState;
+  /**
+   * The place in `leaves` of a `decisions-v2` entry that records exactly the decisions appended
+   * with it (recordDecisions checks this before saying so): the store may then keep those
+   * decisions by reference to that leaf, their explanations aside, rather than write the same
+   * objects, versions and outcomes a second time. Their queries answer the same either way.
+   */
+  readonly decisionsLeaf?: number;
 }
 
 export interface StoredLedgerEntry extends LedgerLeaf {
@@ -151,13 +159,19 @@ function advanceBy(leaves: ReadonlyArray<LedgerLeaf>): (state: TreeState) => Tre
  * transaction, so that neither is ever kept without the other, and a page read by another
  * organisation commits once. An entry already in the log (the same fact, stamped the same
  * millisecond, recorded by an identical read) is not appended again: the decisions are then
- * written alone and the other entries as `recordLedgerEntries` does.
+ * written alone and the other entries as `recordLedgerEntries` does. When one entry is a
+ * `decisions-v2` entry recording exactly `records` (checked field by field), the store is told
+ * so (`decisionsLeaf`) and may keep the decisions by reference to its leaf.
  */
 export async function recordDecisions(store: Pick<PolicyStore, 'appendDecisions'> & LedgerStore, records: ReadonlyArray<DecisionRecord>, entries: ReadonlyArray<LedgerEntry>): Promise<void> {
-  const leaves = [...new Set(entries.map(encodeEntry))].map(leafOfText);
+  const texts = entries.map(encodeEntry);
+  const leaves = [...new Set(texts)].map(leafOfText);
   if (leaves.length === 0) return store.appendDecisions(records);
+  // A page's decisions are kept by reference to the leaf that records them, when one does exactly.
+  const holder = entries.findIndex((e) => e.kind === 'decisions-v2' && recordsExactly(e, records));
+  const decisionsLeaf = holder < 0 ? undefined : leaves.findIndex((leaf) => leaf.entry === texts[holder]);
   try {
-    await store.appendDecisions(records, { leaves, advance: advanceBy(leaves) });
+    await store.appendDecisions(records, { leaves, advance: advanceBy(leaves), ...(decisionsLeaf === undefined ? {} : { decisionsLeaf }) });
     return;
   } catch (error) {
     if (!isEntenteError(error) || error.code !== 'ENTENTE_CONFLICT') throw error;

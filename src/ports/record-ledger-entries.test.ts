@@ -3,8 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openSqliteStore } from '../adapters/sqlite/index.js';
-import type { LedgerEntry } from '../core/ledger/entries.js';
-import { recordDecisions, recordLedgerEntries } from './ledger-store.js';
+import { decisionsEntryOf } from '../core/ledger/decision-tuples.js';
+import { readLedgerEntry, type LedgerEntry } from '../core/ledger/entries.js';
+import { appendLedgerEntries, recordDecisions, recordLedgerEntries, verifyLedger } from './ledger-store.js';
 import type { DecisionRecord } from './policy-store.js';
 import type { Store } from './store.js';
 
@@ -51,5 +52,14 @@ describe('recordDecisions', () => {
     await recordDecisions(store, page, []);
     expect((await store.getLedgerState()).size).toBe(2);
     expect((await store.queryDecisions({ limit: 10 })).records).toHaveLength(6);
+  });
+
+  it('keeps a log verifying that holds entries of the original decisions form beside decisions-v2 ones', async () => {
+    await appendLedgerEntries(store, [leafOf(page)]);
+    await recordDecisions(store, page.map((r) => ({ ...r, at: '2026-11-25T12:00:01.000Z' })), [decisionsEntryOf('2026-11-25T12:00:01.000Z', 'peer:POL', 'taxii', page)]);
+    expect(await verifyLedger(store)).toMatchObject({ holds: true, entries: 2 });
+    const kinds = (await store.readLedgerEntries(0, 2)).map((e) => readLedgerEntry(JSON.parse(e.entry)).kind);
+    expect(kinds).toEqual(['decisions', 'decisions-v2']);
+    expect((await store.queryDecisions({ limit: 10 })).records.map((r) => r.objectId)).toEqual(['indicator--a', 'indicator--b']);
   });
 });

@@ -10,6 +10,8 @@ import { referencesOf } from '../../src/core/policy/release-set.js';
 import type { StoredObject } from '../../src/ports/store.js';
 import type { Audience } from '../../src/services/intel/release-gate.js';
 import { setUpNode } from '../../src/services/setup/node-setup.js';
+import { checkProofDocument, decisionItemsOf, inclusionProof, proofDocumentJson, readLedgerEntry, readProofDocument } from '../../src/core/ledger/index.js';
+import { loadLedgerTree } from '../../src/ports/ledger-store.js';
 
 /**
  * Pages are released from the release facts stored beside each version, and the text of what
@@ -210,5 +212,27 @@ describe('release from stored facts', () => {
       if (fewer) expect(fast.n).toBeLessThan(slow.n / 2);
       else expect(fast.n).toBeLessThanOrEqual(slow.n);
     }
+  });
+
+  it.each(AUDIENCES.filter(([, , logged]) => logged !== undefined))('records a page read by %s in one compact leaf whose proof proves each of its decisions', async (_name, audience, logged) => {
+    const [page] = await pages(1000);
+    const before = (await node.store.queryDecisions({ recipient: logged as string, limit: 100_000 })).records.length;
+    await node.release.releaseStored(audience, page ?? [], 'taxii');
+    const records = (await node.store.queryDecisions({ recipient: logged as string, limit: 100_000 })).records.slice(before);
+    expect(records).toHaveLength(page?.length ?? 0);
+    const { size } = await node.store.getLedgerState();
+    const stored = await node.store.getLedgerEntry(size - 1);
+    // What an ally is handed: the leaf text and its inclusion proof, nothing of this node's database.
+    const tree = await loadLedgerTree(node.store, size);
+    const entry = readLedgerEntry(JSON.parse(stored?.entry ?? 'null'));
+    const proof = proofDocumentJson({ type: 'inclusion', treeSize: size, rootHash: tree.root(), leafIndex: size - 1, leafHash: tree.leaf(size - 1), path: inclusionProof(tree, size - 1), entry });
+    expect(checkProofDocument(readProofDocument(JSON.parse(JSON.stringify(proof))))).toEqual({ holds: true });
+    expect(entry).toMatchObject({ kind: 'decisions-v2', recipient: logged, channel: 'taxii' });
+    if (entry.kind !== 'decisions-v2') return;
+    expect(decisionItemsOf(entry)).toEqual(records.map((r) => ({
+      objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome,
+      ...(r.agreementId === undefined ? {} : { agreementId: r.agreementId, agreementVersion: r.agreementVersion }), ...(r.reason === undefined ? {} : { reason: r.reason }),
+    })));
+    expect(new Set(records.map((r) => r.outcome)).size).toBeGreaterThan(1);
   });
 });

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decisionItemsOf, readLedgerEntry, type DecisionsV2Entry } from '../../src/core/ledger/index.js';
 import { CLASSIFICATION_POLICIES, markingsForLabel, parseBanner, TLP2_MARKING_DEFINITIONS } from '../../src/core/labels/index.js';
 import { indicator, malware, PASSWORDS, startRestNode, type RestNode } from './rest-harness.js';
 
@@ -141,12 +142,10 @@ describe('policy over REST', () => {
     expect((await node.call('alice', { method: 'GET', url: '/api/v1/decisions' })).statusCode).toBe(403);
     // The same facts, and the agreement's changes, are in the ledger no party can rewrite.
     const size = (await node.store.getLedgerState()).size;
-    const entries = (await node.store.readLedgerEntries(0, size)).map((e) => JSON.parse(e.entry) as { kind: string; recipient?: string; decisions?: unknown[] });
-    expect(new Set(entries.map((e) => e.kind))).toEqual(new Set(['agreement-change', 'decisions']));
-    expect(entries).toContainEqual(expect.objectContaining({
-      kind: 'decisions', recipient: `user:${plUser}`, channel: 'rest',
-      decisions: [expect.objectContaining({ objectId: red['id'], outcome: 'deny', reason: 'tlp-ceiling' })],
-    }));
+    const entries = (await node.store.readLedgerEntries(0, size)).map((e) => readLedgerEntry(JSON.parse(e.entry)));
+    expect(new Set(entries.map((e) => e.kind))).toEqual(new Set(['agreement-change', 'decisions-v2']));
+    const reads = entries.filter((e): e is DecisionsV2Entry => e.kind === 'decisions-v2' && e.recipient === `user:${plUser}` && e.channel === 'rest');
+    expect(reads.map(decisionItemsOf)).toContainEqual([expect.objectContaining({ objectId: red['id'], outcome: 'deny', reason: 'tlp-ceiling' })]);
   });
 
   it('keeps every version and says what changed between two', async () => {

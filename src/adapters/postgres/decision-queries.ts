@@ -3,7 +3,8 @@ import { EntenteError } from '../../core/errors.js';
 import type { LedgerAppend } from '../../ports/ledger-store.js';
 import type { DecisionPage, DecisionQuery, DecisionRecord } from '../../ports/policy-store.js';
 import {
-  BATCHES_PER_READ, batchDecisions, explanationKeys, explanationKeysOf, explanationText, objectList, objectProbe, packRows, rowProbes, selectRows, toRecords,
+  BATCHES_PER_READ, batchDecisions, explanationKeys, explanationKeysOf, explanationText, leafObjectProbe, objectList, objectProbe, packRows, rowProbes, selectRows,
+  toRecords, xkeyRows,
   type ExplanationCache, type SelectedRow, type StoredBatch,
 } from '../shared/decision-batches.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
@@ -19,6 +20,10 @@ import { SqlFilter } from './sql-filters.js';
  * decision as compact JSON tuples; each distinct explanation is one row of
  * `decision_explanations`, keyed by the SHA-256 of its text. A page is then one INSERT in one
  * transaction, where the old layout copied 100 rows into a table with six indexes.
+ *
+ * A page recorded in the ledger by a `decisions-v2` leaf holding exactly its decisions (migration
+ * 10) keeps `leaf`, that leaf's index, and only its explanation keys in `rows`: its ids,
+ * versions and outcomes are not written twice. Queries join the leaf and search its text.
  */
 
 const FIXED_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -64,8 +69,8 @@ const INSERT_BATCHES = `INSERT INTO decision_batches (first_seq, last_seq, at, r
     unnest($1::integer[], $2::integer[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[]) AS b(first_off, last_off, at, recipient, channel, objects, rows)`;
 
 /** A page is one batch: plain parameters, which the driver sends as they are (array literals are escaped character by character). */
-const INSERT_BATCH = `INSERT INTO decision_batches (first_seq, last_seq, at, recipient, channel, objects, rows)
-  SELECT base.seq + $1::integer, base.seq + $2::integer, $3, $4, $5, $6, $7 FROM (SELECT ${LAST_SEQ} AS seq) base`;
+const INSERT_BATCH = `INSERT INTO decision_batches (first_seq, last_seq, at, recipient, channel, objects, rows, leaf)
+  SELECT base.seq + $1::integer, base.seq + $2::integer, $3, $4, $5, $6, $7, $8::bigint FROM (SELECT ${LAST_SEQ} AS seq) base`;
 
 /** Appends in one transaction; the cache learns new explanation keys only once it has committed. */
 export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, records: ReadonlyArray<DecisionRecord>, ledger?: LedgerAppend): Promise<void> {
@@ -87,15 +92,19 @@ export async function appendDecisions(db: PgDatabase, cache: ExplanationCache, r
       const added = [...missing.keys()].map((key, n): [string, number] => [key, found[n] as number]);
       const byKey = new Map(added);
       const xkeys = keys.map((key) => (cache.get(key) ?? byKey.get(key)) as number);
+      // The page's ledger leaf commits with it, appended first: a batch kept by reference names
+      // its index. Lock order: the decisions lock, then the ledger state row, never the reverse
+      // (a ledger append alone takes only the row).
+      const indexes = ledger === undefined ? [] : await appendInTransaction(client, ledger.leaves, ledger.advance);
+      const leaf = ledger?.decisionsLeaf === undefined || batches.length !== 1 ? undefined : indexes[ledger.decisionsLeaf];
       const rows = batches.map((b) => {
         const head = records[b.start] as DecisionRecord;
-        return [1 + b.start, b.end, b.at, head.recipient, head.channel, objectList(records, b.start, b.end), packRows(records, b.start, b.end, xkeys)];
+        return leaf === undefined
+          ? [1 + b.start, b.end, b.at, head.recipient, head.channel, objectList(records, b.start, b.end), packRows(records, b.start, b.end, xkeys), null]
+          : [1 + b.start, b.end, b.at, head.recipient, head.channel, '', xkeyRows(b.start, b.end, xkeys), leaf];
       });
       if (rows.length === 1) await client.query(INSERT_BATCH, rows[0]);
       else await client.query(INSERT_BATCHES, [0, 1, 2, 3, 4, 5, 6].map((c) => rows.map((row) => row[c])));
-      // The page's ledger leaf commits with it. Lock order: the decisions lock, then the ledger
-      // state row, never the reverse (a ledger append alone takes only the row).
-      if (ledger !== undefined) await appendInTransaction(client, ledger.leaves, ledger.advance);
       await client.query('COMMIT');
       return added;
     } catch (error) {
@@ -114,6 +123,7 @@ interface BatchRow {
   readonly channel: StoredBatch['channel'];
   readonly objects: string;
   readonly rows: string;
+  readonly entry: string | null;
 }
 
 /**
@@ -135,18 +145,22 @@ export async function queryDecisions(db: PgDatabase, query: DecisionQuery): Prom
   const equal = (column: string, value: string | undefined): void => {
     if (value !== undefined) filter.add(`${column} = ${filter.param(value)}`);
   };
-  equal('recipient', query.recipient);
-  equal('channel', query.channel);
-  if (query.since !== undefined) filter.add(`at >= ${filter.param(timestamp(query.since, 'since'))}`);
-  if (query.until !== undefined) filter.add(`at < ${filter.param(timestamp(query.until, 'until'))}`);
-  if (query.objectId !== undefined) filter.add(`strpos(objects, ${filter.param(objectProbe(query.objectId))}) > 0`);
-  for (const probe of rowProbes(query)) filter.add(`strpos(rows, ${filter.param(probe)}) > 0`);
+  equal('b.recipient', query.recipient);
+  equal('b.channel', query.channel);
+  if (query.since !== undefined) filter.add(`b.at >= ${filter.param(timestamp(query.since, 'since'))}`);
+  if (query.until !== undefined) filter.add(`b.at < ${filter.param(timestamp(query.until, 'until'))}`);
+  // A batch kept by reference is searched in its leaf's text (the same probes for rows).
+  if (query.objectId !== undefined) {
+    filter.add(`(CASE WHEN b.leaf IS NULL THEN strpos(b.objects, ${filter.param(objectProbe(query.objectId))}) ELSE strpos(l.entry, ${filter.param(leafObjectProbe(query.objectId))}) END) > 0`);
+  }
+  for (const probe of rowProbes(query)) filter.add(`strpos(CASE WHEN b.leaf IS NULL THEN b.rows ELSE l.entry END, ${filter.param(probe)}) > 0`);
   const afterParam = filter.param(after);
   const floorParam = filter.param(0);
   // The batch holding the cursor starts at or before it: a range start for the recipient index too.
-  filter.add(`first_seq >= greatest(${floorParam}::bigint, (SELECT coalesce(max(first_seq), 0) FROM decision_batches WHERE first_seq <= ${afterParam}::bigint))`);
-  filter.add(`last_seq > ${afterParam}::bigint`);
-  const sql = `SELECT first_seq, last_seq, at, recipient, channel, objects, rows FROM decision_batches ${filter.where()} ORDER BY first_seq LIMIT ${BATCHES_PER_READ}`;
+  filter.add(`b.first_seq >= greatest(${floorParam}::bigint, (SELECT coalesce(max(first_seq), 0) FROM decision_batches WHERE first_seq <= ${afterParam}::bigint))`);
+  filter.add(`b.last_seq > ${afterParam}::bigint`);
+  const sql = `SELECT b.first_seq, b.last_seq, b.at, b.recipient, b.channel, b.objects, b.rows, CASE WHEN b.leaf IS NULL THEN NULL ELSE coalesce(l.entry, '') END AS entry
+    FROM decision_batches b LEFT JOIN ledger_entries l ON l.idx = b.leaf ${filter.where()} ORDER BY b.first_seq LIMIT ${BATCHES_PER_READ}`;
   const values = [...filter.values];
   const floorAt = values.length - 1;
   const want = query.limit + 1;
@@ -154,7 +168,7 @@ export async function queryDecisions(db: PgDatabase, query: DecisionQuery): Prom
   for (;;) {
     const batches = await db.query<BatchRow>('queryDecisions', sql, values);
     for (const b of batches) {
-      selectRows({ firstSeq: Number(b.first_seq), lastSeq: Number(b.last_seq), at: b.at, recipient: b.recipient, channel: b.channel, objects: b.objects, rows: b.rows },
+      selectRows({ firstSeq: Number(b.first_seq), lastSeq: Number(b.last_seq), at: b.at, recipient: b.recipient, channel: b.channel, objects: b.objects, rows: b.rows, leaf: b.entry },
         query, after, want, selected);
       if (selected.length >= want) break;
     }

@@ -290,6 +290,16 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       CREATE INDEX decision_batches_recipient ON decision_batches (recipient, first_seq);
     `,
   },
+  {
+    version: 10,
+    name: 'release decisions kept by reference to the ledger leaf that records them',
+    // A batch whose decisions a `decisions-v2` leaf records exactly names that leaf's index and
+    // keeps only its explanation keys; rows written before keep their full form (leaf NULL), read
+    // as before, so nothing is converted (and a nullable column without default rewrites nothing).
+    sql: `
+      ALTER TABLE decision_batches ADD COLUMN leaf bigint;
+    `,
+  },
 ];
 
 /** Advisory lock key (bigint) for the migrations of one schema: hashtext of a fixed prefix + schema. */

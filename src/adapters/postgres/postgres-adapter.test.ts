@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { decisionsEntryOf } from '../../core/ledger/decision-tuples.js';
 import type { LedgerEntry } from '../../core/ledger/entries.js';
-import { appendLedgerEntries, recordLedgerEntries, verifyLedger } from '../../ports/ledger-store.js';
+import { appendLedgerEntries, recordDecisions, recordLedgerEntries, verifyLedger } from '../../ports/ledger-store.js';
+import type { DecisionRecord } from '../../ports/policy-store.js';
 import type { StixLike } from '../../ports/store.js';
 import { MIGRATIONS, migrate } from './migrations.js';
 import { COPY_THRESHOLD } from './object-writes.js';
@@ -209,6 +211,33 @@ describe.skipIf(TEST_PG_URL === undefined)('PostgreSQL adapter specifics', () =>
       expect((await store.queryDecisions({ limit: 10, objectId: 'tool--1' })).records.map((r) => [r.seq, r.steps])).toEqual([[6, steps]]);
     } finally {
       await store.close();
+    }
+  });
+
+  it('keeps a page recorded by a decisions-v2 leaf by reference to it (migration 10), and answers as for a page kept whole', async () => {
+    const schema = testSchema();
+    cleanups.push(() => dropSchema(url, schema));
+    const store = await openPostgresStore({ url, schema, poolSize: 2 });
+    const at = '2026-03-01T10:00:00.000Z';
+    const page = (prefix: string): DecisionRecord[] => Array.from({ length: 5 }, (_, n) => ({
+      at, recipient: 'peer:POL', channel: 'taxii', objectId: `${prefix}--${n}`, objectVersion: at, agreementId: 'deu-pol', agreementVersion: 1,
+      outcome: n === 2 ? 'deny' : 'allow', ...(n === 2 ? { reason: 'tlp-ceiling' } : {}), steps: [{ rule: 'tlp', outcome: n === 2 ? 'fail' : 'pass', detail: 'TLP' }],
+    }));
+    try {
+      await store.migrate();
+      await recordDecisions(store, page('indicator'), [decisionsEntryOf(at, 'peer:POL', 'taxii', page('indicator'))]);
+      await store.appendDecisions(page('malware'));
+      expect((await store.queryDecisions({ limit: 20 })).records.map(({ seq: _s, ...r }) => r)).toEqual([...page('indicator'), ...page('malware')]);
+      expect((await store.queryDecisions({ limit: 20, outcome: 'deny' })).records.map((r) => r.objectId)).toEqual(['indicator--2', 'malware--2']);
+    } finally {
+      await store.close();
+    }
+    const db = new PgDatabase({ url, schema, poolSize: 1 });
+    try {
+      const rows = await db.query<{ leaf: string | null; objects: string }>('test', 'SELECT leaf, objects FROM decision_batches ORDER BY first_seq');
+      expect(rows.map((r) => [r.leaf === null ? null : Number(r.leaf), r.objects === ''])).toEqual([[0, true], [null, false]]);
+    } finally {
+      await db.close();
     }
   });
 

@@ -1,4 +1,5 @@
 import { EntenteError } from '../../core/errors.js';
+import type { DecisionsV2Entry } from '../../core/ledger/entries.js';
 import { RELEASE_OUTCOMES, type DecisionStep, type ReleaseOutcome } from '../../core/policy/types.js';
 import { DECISION_CHANNELS, type DecisionChannel, type DecisionQuery, type DecisionRecord } from '../../ports/policy-store.js';
 
@@ -169,6 +170,14 @@ export function objectProbe(id: string): string {
 }
 
 /**
+ * What to look for in the leaf of a batch kept by reference (a `decisions-v2` entry, written by
+ * JSON.stringify) when querying by object id: each decision's tuple starts with its id's JSON.
+ */
+export function leafObjectProbe(id: string): string {
+  return `[${JSON.stringify(id)},`;
+}
+
+/**
  * Texts a batch's `rows` must contain to hold a decision with the query's agreement and outcome:
  * the JSON string of each value. The engine's substring search over the row text then skips the
  * batches that cannot match without parsing them (a rare outcome in a long log is a scan in C);
@@ -199,6 +208,14 @@ export function packRows(records: ReadonlyArray<DecisionRecord>, start: number, 
   return JSON.stringify(rows);
 }
 
+/**
+ * The `rows` text of a batch kept by reference to its ledger leaf: only the explanation key of
+ * each decision (`[3,3,4,…]`); the rest is in the leaf.
+ */
+export function xkeyRows(start: number, end: number, xkeys: ReadonlyArray<number>): string {
+  return JSON.stringify(xkeys.slice(start, end));
+}
+
 /** A batch row as the adapters read it. */
 export interface StoredBatch {
   readonly firstSeq: number;
@@ -206,9 +223,35 @@ export interface StoredBatch {
   readonly at: string;
   readonly recipient: string;
   readonly channel: DecisionChannel;
-  /** The object ids, see objectList. */
+  /** The object ids, see objectList; empty when the batch is kept by reference to `leaf`. */
   readonly objects: string;
+  /** Packed rows (packRows), or for a batch kept by reference the explanation keys (xkeyRows). */
   readonly rows: string;
+  /**
+   * The text of the `decisions-v2` leaf holding the batch's decisions, when it is kept by
+   * reference ('' when the ledger does not hold that leaf); null or absent otherwise.
+   */
+  readonly leaf?: string | null;
+}
+
+/** The decisions of a leaf-backed batch as packed rows, with their explanation keys. */
+function rowsOfLeaf(leaf: string, xkeys: ReadonlyArray<number>): { ids: string[]; rows: PackedRow[] } {
+  // Ledger entries are never removed or rewritten, so neither can happen short of damage to the store.
+  if (leaf === '') throw new EntenteError('ENTENTE_INTERNAL', `A batch of ${xkeys.length} decisions refers to a ledger leaf the ledger does not hold`);
+  const entry = JSON.parse(leaf) as Partial<DecisionsV2Entry>;
+  if (entry.kind !== 'decisions-v2' || !Array.isArray(entry.decisions) || !Array.isArray(entry.agreements) || entry.decisions.length !== xkeys.length) {
+    throw new EntenteError('ENTENTE_INTERNAL', `A batch of ${xkeys.length} decisions refers to a ledger leaf that is not a decisions-v2 entry of as many decisions`);
+  }
+  const { decisions, agreements } = entry;
+  const ids = new Array<string>(decisions.length);
+  const rows = new Array<PackedRow>(decisions.length);
+  decisions.forEach((t, i) => {
+    const place = t[3];
+    const agreement = place === undefined || place === null ? undefined : agreements[place];
+    ids[i] = t[0];
+    rows[i] = [t[1], agreement?.[0] ?? null, agreement?.[1] ?? null, t[2], t[4] ?? null, xkeys[i] as number];
+  });
+  return { ids, rows };
 }
 
 /** A decision chosen for a page, before its explanation is attached. */
@@ -224,11 +267,14 @@ export interface SelectedRow {
  * and pass the row filters (object id, agreement, outcome), stopping when `out` holds `want`.
  */
 export function selectRows(batch: StoredBatch, query: DecisionQuery, after: number, want: number, out: SelectedRow[]): void {
-  const rows = JSON.parse(batch.rows) as PackedRow[];
-  const ids = batch.objects.split('\n');
+  const byLeaf = typeof batch.leaf === 'string' ? rowsOfLeaf(batch.leaf, JSON.parse(batch.rows) as number[]) : undefined;
+  const rows = byLeaf?.rows ?? JSON.parse(batch.rows) as PackedRow[];
+  // The id list starts with a newline: its ids are at 1, 2, …; a leaf's at 0, 1, ….
+  const ids = byLeaf?.ids ?? batch.objects.split('\n');
+  const shift = byLeaf === undefined ? 1 : 0;
   for (let i = Math.max(0, after + 1 - batch.firstSeq); i < rows.length && out.length < want; i += 1) {
     const row = rows[i] as PackedRow;
-    const objectId = ids[i + 1] as string;
+    const objectId = ids[i + shift] as string;
     if ((query.objectId === undefined || objectId === query.objectId) && (query.agreementId === undefined || row[1] === query.agreementId)
       && (query.outcome === undefined || row[3] === query.outcome)) out.push({ seq: batch.firstSeq + i, batch, objectId, row });
   }

@@ -48,6 +48,9 @@ export type { Migration };
  *   reused, since nothing deletes a batch and the next one starts after the last `last_seq`.
  *   The only secondary index is on `recipient`. Each distinct explanation is one row of
  *   `decision_explanations` (UNIQUE text, integer key). See decisions.ts.
+ * - Decisions by reference (version 11): a batch recorded with a `decisions-v2` ledger leaf that
+ *   holds exactly its decisions (a partner's page) keeps `leaf`, that leaf's index, and in `rows`
+ *   only its explanation keys; its objects, versions and outcomes are read from the leaf.
  */
 export const MIGRATIONS: ReadonlyArray<Migration> = [
   {
@@ -339,6 +342,16 @@ export const MIGRATIONS: ReadonlyArray<Migration> = [
       DROP TABLE ids;
       ALTER TABLE ids_by_key RENAME TO ids;
       CREATE INDEX ids_hash ON ids(hash);
+    `,
+  },
+  {
+    version: 11,
+    name: 'release decisions kept by reference to the ledger leaf that records them',
+    // A batch whose decisions a `decisions-v2` leaf records exactly names that leaf's index and
+    // keeps only its explanation keys; rows written before keep their full form (leaf NULL), which
+    // is read as before, so nothing is converted. See decisions.ts.
+    sql: `
+      ALTER TABLE decision_batches ADD COLUMN leaf INTEGER;
     `,
   },
 ];

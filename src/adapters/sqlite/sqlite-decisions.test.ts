@@ -1,5 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { decisionsEntryOf } from '../../core/ledger/decision-tuples.js';
+import { recordDecisions } from '../../ports/ledger-store.js';
 import type { DecisionRecord } from '../../ports/policy-store.js';
 import { applyMigrations, MIGRATIONS } from './migrations.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -72,6 +74,29 @@ describe('SQLite decision log layout (migration 9)', () => {
     await again.appendDecisions([decision(0, { objectId: 'tool--1' }), decision(1, { objectId: 'tool--2' })]);
     expect(count(db, 'decision_explanations')).toBe(2);
     expect((await again.queryDecisions({ limit: 10, objectId: 'tool--1' })).records[0]?.steps).toEqual(RED);
+    db.close();
+  });
+
+  it('keeps a page recorded by a decisions-v2 leaf by reference to it, and a page its leaf does not match exactly in full (migration 11)', async () => {
+    const db = new Database(':memory:');
+    const store = new SqliteStore(db);
+    await store.migrate();
+    const page = Array.from({ length: 100 }, (_, n) => decision(n));
+    const leafOf = (records: ReadonlyArray<DecisionRecord>) => decisionsEntryOf(AT, 'peer:POL', 'taxii', records);
+    await recordDecisions(store, page, [leafOf(page)]);
+    const other = page.map((d, n) => ({ ...d, objectId: `malware--${n}` }));
+    // The leaf says one outcome otherwise: the page is kept whole beside it.
+    await recordDecisions(store, other, [leafOf(other.map((d, n) => (n === 50 ? { ...d, outcome: 'redact' as const } : d)))]);
+    const rows = db.prepare('SELECT leaf, objects, length(rows) AS bytes FROM decision_batches ORDER BY first_seq').all() as Array<{ leaf: number | null; objects: string; bytes: number }>;
+    expect(rows.map((r) => [r.leaf, r.objects === ''])).toEqual([[0, true], [null, false]]);
+    expect(rows[0]?.bytes).toBeLessThan(400);
+    const { records } = await store.queryDecisions({ limit: 200 });
+    expect(records.map(({ seq: _s, ...r }) => r)).toEqual([...page, ...other]);
+    expect((await store.queryDecisions({ limit: 10, objectId: 'indicator--7' })).records.map((r) => r.seq)).toEqual([8]);
+    expect((await store.queryDecisions({ limit: 200, outcome: 'deny' })).records).toHaveLength(68);
+    // A batch naming a leaf the ledger lacks (never, short of damage to the file) is an error, not a guess.
+    db.prepare('UPDATE decision_batches SET leaf = 99 WHERE leaf = 0').run();
+    await expect(store.queryDecisions({ limit: 10 })).rejects.toMatchObject({ code: 'ENTENTE_INTERNAL', message: expect.stringContaining('does not hold') });
     db.close();
   });
 

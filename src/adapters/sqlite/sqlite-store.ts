@@ -304,9 +304,10 @@ export class SqliteStore implements Store {
   appendDecisions(records: ReadonlyArray<DecisionRecord>, ledgerAppend?: LedgerAppend): Promise<void> {
     return this.run(() => {
       const fresh = this.db.transaction(() => {
-        const added = decisions.appendDecisions(this.ctx, this.explanations, records);
-        if (ledgerAppend !== undefined) ledger.appendLedger(this.ctx, ledgerAppend.leaves, ledgerAppend.advance);
-        return added;
+        // The leaves first: a batch kept by reference names its leaf's index.
+        const indexes = ledgerAppend === undefined ? [] : ledger.appendLedger(this.ctx, ledgerAppend.leaves, ledgerAppend.advance);
+        const leaf = ledgerAppend?.decisionsLeaf === undefined ? undefined : indexes[ledgerAppend.decisionsLeaf];
+        return decisions.appendDecisions(this.ctx, this.explanations, records, leaf);
       }).immediate();
       this.explanations.remember(fresh);
     });

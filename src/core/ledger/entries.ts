@@ -1,6 +1,7 @@
 import { EntenteError, type ErrorDetail } from '../errors.js';
 import { pathKey } from '../json/json-path.js';
 import { canonicalJson } from '../stix/canonical-json.js';
+import { decisionsV2Problems, encodeDecisionsV2Entry, type DecisionsV2Entry } from './decision-tuples.js';
 import { leafHash, type Hash } from './hashing.js';
 
 /**
@@ -52,6 +53,8 @@ export interface DecisionItem {
 /**
  * The decisions of one read or push for one recipient (a TAXII page, an export page, an
  * envelope): one leaf for the whole batch, whose inclusion proof proves each decision in it.
+ * The node now writes the compact `decisions-v2` form (decision-tuples.ts); entries of this form
+ * already in a ledger keep their meaning and keep verifying.
  */
 export interface DecisionsEntry extends Stamped {
   readonly kind: 'decisions';
@@ -102,12 +105,15 @@ export interface CheckpointWitnessEntry extends Stamped {
   readonly peer: string;
 }
 
-export type LedgerEntry = ReleaseEntry | DenialEntry | DecisionsEntry | ReceiptEntry | AgreementChangeEntry | KeyEventEntry | CheckpointWitnessEntry;
+export type { DecisionsV2Entry };
+
+export type LedgerEntry = ReleaseEntry | DenialEntry | DecisionsEntry | DecisionsV2Entry | ReceiptEntry | AgreementChangeEntry | KeyEventEntry | CheckpointWitnessEntry;
 export type LedgerEntryKind = LedgerEntry['kind'];
 
 /** The RFC 8785 canonical JSON of an entry: the exact bytes (as UTF-8) its leaf hash covers. */
 export function encodeEntry(entry: LedgerEntry): string {
-  return (entry.kind === 'decisions' ? encodeDecisionsEntry(entry) : undefined) ?? canonicalJson(entry);
+  const fast = entry.kind === 'decisions-v2' ? encodeDecisionsV2Entry(entry) : entry.kind === 'decisions' ? encodeDecisionsEntry(entry) : undefined;
+  return fast ?? canonicalJson(entry);
 }
 
 const ITEM_KEYS: ReadonlySet<string> = new Set(['agreementId', 'agreementVersion', 'objectId', 'objectVersion', 'outcome', 'reason']);
@@ -154,7 +160,8 @@ export function entryLeafHash(entry: LedgerEntry): Hash {
 // ---------------------------------------------------------------------------------------------
 // Reading untrusted entries (from an API, a peer, a proof file).
 
-type FieldType = 'string' | 'count' | 'timestamp' | 'decisions' | ReadonlyArray<string>;
+/** `tuples`: checked together by decisionsV2Problems, since a decision names an agreement. */
+type FieldType = 'string' | 'count' | 'timestamp' | 'decisions' | 'tuples' | ReadonlyArray<string>;
 type Shape = { readonly required: Readonly<Record<string, FieldType>>; readonly optional: Readonly<Record<string, FieldType>> };
 
 const RECIPIENT = { recipient: 'string', objectId: 'string', objectVersion: 'timestamp' } as const;
@@ -164,6 +171,7 @@ const SHAPES: Readonly<Record<LedgerEntryKind, Shape>> = {
   release: { required: { ...RECIPIENT, outcome: ['allow', 'redact'] }, optional: { ...AGREEMENT, contentHash: 'string', envelopeId: 'string' } },
   denial: { required: { ...RECIPIENT, reason: 'string' }, optional: AGREEMENT },
   decisions: { required: { recipient: 'string', channel: 'string', decisions: 'decisions' }, optional: {} },
+  'decisions-v2': { required: { recipient: 'string', channel: 'string', agreements: 'tuples', decisions: 'tuples' }, optional: {} },
   receipt: { required: { direction: ['sent', 'received'], peer: 'string', envelopeId: 'string' }, optional: { contentHash: 'string' } },
   'agreement-change': { required: { agreementId: 'string', version: 'count', change: 'string', recordedBy: 'string' }, optional: { sourceHash: 'string' } },
   'key-event': { required: { event: ['created', 'rotated', 'retired', 'revoked'], keyId: 'string', use: ['sign', 'seal'], owner: 'string' }, optional: {} },
@@ -197,6 +205,7 @@ function decisionsProblem(value: unknown): string | undefined {
 }
 
 function problem(value: unknown, type: FieldType): string | undefined {
+  if (type === 'tuples') return undefined;
   if (type === 'decisions') return decisionsProblem(value);
   if (Array.isArray(type)) return typeof value === 'string' && type.includes(value) ? undefined : `must be one of ${type.join(', ')}`;
   if (type === 'count') return Number.isSafeInteger(value) && (value as number) >= 0 ? undefined : 'must be a whole number >= 0';
@@ -223,6 +232,7 @@ export function readLedgerEntry(value: unknown, path = '$'): LedgerEntry {
     } else {
       const allowed: Record<string, FieldType> = { at: 'timestamp', ...shape.required, ...shape.optional };
       for (const [key, type] of Object.entries({ at: 'timestamp' as FieldType, ...shape.required })) {
+        if (type === 'tuples') continue;
         if (!(key in record)) details.push({ path: pathKey(path, key), message: 'is required' });
         else {
           const why = problem(record[key], type);
@@ -238,6 +248,7 @@ export function readLedgerEntry(value: unknown, path = '$'): LedgerEntry {
           if (why !== undefined) details.push({ path: pathKey(path, key), message: why });
         }
       }
+      if (kind === 'decisions-v2') details.push(...decisionsV2Problems(record, path));
     }
   }
   if (details.length > 0) {

@@ -11,8 +11,9 @@ export {
 } from './proofs.js';
 export {
   encodeEntry, entryLeafHash, LEDGER_ENTRY_KINDS, readLedgerEntry, type AgreementChangeEntry, type CheckpointWitnessEntry, type DenialEntry,
-  type KeyEventEntry, type LedgerEntry, type LedgerEntryKind, type ReceiptEntry, type ReleaseEntry,
+  type DecisionItem, type DecisionsEntry, type DecisionsV2Entry, type KeyEventEntry, type LedgerEntry, type LedgerEntryKind, type ReceiptEntry, type ReleaseEntry,
 } from './entries.js';
+export { decisionItemsOf, decisionsEntryOf, type AgreementRef, type DecisionTuple } from './decision-tuples.js';
 export { openNote, parseNote, signNote, type NoteSignature, type NoteSigner, type NoteVerifier, type OpenedNote, type ParsedNote } from './signed-note.js';
 export { ed25519KeyId, ed25519Signer, ed25519Verifier, formatVerifierKey, parseVerifierKey, rawPublicKey } from './ed25519.js';
 export {

@@ -1,6 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Agreement, Organisation, UserProfile } from '../../core/policy/types.js';
+import { decisionsEntryOf } from '../../core/ledger/decision-tuples.js';
+import { recordDecisions } from '../ledger-store.js';
 import type { AgreementRecord, DecisionPage, DecisionQuery, DecisionRecord } from '../policy-store.js';
 import { at, expectCode, newId, T0, type ContractContext } from './builders.js';
 
@@ -251,6 +253,42 @@ export function policySections(ctx: ContractContext): void {
         const { records } = await allDecisions(ctx, { ...filter, limit });
         expect(records).toEqual(expected(log, filter));
       }), { numRuns: 40 });
+    });
+
+    it('answers every filter alike whether a page is kept by reference to its ledger leaf or alone', async () => {
+      // Pages of 7 decisions sharing time, recipient and channel; ids that JSON escapes, two
+      // agreements on one page. Even pages go with a decisions-v2 leaf, odd ones alone.
+      const ids = ['indicator--0', 'indicator--1', 'note--"quoted"', 'note--back\\slash', 'note--é', 'indicator--10'];
+      const pages = Array.from({ length: 12 }, (_, p) => Array.from({ length: 7 }, (_, i): DecisionRecord => {
+        const n = p * 7 + i;
+        const recipient = RECIPIENTS[p % 3] as string;
+        return {
+          at: at(p), recipient, channel: CHANNELS[p % 5] as DecisionRecord['channel'], objectId: ids[n % ids.length] as string, objectVersion: at(n % 4),
+          ...(recipient.startsWith('peer:') && n % 4 !== 3 ? { agreementId: n % 3 === 0 ? 'nato-cti' : 'deu-pol', agreementVersion: 1 + (n % 2) } : {}),
+          outcome: OUTCOMES[n % 3] as DecisionRecord['outcome'], ...(n % 3 === 2 ? { reason: n % 2 === 0 ? 'tlp-ceiling' : 'no-agreement' } : {}),
+          steps: [{ rule: 'label', outcome: 'pass', detail: `explanation ${n % 4}` }],
+        };
+      }));
+      for (const [p, page] of pages.entries()) {
+        const head = page[0] as DecisionRecord;
+        if (p % 2 === 0) await recordDecisions(ctx.store, page, [decisionsEntryOf(head.at, head.recipient, head.channel, page)]);
+        else await ctx.store.appendDecisions(page);
+      }
+      expect((await ctx.store.getLedgerState()).size).toBe(6);
+      const log = (await ctx.store.queryDecisions({ limit: 1000 })).records;
+      expect(log.map(({ seq: _seq, ...rest }) => rest)).toEqual(pages.flat());
+      const filters: Array<Omit<DecisionQuery, 'limit'>> = [
+        {}, { recipient: 'peer:POL' }, { objectId: 'note--"quoted"' }, { objectId: 'note--back\\slash' }, { objectId: 'note--é' }, { objectId: 'indicator--1' },
+        { agreementId: 'deu-pol' }, { agreementId: 'nato-cti', outcome: 'deny' }, { outcome: 'redact' }, { channel: 'taxii' }, { since: at(3), until: at(8) },
+        { recipient: 'peer:DEU', objectId: 'indicator--0', outcome: 'allow' },
+      ];
+      for (const filter of filters) {
+        for (const limit of [1000, 3]) {
+          const { records } = await allDecisions(ctx, { ...filter, limit });
+          expect({ filter, records }).toEqual({ filter, records: expected(log, filter) });
+        }
+        if (filter.objectId !== undefined) expect(expected(log, filter).length).toBeGreaterThan(0);
+      }
     });
 
     it('refuses a cursor it did not issue with ENTENTE_INVALID_PARAMETER', async () => {

@@ -13,6 +13,7 @@ import { consistentRelease, outsideReferences, releasedBeyond, type JudgedObject
 import { prepareRecipient, type PreparedRecipient } from '../../core/policy/recipient.js';
 import type { Organisation, ReleaseDecision, UserProfile } from '../../core/policy/types.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
+import { decisionsEntryOf } from '../../core/ledger/decision-tuples.js';
 import type { LedgerEntry } from '../../core/ledger/entries.js';
 import { recordDecisions, type LedgerStore } from '../../ports/ledger-store.js';
 import type { DecisionChannel, DecisionRecord, PolicyStore } from '../../ports/policy-store.js';
@@ -409,14 +410,8 @@ export class ReleaseService implements ReleaseGate {
     // Releases and denials to other organisations also go to the ledger, where no one can
     // rewrite them later (issue: who received a leaked report, and when): one leaf per read,
     // whose inclusion proof proves each decision in it, written with the decisions.
-    const entries: LedgerEntry[] = recipient.organisation === undefined || records.length === 0 ? [] : [{
-      kind: 'decisions', at, recipient: recipient.key, channel,
-      decisions: records.map((r) => ({
-        objectId: r.objectId, objectVersion: r.objectVersion, outcome: r.outcome,
-        ...(r.agreementId === undefined ? {} : { agreementId: r.agreementId }), ...(r.agreementVersion === undefined ? {} : { agreementVersion: r.agreementVersion }),
-        ...(r.reason === undefined ? {} : { reason: r.reason }),
-      })),
-    }];
+    // The compact form (decisions-v2): the page's agreements once, each decision a tuple.
+    const entries: LedgerEntry[] = recipient.organisation === undefined || records.length === 0 ? [] : [decisionsEntryOf(at, recipient.key, channel, records)];
     await recordDecisions(this.#deps.store, records, entries);
   }
 
