@@ -33,8 +33,9 @@ async function start(...extra: string[]): Promise<Running> {
   const base = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no banner within 30 s:\n${output}`)), 30_000);
     child.stdout?.on('data', () => {
+      // The banner's last line: everything above it has been printed.
       const found = /TAXII 2\.1 discovery\s+(http:\/\/[^/]+)\/taxii2\//.exec(output);
-      if (found?.[1] !== undefined) {
+      if (found?.[1] !== undefined && output.includes('Ctrl-C stops the node.')) {
         clearTimeout(timer);
         resolve(found[1].replace('localhost', '127.0.0.1'));
       }
