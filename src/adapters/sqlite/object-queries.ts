@@ -5,7 +5,7 @@ import type { SqliteContext } from './context.js';
 import { decodeObjectCursor, decodeVersionCursor, encodeObjectCursor, encodeVersionCursor } from './cursor.js';
 import { objectConditions } from './object-filters.js';
 import { idHash, idKeyParams } from './id-keys.js';
-import { placeholders } from './statements.js';
+import { LIMIT_PARAM, placeholders } from './statements.js';
 import { millisTimestamp } from './timestamps.js';
 
 /** A listed row: the membership's columns (COLUMNS), then the object's text, release facts and text's length in bytes. */
@@ -67,13 +67,13 @@ export function queryObjects(ctx: SqliteContext, query: ObjectQuery): ObjectPage
   if (types.length <= 1) {
     const typeSql = types.length === 1 ? ' AND m.type = ?' : '';
     sql = `SELECT ${COLUMNS}, ${OBJECT_COLUMNS} FROM ${types.length === 1 ? from : 'members m'} JOIN objects o ON o.okey = m.okey
-      WHERE ${where.join(' AND ')}${typeSql} ORDER BY m.date_added, m.seq LIMIT ?`;
+      WHERE ${where.join(' AND ')}${typeSql} ORDER BY m.date_added, m.seq ${LIMIT_PARAM}`;
     all = [...params, ...types, take];
   } else {
-    const branch = `SELECT * FROM (SELECT ${COLUMNS}, m.okey FROM ${from} WHERE ${where.join(' AND ')} AND m.type = ? ORDER BY m.date_added, m.seq LIMIT ?)`;
+    const branch = `SELECT * FROM (SELECT ${COLUMNS}, m.okey FROM ${from} WHERE ${where.join(' AND ')} AND m.type = ? ORDER BY m.date_added, m.seq ${LIMIT_PARAM})`;
     sql = `SELECT u.seq, u.id, u.type, u.version, u.spec_version, u.date_added, ${OBJECT_COLUMNS}
       FROM (${types.map(() => branch).join(' UNION ALL ')}) u JOIN objects o ON o.okey = u.okey
-      ORDER BY u.date_added, u.seq LIMIT ?`;
+      ORDER BY u.date_added, u.seq ${LIMIT_PARAM}`;
     all = [...types.flatMap((type) => [...params, type, take]), take];
   }
   const rows = listedRows(ctx, sql, all);
@@ -101,7 +101,7 @@ export function listVersions(ctx: SqliteContext, query: ObjectQuery & { readonly
     params.push(version, id);
   }
   const sql = `SELECT ${COLUMNS}, ${OBJECT_COLUMNS} FROM members m JOIN objects o ON o.okey = m.okey
-    WHERE ${where.join(' AND ')} ORDER BY m.version, m.id LIMIT ?`;
+    WHERE ${where.join(' AND ')} ORDER BY m.version, m.id ${LIMIT_PARAM}`;
   const rows = listedRows(ctx, sql, [...params, query.limit + 1]);
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];

@@ -4,7 +4,7 @@ import { decodeSearchCursor, encodeSearchCursor } from './cursor.js';
 import { collectionFilter } from './object-queries.js';
 import { titleOf } from '../../core/stix/index.js';
 import { ftsQueryOf } from './object-text.js';
-import { placeholders } from './statements.js';
+import { LIMIT_PARAM, placeholders } from './statements.js';
 import { ID_HASH_FUNCTION } from './id-keys.js';
 import { EntenteError } from '../../core/errors.js';
 
@@ -33,7 +33,7 @@ export function search(ctx: SqliteContext, query: SearchQuery): SearchPage {
     WHERE search_fts MATCH ?${cursorSql}
       AND EXISTS (SELECT 1 FROM ids i JOIN members m INDEXED BY members_object ON m.ikey = i.ikey
         WHERE i.hash = ${ID_HASH_FUNCTION}(o.id) AND i.id = o.id AND m.version = o.version AND m.is_last = 1${memberSql})
-    ORDER BY f.rowid DESC LIMIT ?`;
+    ORDER BY f.rowid DESC ${LIMIT_PARAM}`;
   const rows = ctx.sql.get(sql).all(...params, query.limit + 1) as { okey: number; version: string; json: string }[];
   const page = rows.slice(0, query.limit);
   const hits: SearchHit[] = page.map((row) => {

@@ -95,6 +95,28 @@ describe('SQLite store specifics', () => {
     raw.close();
   });
 
+  it('honours each page its own limit when a cached listing statement runs again with another', async () => {
+    // The listings bind their limit as `+?`, which SQLite's planner does not read: the value must
+    // still reach the LIMIT at every run of the same prepared statement.
+    const store = await openMigrated();
+    await store.writeObjects('c', [1, 2, 3, 4].map(indicator), { dateAdded: '2024-01-02T00:00:00.000Z' });
+    const sizes = async (query: Omit<Parameters<typeof store.queryObjects>[0], 'limit'>) => {
+      const out: Array<[number, boolean]> = [];
+      for (const limit of [3, 1, 4, 2]) {
+        const page = await store.queryObjects({ ...query, limit });
+        out.push([page.objects.length, page.next !== undefined]);
+      }
+      return out;
+    };
+    const expected = [[3, true], [1, true], [4, false], [2, true]];
+    expect(await sizes({ collectionId: 'c' })).toEqual(expected);
+    expect(await sizes({ collectionId: 'c', types: ['indicator'] })).toEqual(expected);
+    expect(await sizes({ collectionId: 'c', types: ['indicator', 'malware'] })).toEqual(expected);
+    const versions = [2, 1].map(async (limit) => (await store.listVersions({ collectionId: 'c', ids: [indicator(1).id, indicator(2).id], limit })).objects.length);
+    expect(await Promise.all(versions)).toEqual([2, 1]);
+    await store.close();
+  });
+
   it('rejects a timestamp that is not STIX with ENTENTE_INVALID_PARAMETER naming the field', async () => {
     const store = await openMigrated();
     await expect(store.queryObjects({ collectionId: 'c', limit: 1, addedAfter: 'yesterday' })).rejects.toMatchObject({

@@ -1,6 +1,7 @@
 import { decodeStatusCursor, encodeStatusCursor } from '../shared/status-cursor.js';
 import type { StatusPage, StatusQuery, StatusResource } from '../../ports/store.js';
 import type { SqliteContext } from './context.js';
+import { LIMIT_PARAM } from './statements.js';
 
 /** Status resources are read and written whole, so they are kept as one JSON document. */
 export function saveStatus(ctx: SqliteContext, status: StatusResource): void {
@@ -27,7 +28,7 @@ export function listStatuses(ctx: SqliteContext, query: StatusQuery): StatusPage
     params.push(requestedAt, id);
   }
   const sql = `SELECT body, requested_at, id FROM statuses ${where.length === 0 ? '' : `WHERE ${where.join(' AND ')}`}
-    ORDER BY requested_at DESC, id DESC LIMIT ?`;
+    ORDER BY requested_at DESC, id DESC ${LIMIT_PARAM}`;
   const rows = ctx.sql.get(sql).all(...params, query.limit + 1) as Array<{ body: string; requested_at: string; id: string }>;
   const page = rows.slice(0, query.limit);
   const last = page[page.length - 1];

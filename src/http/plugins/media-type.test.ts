@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isAcceptableBodyType, negotiate, STIX_21, TAXII_21 } from './media-type.js';
+import { isAcceptableBodyType, negotiate, negotiator, STIX_21, TAXII_21 } from './media-type.js';
 
 const offers = [TAXII_21, STIX_21];
 
@@ -44,6 +44,20 @@ describe('request body media types', () => {
     expect(isAcceptableBodyType('application/taxii+json;version=2.0')).toBe(false);
     expect(isAcceptableBodyType('text/plain')).toBe(false);
     expect(isAcceptableBodyType(undefined)).toBe(false);
+  });
+});
+
+describe('remembered negotiation', () => {
+  it('answers as negotiate does, asked again and again, past its bound, refusals included', async () => {
+    const fc = await import('fast-check');
+    const remembered = negotiator(offers, 4);
+    const header = fc.oneof(
+      fc.constantFrom('application/taxii+json;version=2.1', 'application/taxii+json;version=2.0', 'text/html', '*/*', 'application/stix+json;version=2.1'),
+      fc.string(),
+    );
+    fc.assert(fc.property(fc.array(fc.option(header, { nil: undefined }), { maxLength: 30 }), (headers) => {
+      for (const h of [...headers, ...headers]) expect(remembered(h)).toBe(negotiate(h, offers));
+    }));
   });
 });
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { EntenteError } from '../../core/errors.js';
-import { isAcceptableBodyType, negotiate, STIX_21, TAXII_21 } from '../plugins/media-type.js';
+import { isAcceptableBodyType, negotiator, STIX_21, TAXII_21 } from '../plugins/media-type.js';
 import { callerOf } from './taxii-context.js';
 import { taxiiDiscoveryRoutes, type TaxiiRouteDeps } from './taxii-discovery-routes.js';
 import { taxiiObjectRoutes } from './taxii-object-routes.js';
@@ -19,12 +19,13 @@ export function isTaxiiUrl(url: string): boolean {
  */
 export function taxiiPlugin(deps: TaxiiRouteDeps): FastifyPluginAsync {
   return async (app) => {
+    const negotiateTaxii = negotiator([TAXII_21, STIX_21]);
     app.decorateRequest('taxiiMediaType', undefined);
     // onRequest, before the body is read: an anonymous caller or a wrong media type is refused
     // without spending effort on the body.
     app.addHook('onRequest', async (request) => {
       callerOf(request);
-      const chosen = negotiate(request.headers.accept, [TAXII_21, STIX_21]);
+      const chosen = negotiateTaxii(request.headers.accept);
       if (chosen === undefined) {
         throw new EntenteError('ENTENTE_NOT_ACCEPTABLE', `Accept ${JSON.stringify(request.headers.accept ?? '')} names no media type this server produces: use ${TAXII_21}`);
       }

@@ -21,6 +21,7 @@ import { versionOf, type ObjectStore, type StixLike, type StoredObject } from '.
 import type { Audience, ReleaseGate } from '../intel/release-gate.js';
 import { markingRefsOf, type MarkingResolver } from './marking-resolver.js';
 import type { DirectoryState, PolicyDirectory } from './policy-directory.js';
+import { TextKeyedMap } from './text-keyed-map.js';
 
 /** What the node itself contributes to every decision. */
 export interface NodePolicy {
@@ -56,7 +57,7 @@ interface PreparedEntry {
   /** The time (Clock ms) at which the agreements in force change next. */
   readonly until: number;
   /** Decisions by release-facts key (undefined: the key needs the whole object). */
-  readonly decisions: Map<string, ReleaseDecision | null>;
+  readonly decisions: TextKeyedMap<ReleaseDecision | null>;
   /** Labels by the JSON of an object's marking refs and granular markings. */
   readonly labels: Map<string, ObjectLabels>;
 }
@@ -104,7 +105,7 @@ export class ReleaseService implements ReleaseGate {
       return { ...kept, recipient: { ...kept.recipient, context: { ...kept.recipient.context, now } } };
     }
     const recipient = await this.#prepareAfresh(audience, state, {});
-    const entry: PreparedEntry = { state, recipient, until: nextAgreementChange(state, nowMs), decisions: new Map(), labels: new Map() };
+    const entry: PreparedEntry = { state, recipient, until: nextAgreementChange(state, nowMs), decisions: new TextKeyedMap(), labels: new Map() };
     if (this.#prepared.size >= MAX_PREPARED) this.#prepared.clear();
     this.#prepared.set(key, entry);
     return entry;
@@ -441,10 +442,10 @@ export class ReleaseService implements ReleaseGate {
  * earlier reads by the same recipient (`kept`, when this read's decisions may be kept).
  */
 class DecisionsByKey {
-  readonly #own = new Map<string, ReleaseDecision | null>();
-  readonly #kept: Map<string, ReleaseDecision | null> | undefined;
+  readonly #own = new TextKeyedMap<ReleaseDecision | null>();
+  readonly #kept: TextKeyedMap<ReleaseDecision | null> | undefined;
 
-  constructor(kept: Map<string, ReleaseDecision | null> | undefined) {
+  constructor(kept: TextKeyedMap<ReleaseDecision | null> | undefined) {
     // Full: started again between reads, never during one (a read finds what it has decided).
     if (kept !== undefined && kept.size >= MAX_KEPT_DECISIONS) kept.clear();
     this.#kept = kept;
