@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isEntenteError } from '../errors.js';
 import { canonicalJson } from '../stix/canonical-json.js';
 import { decisionItemsOf, decisionsEntryOf, recordsExactly } from './decision-tuples.js';
 import { encodeEntry, entryLeafHash, readLedgerEntry, type DecisionItem, type LedgerEntry } from './entries.js';
@@ -8,16 +7,8 @@ import { toHex } from './hashing.js';
 import { MemoryTree } from './merkle-tree.js';
 import { checkProofDocument, proofDocumentJson, readProofDocument } from './proof-document.js';
 import { inclusionProof } from './proofs.js';
+import { problems } from './testing/problems.js';
 
-function problems(run: () => unknown): ReadonlyArray<{ path?: string; message: string }> {
-  try {
-    run();
-  } catch (error) {
-    if (isEntenteError(error)) return error.details;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 const V = '2026-02-28T09:00:00.000Z';
 const AT = '2026-03-01T10:00:05.000Z';

@@ -1,27 +1,18 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isEntenteError } from '../errors.js';
 import { canonicalJson } from '../stix/canonical-json.js';
 import { encodeEntry, entryLeafHash, readLedgerEntry, type LedgerEntry } from './entries.js';
 import { leafHash, toHex } from './hashing.js';
 import { MemoryTree } from './merkle-tree.js';
 import { inclusionProof } from './proofs.js';
 import { checkProofDocument, proofDocumentJson, readProofDocument } from './proof-document.js';
+import { problems } from './testing/problems.js';
 
 const release: LedgerEntry = {
   kind: 'release', at: '2026-03-01T10:00:00.000Z', recipient: 'peer:POL', objectId: 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f',
   objectVersion: '2026-02-28T09:00:00.000Z', outcome: 'redact', agreementId: 'deu-pol-energy', agreementVersion: 2,
 };
 
-function problems(run: () => unknown): ReadonlyArray<{ path?: string; message: string }> {
-  try {
-    run();
-  } catch (error) {
-    if (isEntenteError(error)) return error.details;
-    throw error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('ledger entries', () => {
   it('hash the RFC 8785 canonical JSON, so key order does not change an entry identity', () => {
