@@ -37,6 +37,15 @@ describe('ProcessLink', () => {
     await expect(waiting).rejects.toThrow(/the primary exited/);
     await expect(worker.call('double', 1)).rejects.toThrow(/closed/);
   });
+
+  it('gives up on a call not answered in time, and ignores the late answer', async () => {
+    let answer: (value: string) => void = () => undefined;
+    const { worker } = linked({ slow: () => new Promise((resolve) => (answer = resolve)), quick: async () => 'quick' });
+    const late = worker.call('slow', null, 20);
+    await expect(late).rejects.toThrow(/No answer to slow over the process link within 20 ms/);
+    answer('too late');
+    expect(await worker.call('quick', null, 1_000)).toBe('quick');
+  });
 });
 
 describe('a worker process\'s bus and replay guard', () => {

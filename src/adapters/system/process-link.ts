@@ -59,12 +59,29 @@ export class ProcessLink {
     }
   }
 
-  call<T>(method: string, argument: unknown): Promise<T> {
+  /** Calls `method` on the other side; with `timeoutMs`, an answer later than that is an error (and is ignored when it comes). */
+  call<T>(method: string, argument: unknown, timeoutMs?: number): Promise<T> {
     if (this.#closed) return Promise.reject(new EntenteError('ENTENTE_INTERNAL', `The process link is closed: ${method} was not called`));
     const id = this.#next;
     this.#next += 1;
     return new Promise<T>((resolve, reject) => {
-      this.#pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
+        this.#pending.delete(id);
+        reject(new EntenteError('ENTENTE_INTERNAL', `No answer to ${method} over the process link within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const settle = (): void => {
+        if (timer !== undefined) clearTimeout(timer);
+      };
+      this.#pending.set(id, {
+        resolve: (value) => {
+          settle();
+          resolve(value as T);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+      });
       this.#send({ entente: 'call', id, method, argument });
     });
   }

@@ -15,6 +15,9 @@ import { INITIAL_PASSWORD_FILE, initialise, reportSetup } from './init.js';
 
 type StartFlags = NodeFlags & { port?: string; host?: string; workers?: string };
 
+/** How long a scrape of /metrics waits for each worker's part. */
+const METRICS_WAIT_MS = 1_000;
+
 export function startCommand(): Command {
   return withNodeOptions(new Command('start'))
     .description('Run the node: TAXII 2.1 server, REST API, /healthz and /metrics (initialises the data dir on first start)')
@@ -69,8 +72,9 @@ async function runPrimary(config: NodeConfig): Promise<void> {
   const handlers = {
     ...busRelay(node.bus),
     ...replayRelay(node.keys.replay),
-    // A worker asked for /metrics: every worker's metrics, summed.
-    metrics: async () => renderAcrossProcesses(await Promise.all([...links.values()].map((link) => link.call<Parameters<typeof renderAcrossProcesses>[0][number]>('metrics.json', null).catch(() => [])))),
+    // A worker asked for /metrics: every worker's metrics, summed. A worker that does not answer
+    // within a second (busy, or just dying) is left out of this scrape rather than holding it up.
+    metrics: async () => renderAcrossProcesses(await Promise.all([...links.values()].map((link) => link.call<Parameters<typeof renderAcrossProcesses>[0][number]>('metrics.json', null, METRICS_WAIT_MS).catch(() => [])))),
   };
   let stopping = false;
   let listening = 0;
