@@ -89,13 +89,13 @@ describe('decisions-v2 ledger entries', () => {
   });
 
   it('encode exactly as the generic RFC 8785 encoder does, whatever they hold', () => {
-    const any = fc.string({ unit: 'binary' });
-    const scalar = fc.oneof(any, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null));
-    const tuple = fc.oneof(fc.array(scalar, { maxLength: 6 }), fc.tuple(any, any, fc.constantFrom('allow', 'deny'), fc.nat()));
+    const text = fc.string({ unit: 'binary' });
+    const scalar = fc.oneof(text, fc.integer(), fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constant(null));
+    const tuple = fc.oneof(fc.array(scalar, { maxLength: 6 }), fc.tuple(text, text, fc.constantFrom('allow', 'deny'), fc.nat()));
     // Lists holding nested values, undefined or holes, and entries with keys the type does not know, still encode canonically.
     const odd = fc.oneof(fc.jsonValue(), fc.array(fc.oneof(scalar, fc.constant(undefined), fc.jsonValue()), { maxLength: 4 }), fc.sparseArray(scalar, { maxLength: 4 }));
     const list = (of: fc.Arbitrary<unknown>) => fc.array(fc.oneof(of, of, of, odd), { maxLength: 8 });
-    const entry = fc.record({ kind: fc.constant('decisions-v2'), at: any, recipient: any, channel: any, agreements: list(fc.tuple(any, fc.nat())), decisions: list(tuple) });
+    const entry = fc.record({ kind: fc.constant('decisions-v2'), at: text, recipient: text, channel: text, agreements: list(fc.tuple(text, fc.nat())), decisions: list(tuple) });
     fc.assert(fc.property(entry, fc.option(fc.jsonValue(), { nil: undefined }), (e, extra) => {
       const withExtra = extra === undefined ? e : { ...e, note: extra };
       const expected = (() => {
