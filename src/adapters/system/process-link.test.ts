@@ -25,12 +25,12 @@ function linked(primary: LinkHandlers, worker: LinkHandlers = {}): { primary: Pr
 describe('ProcessLink', () => {
   it('calls the other side both ways, keeps an error\'s code, and fails what is waiting when closed', async () => {
     const { primary, worker } = linked(
-      { double: async (n) => (n as number) * 2, refuse: async () => { throw new EntenteError('ENTENTE_CONFLICT', 'already there'); } },
+      { double: async (n) => (n as number) * 2, refuse: async () => { throw new EntenteError('ENTENTE_CONFLICT', 'already there', [{ path: '$.objects[2].id', message: 'taken' }]); } },
       { hello: async () => 'from the worker' },
     );
     expect(await worker.call('double', 21)).toBe(42);
     expect(await primary.call('hello', null)).toBe('from the worker');
-    await expect(worker.call('refuse', null)).rejects.toMatchObject({ code: 'ENTENTE_CONFLICT', message: 'already there' });
+    await expect(worker.call('refuse', null)).rejects.toMatchObject({ code: 'ENTENTE_CONFLICT', message: 'already there', details: [{ path: '$.objects[2].id', message: 'taken' }] });
     await expect(worker.call('missing', null)).rejects.toThrow(/no method missing/);
     const waiting = worker.call('never-answered-after-close', null);
     worker.close('the primary exited');

@@ -1,4 +1,4 @@
-import { EntenteError, type ErrorCode } from '../../core/errors.js';
+import { EntenteError, type ErrorCode, type ErrorDetail } from '../../core/errors.js';
 
 /**
  * Calls between a node's serving processes over their IPC channel (`process` in a worker, the
@@ -15,7 +15,7 @@ export interface IpcChannel {
 export type LinkHandlers = Readonly<Record<string, (argument: unknown) => Promise<unknown>>>;
 
 interface Call { readonly entente: 'call'; readonly id: number; readonly method: string; readonly argument: unknown }
-interface Answer { readonly entente: 'answer'; readonly id: number; readonly result?: unknown; readonly error?: { readonly message: string; readonly code?: string } }
+interface Answer { readonly entente: 'answer'; readonly id: number; readonly result?: unknown; readonly error?: { readonly message: string; readonly code?: string; readonly details?: ReadonlyArray<ErrorDetail> } }
 
 const isCall = (m: unknown): m is Call => typeof m === 'object' && m !== null && (m as Call).entente === 'call';
 const isAnswer = (m: unknown): m is Answer => typeof m === 'object' && m !== null && (m as Answer).entente === 'answer';
@@ -35,7 +35,7 @@ export class ProcessLink {
         if (pending === undefined) return;
         this.#pending.delete(message.id);
         if (message.error === undefined) pending.resolve(message.result);
-        else pending.reject(message.error.code === undefined ? new Error(message.error.message) : new EntenteError(message.error.code as ErrorCode, message.error.message));
+        else pending.reject(message.error.code === undefined ? new Error(message.error.message) : new EntenteError(message.error.code as ErrorCode, message.error.message, message.error.details ?? []));
       } else if (isCall(message)) {
         const handler = handlers[message.method];
         const answer = handler === undefined
@@ -43,7 +43,7 @@ export class ProcessLink {
           : Promise.resolve().then(() => handler(message.argument));
         answer.then(
           (result) => this.#send({ entente: 'answer', id: message.id, result }),
-          (error: unknown) => this.#send({ entente: 'answer', id: message.id, error: error instanceof EntenteError ? { message: error.message, code: error.code } : { message: error instanceof Error ? error.message : String(error) } }),
+          (error: unknown) => this.#send({ entente: 'answer', id: message.id, error: error instanceof EntenteError ? { message: error.message, code: error.code, details: error.details } : { message: error instanceof Error ? error.message : String(error) } }),
         );
       }
     };
