@@ -10,6 +10,9 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { pino, type Logger } from 'pino';
 import { MemoryBus } from './adapters/bus/memory-bus.js';
+import { busRelay, RelayedBus } from './adapters/bus/relayed-bus.js';
+import { RelayedReplayGuard, replayRelay } from './adapters/keys/relayed-replay-guard.js';
+import { ProcessLink, type IpcChannel, type LinkHandlers } from './adapters/system/process-link.js';
 import { openFileKeys, type NodeKeys } from './adapters/keys/index.js';
 import { openNatsBus } from './adapters/nats/nats-bus.js';
 import { openPostgresStore } from './adapters/postgres/index.js';
@@ -174,6 +177,23 @@ export function policyServices(store: Store, clock: Clock, node: NodePolicy): {
     simulator: new AgreementSimulator({ store, release, directory }),
     labelGate: new IntakeLabelGate(markings, node),
   };
+}
+
+export type { IpcChannel, LinkHandlers, ProcessLink };
+
+/**
+ * A serving worker's link to its primary process (`entente start --workers N`): what the worker
+ * opens its node with (its bus and replay guard relayed to the primary's), and the link that also
+ * answers the primary with `handlers`.
+ */
+export function linkToPrimary(channel: IpcChannel, handlers: LinkHandlers): { readonly link: ProcessLink; readonly worker: NonNullable<OpenOptions['worker']> } {
+  const link = new ProcessLink(channel, handlers);
+  return { link, worker: { bus: new RelayedBus(link), replay: new RelayedReplayGuard(link) } };
+}
+
+/** The primary's link to one worker: publishes what the worker relays and checks its envelope ids, and answers `handlers`. */
+export function linkToWorker(node: NodeServices, channel: IpcChannel, handlers: LinkHandlers): ProcessLink {
+  return new ProcessLink(channel, { ...busRelay(node.bus), ...replayRelay(node.keys.replay), ...handlers });
 }
 
 /** The metrics of a node's HTTP interface: its traffic, its store and its peers. */

@@ -2,10 +2,7 @@ import cluster, { type Worker } from 'node:cluster';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { busRelay, RelayedBus } from '../../adapters/bus/relayed-bus.js';
-import { RelayedReplayGuard, replayRelay } from '../../adapters/keys/relayed-replay-guard.js';
-import { ProcessLink, type IpcChannel } from '../../adapters/system/process-link.js';
-import { buildNodeHttp, nodeMetrics, openNode, type NodeServices } from '../../composition-root.js';
+import { buildNodeHttp, linkToPrimary, linkToWorker, nodeMetrics, openNode, type IpcChannel, type NodeServices, type ProcessLink } from '../../composition-root.js';
 import type { NodeConfig } from '../../config/node-config.js';
 import { renderAcrossProcesses, type EntenteMetrics } from '../../http/ops/index.js';
 import { colour, makeOutput, type Output } from '../output.js';
@@ -70,8 +67,6 @@ async function runPrimary(config: NodeConfig): Promise<void> {
 
   const links = new Map<Worker, ProcessLink>();
   const handlers = {
-    ...busRelay(node.bus),
-    ...replayRelay(node.keys.replay),
     // A worker asked for /metrics: every worker's metrics, summed. A worker that does not answer
     // within a second (busy, or just dying) is left out of this scrape rather than holding it up.
     metrics: async () => renderAcrossProcesses(await Promise.all([...links.values()].map((link) => link.call<Parameters<typeof renderAcrossProcesses>[0][number]>('metrics.json', null, METRICS_WAIT_MS).catch(() => [])))),
@@ -85,7 +80,7 @@ async function runPrimary(config: NodeConfig): Promise<void> {
     });
     const fork = (): void => {
       const worker = cluster.fork();
-      links.set(worker, new ProcessLink(worker as unknown as IpcChannel, handlers));
+      links.set(worker, linkToWorker(node, worker as unknown as IpcChannel, handlers));
       let served = false;
       worker.once('listening', () => {
         served = true;
@@ -141,10 +136,10 @@ async function serveAsWorker(config: NodeConfig): Promise<void> {
   const logger = pino({ level: config.log.level, name: config.node.name }).child({ worker: cluster.worker?.id });
   // The primary may ask for this worker's metrics before they exist: none yet.
   const made: { metrics?: EntenteMetrics } = {};
-  const link = new ProcessLink(process as unknown as IpcChannel, {
+  const { link, worker } = linkToPrimary(process as unknown as IpcChannel, {
     'metrics.json': async () => made.metrics?.registry.getMetricsAsJSON() ?? [],
   });
-  const node = await openNode(config, { logger, worker: { bus: new RelayedBus(link), replay: new RelayedReplayGuard(link) } });
+  const node = await openNode(config, { logger, worker });
   const own = nodeMetrics(node);
   made.metrics = own;
   const app = await buildNodeHttp(node, { metrics: { ...own, render: () => link.call<string>('metrics', null) } });
