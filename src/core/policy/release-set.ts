@@ -54,7 +54,7 @@ export function outsideReferences(items: ReadonlyArray<ReleaseItem>): ReadonlyAr
  * endpoints, and a container's `object_refs` (it may not go with none left). Other references
  * are only pruned.
  */
-export function dependenciesOf(object: Json): ReadonlyArray<string> {
+function dependenciesOf(object: Json): ReadonlyArray<string> {
   const type = String(object['type']);
   const out: string[] = [];
   for (const key of REQUIRED_REFS[type] ?? []) {
@@ -82,7 +82,7 @@ export interface JudgedObject {
  * decision lets it, its required endpoints go, and, for a container, one of its object_refs goes
  * (objects that refer to each other in a cycle go together, as they do within one read).
  */
-export function releasedByGraph(reached: ReadonlyMap<string, JudgedObject | undefined>): Set<string> {
+function releasedByGraph(reached: ReadonlyMap<string, JudgedObject | undefined>): Set<string> {
   const released = new Set<string>();
   const rules: Array<[string, Json]> = [];
   for (const [id, judged] of reached) {
@@ -121,7 +121,7 @@ function stands(object: Json, released: ReadonlySet<string>): boolean {
  * have twice as many endpoints); beyond this bound, what it has not reached counts as withheld:
  * a reference may then be removed that a read of its object would release, never the other way.
  */
-export const MAX_BEYOND = 50_000;
+const MAX_BEYOND = 50_000;
 
 /**
  * Which of `ids` (references leaving a read) the recipient may receive. A reference is kept
