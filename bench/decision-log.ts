@@ -25,12 +25,12 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { openPostgresStore } from '../src/adapters/postgres/index.js';
 import { openSqliteStore } from '../src/adapters/sqlite/sqlite-store.js';
-import type { DecisionStep } from '../src/core/policy/types.js';
 import { decisionsEntryOf } from '../src/core/ledger/decision-tuples.js';
 import { encodeEntry, type LedgerEntry } from '../src/core/ledger/entries.js';
 import { recordDecisions, recordLedgerEntries } from '../src/ports/ledger-store.js';
 import type { DecisionRecord } from '../src/ports/policy-store.js';
 import type { Store } from '../src/ports/store.js';
+import { decisionPage, PER_PAGE } from './lib/decision-pages.js';
 import { median } from './lib/run-stats.js';
 
 const { values: args } = parseArgs({
@@ -46,43 +46,8 @@ const { values: args } = parseArgs({
 const PAGES = Number(args.pages);
 const WARM = Number(args.warm);
 const RUNS = Number(args.runs);
-const PER_PAGE = 100;
 if (args.entry !== 'v1' && args.entry !== 'v2') throw new Error(`--entry must be v1 or v2, not ${args.entry}`);
 const url = args.url ?? process.env['ENTENTE_BENCH_PG_URL'] ?? process.env['ENTENTE_TEST_PG_URL'];
-
-/** The explanations a partner's page typically carries: most objects pass the same few rules. */
-function explanations(): DecisionStep[][] {
-  const label: DecisionStep = { rule: 'label', outcome: 'pass', detail: 'TLP:GREEN, PAP:GREEN, NATO UNCLASSIFIED REL TO POL' };
-  const agreement: DecisionStep = { rule: 'agreement', outcome: 'pass', detail: 'agreement deu-pol v1 in force between DEU and POL' };
-  const origin: DecisionStep = { rule: 'origin', outcome: 'pass', detail: "originated by this node's organisation DEU" };
-  return [
-    [agreement, label, { rule: 'tlp', outcome: 'pass', detail: 'TLP:GREEN within the ceiling TLP:AMBER' }, origin],
-    [agreement, { ...label, detail: 'TLP:CLEAR' }, { rule: 'tlp', outcome: 'pass', detail: 'TLP:CLEAR within the ceiling TLP:AMBER' }, origin],
-    [agreement, { ...label, detail: 'TLP:AMBER' }, { rule: 'tlp', outcome: 'pass', detail: 'TLP:AMBER within the ceiling TLP:AMBER' }, origin,
-      { rule: 'granular-marking', outcome: 'redact', detail: 'removed description: marked above what the recipient may receive' }],
-    [agreement, { ...label, detail: 'TLP:RED' }, { rule: 'tlp', outcome: 'fail', detail: 'TLP:RED above the ceiling TLP:AMBER' }],
-    [agreement, label, { rule: 'tlp', outcome: 'pass', detail: 'TLP:GREEN within the ceiling TLP:AMBER' },
-      { rule: 'onward', outcome: 'pass', detail: 'received from FRA; agreement fra-deu v2 lets DEU pass it on to POL' }],
-    [agreement, { ...label, detail: 'TLP:AMBER+STRICT' }, { rule: 'tlp', outcome: 'fail', detail: 'TLP:AMBER+STRICT may not leave the organisation' }],
-  ];
-}
-const EXPLANATIONS = explanations();
-const OUTCOME_OF = ['allow', 'allow', 'redact', 'deny', 'allow', 'deny'] as const;
-
-/** Page `p`: 100 decisions with 3 to 6 distinct explanations, fresh step objects for each (as decide() makes them). */
-function page(p: number, at: string): DecisionRecord[] {
-  const distinct = 3 + (p % 4);
-  return Array.from({ length: PER_PAGE }, (_, i) => {
-    const e = (i * 7 + p) % distinct;
-    const outcome = OUTCOME_OF[e] as DecisionRecord['outcome'];
-    return {
-      at, recipient: 'user:node-pol', channel: 'taxii', objectId: `indicator--${randomBytes(16).toString('hex').replace(/^(.{8})(.{4})(.{4})(.{4})/, '$1-$2-$3-$4-')}`,
-      objectVersion: '2026-03-01T10:00:00.000Z', agreementId: 'deu-pol', agreementVersion: 1, outcome,
-      ...(outcome === 'deny' ? { reason: 'tlp-ceiling' } : {}),
-      steps: (EXPLANATIONS[e] as DecisionStep[]).map((s) => ({ ...s })),
-    };
-  });
-}
 
 interface Timing { wall: number; cpu: number }
 interface RunResult { append: Timing; ledger: Timing; together: Timing; leafBytes: number }
@@ -110,12 +75,12 @@ async function runOnce(store: Store, label: string): Promise<RunResult> {
   await store.migrate();
   const base = Date.parse('2026-03-01T10:00:00.000Z');
   const stamp = (p: number) => new Date(base + p * 37).toISOString();
-  for (let p = 0; p < WARM; p++) await store.appendDecisions(page(p, stamp(p)));
+  for (let p = 0; p < WARM; p++) await store.appendDecisions(decisionPage(p, stamp(p)));
   const append: Timing = { wall: 0, cpu: 0 };
   const ledger: Timing = { wall: 0, cpu: 0 };
   const together: Timing = { wall: 0, cpu: 0 };
   let leafBytes = 0;
-  const pages = Array.from({ length: PAGES }, (_, p) => page(WARM + p, stamp(WARM + p)));
+  const pages = Array.from({ length: PAGES }, (_, p) => decisionPage(WARM + p, stamp(WARM + p)));
   for (let p = 0; p < PAGES; p++) {
     const records = pages[p] as DecisionRecord[];
     const entry = entryOf(records);
