@@ -1,21 +1,10 @@
 import { Command } from 'commander';
-import { isEntenteError, type ErrorDetail } from '../../core/errors.js';
 import { DEFAULT_COLLECTION } from '../../services/setup/node-setup.js';
 import { expandInputs } from '../input-files.js';
 import { colour, makeOutput } from '../output.js';
 import { makeProgress } from '../progress.js';
-import { readStixDocuments } from '../stix-documents.js';
+import { importFile, type FileResult } from '../import-documents.js';
 import { LOCAL_OPERATOR, withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
-
-interface FileResult {
-  readonly file: string;
-  readonly status: 'imported' | 'partial' | 'rejected';
-  readonly total: number;
-  readonly added: number;
-  readonly duplicates: number;
-  readonly rejected: number;
-  readonly errors: ReadonlyArray<ErrorDetail>;
-}
 
 interface ImportFlags extends NodeFlags {
   readonly collection: string;
@@ -28,7 +17,7 @@ interface ImportFlags extends NodeFlags {
 
 export function importCommand(): Command {
   return withNodeOptions(new Command('import'))
-    .description('Import STIX 2.1 bundles (files, directories, or - for stdin) into a collection; each bundle is stored whole or not at all')
+    .description('Import STIX 2.1 bundles (files, directories, or - for stdin) into a collection; each bundle is stored whole or not at all, each object of an NDJSON file or JSON array on its own')
     .argument('<inputs...>', 'files or directories of .json/.stix/.ndjson, or - for standard input')
     .option('--collection <id>', 'collection id or alias', DEFAULT_COLLECTION.alias)
     .option('--partial', 'store the valid objects of a bundle that has invalid ones (default: all or nothing)')
@@ -48,13 +37,11 @@ export function importCommand(): Command {
         let bytes = 0;
         let objects = 0;
         for (const file of files) {
-          const result = await importFile(file.name, await file.read(), async (doc) => {
-            const report = await node.intel.ingest(collection, doc, {
-              actor: LOCAL_OPERATOR, strict: opts.strict === true, partial: opts.partial === true, bulk: opts.bulk === true,
-            });
+          const result = await importFile(file.name, await file.read(), async (input, { partial }) => {
+            const report = await node.intel.ingest(collection, input, { actor: LOCAL_OPERATOR, strict: opts.strict === true, partial, bulk: opts.bulk === true });
             objects += report.added + report.duplicates;
             return report;
-          });
+          }, { partial: opts.partial === true });
           results.push(result);
           bytes += file.size;
           progress.update(bytes, { unit: `bytes, ${objects} objects` });
@@ -71,40 +58,6 @@ export function importCommand(): Command {
           `${sum('added')} added, ${sum('duplicates')} already present, ${sum('rejected')} rejected`,
       );
     });
-}
-
-type Ingest = (document: unknown) => Promise<{ total: number; added: number; duplicates: number; rejected: number; results: ReadonlyArray<{ errors: ReadonlyArray<ErrorDetail>; outcome: string }> }>;
-
-/** Imports every document of one file; each document (bundle) is one atomic ingest. */
-async function importFile(file: string, text: string, ingest: Ingest): Promise<FileResult> {
-  const tally = { total: 0, added: 0, duplicates: 0, rejected: 0 };
-  const errors: ErrorDetail[] = [];
-  let documents;
-  try {
-    documents = readStixDocuments(text, file);
-  } catch (error) {
-    if (!isEntenteError(error)) throw error;
-    return { file, status: 'rejected', ...tally, errors: [{ path: error.details[0]?.path ?? '$', message: error.message }] };
-  }
-  let anyWritten = false;
-  for (const doc of documents) {
-    const isSingleObject = typeof doc.value === 'object' && doc.value !== null && !Array.isArray(doc.value) && !('objects' in doc.value);
-    try {
-      const report = await ingest(isSingleObject ? [doc.value] : doc.value);
-      tally.total += report.total;
-      tally.added += report.added;
-      tally.duplicates += report.duplicates;
-      tally.rejected += report.rejected;
-      if (report.added + report.duplicates > 0) anyWritten = true;
-      const prefix = (path: string | undefined) => (doc.path === '$' ? path : `${doc.path}${(path ?? '$').slice(1)}`);
-      for (const r of report.results) for (const e of r.errors) if (r.outcome === 'rejected') errors.push({ ...e, path: prefix(e.path) ?? '$' });
-    } catch (error) {
-      if (!isEntenteError(error)) throw error;
-      errors.push(...(error.details.length > 0 ? error.details : [{ path: doc.path, message: error.message }]));
-    }
-  }
-  const status = errors.length === 0 ? 'imported' : anyWritten ? 'partial' : 'rejected';
-  return { file, status, ...tally, errors };
 }
 
 function printResult(result: FileResult, maxErrors: number, line: (text: string) => void): void {

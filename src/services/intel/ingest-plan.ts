@@ -55,7 +55,8 @@ export function objectsOf(input: unknown): { readonly objects: ReadonlyArray<unk
   return { objects, base: '$.objects' };
 }
 
-function versionKey(object: unknown): { readonly id: string; readonly version: string } {
+/** The (id, version) an input object is deduplicated by; empty id when it has none. */
+export function versionKey(object: unknown): { readonly id: string; readonly version: string } {
   if (object === null || typeof object !== 'object') return { id: '', version: UNVERSIONED };
   const o = object as Record<string, unknown>;
   const id = typeof o['id'] === 'string' ? o['id'] : '';
