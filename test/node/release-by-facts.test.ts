@@ -158,6 +158,44 @@ describe('release from stored facts', () => {
     expect((byFacts[0] as [string, string, { object_refs: string[] }])[2].object_refs).toEqual([openIndicator.id]);
   });
 
+  it('gives the definition of a label only to whom that label may go: its name says what the label protects', async () => {
+    const DEFINITIONS = {
+      noforn: 'marking-definition--ab31ed0f-b6c0-593b-8fd3-17f272a21baf',
+      secretRelGbrUsa: SECRET,
+      relGbrUsa: 'marking-definition--8afdab11-efc4-5ade-babb-ea1dd2836215',
+      vsNfd: 'marking-definition--b445c0cc-6aa2-5f22-a595-7baf977950bc',
+      restrictedRelNato: 'marking-definition--7660fad7-1694-5c7f-beea-b46f5d3c4730',
+    };
+    const receives = async (audience: Audience): Promise<Set<string>> => {
+      const ids = new Set<string>();
+      for (const limit of [1, 1000]) {
+        const got = new Set<string>();
+        for (const page of await pages(limit)) for (const o of await node.release.releaseStored(audience, page, 'taxii')) if (o.type === 'marking-definition') got.add(o.id);
+        if (ids.size > 0) expect([...got].sort(), `limit ${limit}`).toEqual([...ids].sort());
+        for (const id of got) ids.add(id);
+      }
+      return ids;
+    };
+    const pol = await receives({ kind: 'party', code: 'POL' });
+    expect(pol.has(DEFINITIONS.noforn)).toBe(false);
+    expect(pol.has(DEFINITIONS.secretRelGbrUsa)).toBe(false);
+    expect(pol.has(DEFINITIONS.relGbrUsa)).toBe(false);
+    // deu-pol-energy lets German VS-NfD go to Poland; no agreement with France does.
+    expect(pol.has(DEFINITIONS.vsNfd)).toBe(true);
+    expect(pol.has(DEFINITIONS.restrictedRelNato)).toBe(true);
+    expect(pol.has(GREEN)).toBe(true);
+    const fra = await receives({ kind: 'party', code: 'FRA' });
+    expect(fra.has(DEFINITIONS.vsNfd)).toBe(false);
+    expect(fra.has(DEFINITIONS.noforn)).toBe(false);
+    expect(fra.has(DEFINITIONS.restrictedRelNato)).toBe(true);
+    const cleared = await receives({ kind: 'principal', principal: { name: 'de-secret', roles: ['analyst'] } });
+    expect(cleared.has(DEFINITIONS.noforn)).toBe(true);
+    expect(cleared.has(DEFINITIONS.vsNfd)).toBe(true);
+    const uncleared = await receives({ kind: 'principal', principal: { name: 'de-none', roles: ['analyst'] } });
+    expect(uncleared.has(DEFINITIONS.noforn)).toBe(true);
+    expect(uncleared.has(DEFINITIONS.secretRelGbrUsa)).toBe(false);
+  });
+
   it.each(AUDIENCES)('gives %s one consistent graph over pages of any size: every reference kept is to an object it receives', async (_name, audience) => {
     const held = new Set((await pages(1000)).flat().map((o) => o.id));
     for (const limit of [1, 3, 1000]) {

@@ -73,9 +73,12 @@ describe('policy over REST', () => {
     const res = await node.call('bob', { method: 'POST', url: '/api/v1/agreements/simulate', payload: { id: 'deu-pol', party: 'POL' } });
     expect(res.statusCode).toBe(200);
     const { summary } = res.json();
-    expect(summary.counts).toEqual({ allow: 2, redact: 1, deny: 1 });
-    expect(summary.denials).toEqual([{ reason: 'tlp-ceiling', count: 1, examples: [{ id: red['id'], detail: expect.stringContaining('TLP:RED is above the ceiling TLP:AMBER') }] }]);
+    expect(summary.counts).toEqual({ allow: 1, redact: 1, deny: 2 });
+    expect(summary.denials).toContainEqual({ reason: 'tlp-ceiling', count: 1, examples: [{ id: red['id'], detail: expect.stringContaining('TLP:RED is above the ceiling TLP:AMBER') }] });
     expect(summary.byType.indicator).toEqual({ allow: 1, redact: 0, deny: 1 });
+    // The definition of REL TO USA, GBR would tell Poland what it is kept from: it goes where its label goes.
+    expect(summary.byType['marking-definition']).toEqual({ allow: 0, redact: 0, deny: 1 });
+    expect(summary.denials).toContainEqual(expect.objectContaining({ reason: 'releasability', count: 1, examples: [expect.objectContaining({ id: usGbrOnly.refs[0] })] }));
   });
 
   it('once active, releases within the ceilings and redacts the paragraph marked for fewer nations', async () => {

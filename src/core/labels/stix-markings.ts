@@ -256,7 +256,8 @@ function normalisedDefault(label: SecurityLabel, policies: ReadonlyArray<Classif
  * granular marking with a `marking_ref` labels its selectors with its own label combined with
  * the object label (granular never loosens); `lang`-only granular markings are ignored. When no
  * object-level marking restricts anything (none at all, or only statements) the node's default
- * label applies and `defaulted` is true.
+ * label applies and `defaulted` is true. A marking-definition of an Entente label also carries
+ * the label it defines.
  */
 export function labelsOfObject(object: Json, resolve: MarkingResolver, options: ObjectLabelOptions): ObjectLabels {
   const { policies } = options;
@@ -265,6 +266,12 @@ export function labelsOfObject(object: Json, resolve: MarkingResolver, options: 
   if (!Array.isArray(refs)) throw invalid(pathKey(base, 'object_marking_refs'), 'expected a list of marking-definition ids');
   const found = refs.map((ref: unknown, i) => resolveRef(ref, resolve, policies, pathIndex(pathKey(base, 'object_marking_refs'), i)))
     .filter((l) => !isEmpty(l));
+  // A definition of an Entente label is labelled by the label it defines: its text names the
+  // classification, the caveats and the countries, which say as much as the objects it marks.
+  if (object['type'] === 'marking-definition' && isRecord(object['extensions']) && object['extensions'][ENTENTE_LABEL_EXTENSION_ID] !== undefined) {
+    const own = labelOfMarkingDefinition(object as MarkingLike, policies, base);
+    if (!isEmpty(own)) found.push(own);
+  }
   const defaulted = found.length === 0;
   const [single] = found;
   const objectLabel = defaulted

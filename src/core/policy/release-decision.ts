@@ -61,6 +61,9 @@ export function decideProjected(recipient: PreparedRecipient, raw: DecisionInput
 }
 
 function decideWith(recipient: PreparedRecipient, raw: DecisionInput, whole: boolean): ReleaseDecision | undefined {
+  // A marking-definition is labelled by what it defines (labelsOfObject), which its projection
+  // does not hold: only the whole object can be decided.
+  if (!whole && raw.object['type'] === 'marking-definition') return undefined;
   const steps: DecisionStep[] = [];
   const input = definitionsUnmarked(raw, steps);
   const label = input.labels.object;
