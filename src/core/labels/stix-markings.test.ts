@@ -110,6 +110,13 @@ describe('labelOfMarkingDefinition', () => {
     expect(errorOf(() => labelOfMarkingDefinition(badList, POLICIES)).message).toMatch(/releasable_to\[0\]: expected a list of strings/);
   });
 
+  it('refuses an Entente extension with a property it does not know rather than dropping it', () => {
+    const typo = { id: 'marking-definition--00000000-0000-4000-8000-000000000001', extensions: { [ENTENTE_LABEL_EXTENSION_ID]: { extension_type: 'property-extension', caveat: ['NOFORN'] } } };
+    const error = errorOf(() => labelOfMarkingDefinition(typo, POLICIES));
+    expect(error.code).toBe('ENTENTE_LABEL_INVALID');
+    expect(error.message).toMatch(/\['extension-definition--0b6abbd2-4146-4a0b-93b1-f845ce04648f'\]\.caveat: unknown property/);
+  });
+
   it('refuses a TLP 2.0 definition whose extension contradicts its OASIS id', () => {
     const forged = { ...TLP2_MARKING_DEFINITIONS.red, extensions: { 'extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d': { extension_type: 'property-extension', tlp_2_0: 'clear' } } };
     expect(errorOf(() => labelOfMarkingDefinition(forged, POLICIES)).message).toMatch(/says clear but .* is the OASIS TLP:RED marking/);

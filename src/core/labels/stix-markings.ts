@@ -94,8 +94,15 @@ function stringList(value: unknown, path: string): string[] {
   return value as string[];
 }
 
+const EXTENSION_PROPERTIES = new Set(['extension_type', 'classifications', 'releasable_to', 'caveats', 'informative', 'handling', 'pap']);
+
 /** The label an Entente extension property carries; every part is checked, with its path. */
 function labelOfExtension(ext: Json, policies: ReadonlyArray<ClassificationPolicy>, path: string): SecurityLabel {
+  // A property this node does not know (a misspelt `caveat`, a newer version's compartment) could
+  // be a restriction: refuse it rather than read the label without it.
+  for (const key of Object.keys(ext)) {
+    if (!EXTENSION_PROPERTIES.has(key)) throw invalid(pathKey(path, key), 'unknown property of the Entente label extension');
+  }
   const classifications = ext['classifications'] === undefined ? [] : ext['classifications'];
   if (!Array.isArray(classifications)) throw invalid(pathKey(path, 'classifications'), 'expected a list of { policy, classification }');
   const parsed = classifications.map((c: unknown, i) => {
