@@ -127,6 +127,17 @@ describe('labelsOfObject', () => {
   const report = banner('NATO RESTRICTED // REL TO NATO // TLP:AMBER');
   const paragraph = banner('REL TO USA, GBR');
 
+  it('labels a definition of an Entente label by the label it defines; TLP and statement definitions restrict nothing', () => {
+    const [definition] = markingsForLabel(banner('NATO SECRET // REL TO USA, GBR'), POLICIES).definitions;
+    const own = labelsOfObject({ ...definition }, resolverFor([]), { defaultLabel: DEFAULT, policies: POLICIES });
+    expect(own.defaulted).toBe(false);
+    expect(own.object).toEqual(banner('NATO SECRET // REL TO USA, GBR'));
+    const tlp = labelsOfObject({ ...TLP2_MARKING_DEFINITIONS.red }, resolverFor([]), { defaultLabel: DEFAULT, policies: POLICIES });
+    expect(tlp.defaulted).toBe(true);
+    const statement = { type: 'marking-definition', id: 'marking-definition--5e57a7e0-0000-4000-8000-000000000001', definition_type: 'statement', definition: { statement: 'Copyright' } };
+    expect(labelsOfObject(statement, resolverFor([]), { defaultLabel: DEFAULT, policies: POLICIES }).defaulted).toBe(true);
+  });
+
   it('combines the object-level markings and labels each granular part, never looser than the object', () => {
     const object = indicator({
       object_marking_refs: markingsForLabel(report, POLICIES).refs,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { prepareRecipient } from './recipient.js';
-import { decide } from './release-decision.js';
+import { decide, decideProjected } from './release-decision.js';
 import { agreement, DEU, FRA, POL, policyContext, USA, ACME } from './testing/policy-builders.js';
 import { identity, indicator, labelled, relationship, type Obj } from './testing/objects.js';
 import type { Agreement, Organisation, ReleaseDecision, UserProfile } from './types.js';
@@ -57,6 +57,14 @@ describe('release to a peer', () => {
     const withNational = agreement({ defaultCeiling: { tlp: 'amber', classifications: [{ policy: 'NATO', level: 'RESTRICTED' }, { policy: 'DEU', level: 'VS-NFD' }] } });
     expect(toPeer(POL, [withNational], indicator(), 'VS-NfD // TLP:GREEN').outcome).toBe('allow');
     expect(toPeer(POL, [withNational], indicator(), 'DEU GEHEIM // TLP:GREEN').reason).toBe('classification-ceiling');
+  });
+
+  it('decides a marking-definition only whole: its projection does not hold the label it defines', () => {
+    const definition = { type: 'marking-definition', spec_version: '2.1', id: 'marking-definition--4b1e2f3a-0000-4000-8000-00000000000b', created: '2026-01-01T00:00:00.000Z', definition_type: 'statement', definition: { statement: 'x' } } as unknown as Obj;
+    const recipient = prepareRecipient({ kind: 'peer', organisation: POL }, policyContext([bilateral]));
+    const defaulted = { ...labelled('TLP:AMBER'), defaulted: true };
+    expect(decideProjected(recipient, { object: { type: 'marking-definition', id: definition['id'] }, labels: defaulted })).toBeUndefined();
+    expect(decideProjected(recipient, { object: indicator(), labels: labelled('TLP:GREEN') })?.outcome).toBe('allow');
   });
 
   it('lets marking and extension definitions go unmarked, whatever the default label', () => {
