@@ -69,7 +69,8 @@ export async function main(argv: ReadonlyArray<string>): Promise<number> {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (isEntenteError(error)) {
       process.stderr.write(`${colour.red('error')} ${colour.dim(error.code)} ${error.message}\n`);
-      for (const detail of error.details) process.stderr.write(`  ${detail.path ?? ''}  ${detail.message}\n`);
+      // A detail the message already says (`$.x: expected …`) is not printed again.
+      for (const detail of error.details) if (!error.message.includes(detail.message)) process.stderr.write(`  ${detail.path ?? ''}  ${detail.message}\n`);
       // The operator on the host may see what HTTP callers may not: the underlying cause.
       if (error.cause instanceof Error) process.stderr.write(`  ${colour.dim('cause:')} ${error.cause.message}\n`);
       return 2;

@@ -177,6 +177,11 @@ describe('policy over REST', () => {
     const parsed = await node.call('alice', { method: 'POST', url: '/api/v1/labels/parse', payload: { banner: 'nato restricted//rel to nato' } });
     expect(parsed.json()).toMatchObject({ banner: 'NATO RESTRICTED // REL TO NATO', markings: { refs: [expect.stringMatching(/^marking-definition--/)] } });
     expect((await node.call('alice', { method: 'POST', url: '/api/v1/labels/parse', payload: { banner: 'NATO RESTRICTED // REL TO' } })).statusCode).toBe(422);
+    // A bare level names no policy: refused alone, read with the policy the caller gives.
+    expect((await node.call('alice', { method: 'POST', url: '/api/v1/labels/parse', payload: { banner: 'SECRET//REL TO USA, GBR' } })).statusCode).toBe(422);
+    const us = await node.call('alice', { method: 'POST', url: '/api/v1/labels/parse', payload: { banner: 'SECRET//REL TO USA, GBR', defaultPolicy: 'USA' } });
+    expect(us.statusCode).toBe(200);
+    expect(us.json()).toMatchObject({ label: { classifications: [{ policy: 'USA', level: 'SECRET' }] }, banner: expect.stringMatching(/^SECRET \/\/ REL TO /) });
     expect(PASSWORDS.alice).toBeDefined();
   });
 });

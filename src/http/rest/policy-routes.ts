@@ -248,16 +248,24 @@ export function policyRoutes(deps: RestDeps): FastifyPluginAsync {
       });
     });
 
-    app.post<{ Body: { banner: string } }>('/labels/parse', {
+    app.post<{ Body: { banner: string; defaultPolicy?: string } }>('/labels/parse', {
       schema: {
         tags: ['policy'], summary: 'Read a banner such as `NATO RESTRICTED // REL TO NATO`: the label, its canonical banner, and the STIX marking-definitions that carry it',
-        body: { type: 'object', required: ['banner'], additionalProperties: false, properties: { banner: { type: 'string', maxLength: 1000 } } },
+        body: {
+          type: 'object', required: ['banner'], additionalProperties: false,
+          properties: {
+            banner: { type: 'string', maxLength: 1000 },
+            defaultPolicy: { type: 'string', maxLength: 64, description: 'The classification policy a bare level belongs to (`USA` reads `SECRET//REL TO USA, GBR`); the canonical banner is then written for it too' },
+          },
+        },
         response: { 200: anyObject, ...errorResponses(422) },
       },
     }, async (request) => {
       const policies = policy.node.policies;
-      const label = parseBanner(request.body.banner, { policies });
-      return { label, banner: printBanner(label, policies), markings: markingsForLabel(label, policies) };
+      const { banner, defaultPolicy } = request.body;
+      const options = defaultPolicy === undefined ? {} : { defaultPolicy };
+      const label = parseBanner(banner, { policies, ...options });
+      return { label, banner: printBanner(label, policies, options), markings: markingsForLabel(label, policies) };
     });
   };
 }
