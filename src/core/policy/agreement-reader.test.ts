@@ -85,6 +85,21 @@ describe('readAgreement', () => {
     expect(found).toContainEqual({ path: '$.scope.exclude-types[0]', message: expect.stringMatching(/malware is both in scope .* contradicts itself/) });
   });
 
+  it('refuses two obligations of one kind: they would say two things', () => {
+    const found = problems(VALID.replace('  - delete-after: 365d', '  - delete-after: 365d\n  - delete-after: 1d'));
+    expect(found).toContainEqual({ path: '$.obligations[2]', message: expect.stringMatching(/delete-after is already obliged at obligations\[1\]/) });
+  });
+
+  it('refuses a ceiling for the node\'s own organisation, which receives nothing under it', () => {
+    const found = problems(VALID.replace('  POL: { tlp: green', '  DEU: { tlp: clear }\n  POL: { tlp: green'));
+    expect(found).toContainEqual({ path: '$.ceilings.DEU', message: expect.stringMatching(/DEU is this node's own organisation/) });
+  });
+
+  it('refuses a type listed twice in the scope', () => {
+    const found = problems(VALID.replace('  types: [indicator, malware, relationship, report]', '  types: [indicator, malware, indicator]'));
+    expect(found).toContainEqual({ path: '$.scope.types[2]', message: expect.stringMatching(/indicator is listed twice \(first at scope.types\[0\]\)/) });
+  });
+
   it('refuses a validity that ends before it starts', () => {
     const found = problems(VALID.replace('until: 2027-12-31T23:59:59Z', 'until: 2025-12-31T23:59:59Z'));
     expect(found).toContainEqual({ path: '$.valid.until', message: expect.stringMatching(/ends .* before it starts/) });

@@ -142,6 +142,12 @@ function readScope(value: unknown, p: Problems): AgreementScope {
   excludeTypes.forEach((t, i) => {
     if (types.includes(t)) p.add(['scope', 'exclude-types', i], `${t} is both in scope (scope.types) and excluded: the agreement contradicts itself`);
   });
+  for (const [key, list] of [['types', types], ['exclude-types', excludeTypes]] as const) {
+    list.forEach((t, i) => {
+      const first = list.indexOf(t);
+      if (first !== i) p.add(['scope', key, i], `${t} is listed twice (first at scope.${key}[${first}])`);
+    });
+  }
   return { types, excludeTypes, tags: strings(value['tags'], ['scope', 'tags'], p), sectors: strings(value['sectors'], ['scope', 'sectors'], p) };
 }
 
@@ -187,6 +193,10 @@ function readCeilings(value: unknown, parties: ReadonlyArray<string>, ctx: Agree
   for (const [party, raw] of Object.entries(value)) {
     if (!parties.includes(party)) {
       p.add(['ceilings', party], `${party} has a ceiling but is not a party to this agreement`, true);
+      continue;
+    }
+    if (party === ctx.nodeOrganisation) {
+      p.add(['ceilings', party], `${party} is this node's own organisation: the agreement releases nothing to it, so a ceiling for it would mean nothing`, true);
       continue;
     }
     const ceiling = readCeiling(raw, ['ceilings', party], ctx, p);
@@ -243,7 +253,14 @@ function readObligations(value: unknown, p: Problems): ReadonlyArray<Obligation>
     return [];
   }
   const out: Obligation[] = [];
+  const seen = new Map<string, number>();
   value.forEach((entry, i) => {
+    const named = entry === 'attribute-source' ? entry : isRecord(entry) && Object.keys(entry).length === 1 ? Object.keys(entry)[0] : undefined;
+    if (named !== undefined) {
+      const first = seen.get(named);
+      if (first !== undefined) return p.add(['obligations', i], `${named} is already obliged at obligations[${first}]: one obligation of each kind, or the agreement contradicts itself`);
+      seen.set(named, i);
+    }
     if (entry === 'attribute-source') return void out.push({ kind: 'attribute-source' });
     if (!isRecord(entry) || Object.keys(entry).length !== 1) return p.add(['obligations', i], 'an obligation is `attribute-source` or one of { acknowledge: 24h }, { report-use: 72h }, { delete-after: 365d }');
     const [kind, raw] = Object.entries(entry)[0] as [string, unknown];
