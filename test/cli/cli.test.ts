@@ -170,6 +170,10 @@ describe('entente users, tokens and collections', () => {
     await node('collections', 'create', 'partners', '--title', 'Partner feed');
     const grant = await node('collections', 'grant', 'partners', 'alice', '--read', '--json');
     expect(JSON.parse(grant.stdout)).toMatchObject({ principal: 'alice', canRead: true, canWrite: false });
+    const misspelt = await node('collections', 'grant', 'partners', 'alcie', '--read');
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toContain('No user alcie');
+    expect((await node('collections', 'grants', 'partners', '--json')).stdout).not.toContain('alcie');
     const collections = JSON.parse((await node('collections', 'list', '--json')).stdout) as Array<{ alias: string }>;
     expect(collections.map((c) => c.alias).sort()).toEqual(['intel', 'partners']);
 
