@@ -150,6 +150,16 @@ describe('entente import, search, get and export', () => {
     expect((await runCli(['validate', out])).code).toBe(0);
   });
 
+  it('takes --json on get and export too, as every command does', async () => {
+    const got = await node('get', mal['id'] as string, '--json');
+    expect(got.code, got.stderr).toBe(0);
+    expect(JSON.parse(got.stdout)).toMatchObject({ id: mal['id'] });
+    const out = join(dir.path, 'export-json.json');
+    const exported = await node('export', '--type', 'malware', '--out', out, '--json');
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({ file: out, objects: expect.any(Number) });
+  });
+
   it('answers an unknown collection with a clear error', async () => {
     const result = await node('import', join(dir.path, 'good.json'), '--collection', 'nope');
     expect(result.code).toBe(2);
