@@ -220,6 +220,7 @@ export async function buildNodeHttp(node: NodeServices, options: {
       contact: config.taxii.contact,
       maxContentLength: config.taxii.maxContentLength,
       pageSize: { default: config.taxii.defaultPageSize, max: config.taxii.maxPageSize },
+      postMode: config.taxii.postMode,
       ...(config.http.tlsCertFile !== undefined && config.http.tlsKeyFile !== undefined
         ? { https: { certFile: config.http.tlsCertFile, keyFile: config.http.tlsKeyFile } }
         : {}),

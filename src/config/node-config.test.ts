@@ -36,4 +36,11 @@ describe('node configuration', () => {
     expect(() => resolve({ database: { url: 'mysql://x' } })).toThrow(/database\.url/);
     expect(() => resolve({ http: { tlsCertFile: 'cert.pem' } })).toThrow(/http\.tlsKeyFile/);
   });
+
+  it('lets the operator choose how a TAXII POST with invalid objects is stored', () => {
+    expect(resolve({}).taxii.postMode).toBe('atomic');
+    expect(resolve({ taxii: { postMode: 'partial' } }).taxii.postMode).toBe('partial');
+    expect(resolve(environmentLayer({ ENTENTE_TAXII_POST_MODE: 'partial' })).taxii.postMode).toBe('partial');
+    expect(() => resolve({ taxii: { postMode: 'some' } })).toThrow(/taxii\.postMode/);
+  });
 });

@@ -43,6 +43,8 @@ export interface NodeConfig {
     readonly maxContentLength: number;
     readonly defaultPageSize: number;
     readonly maxPageSize: number;
+    /** A TAXII POST envelope with invalid objects: nothing stored (`atomic`) or the valid ones (`partial`). */
+    readonly postMode: 'atomic' | 'partial';
   };
   readonly bus: {
     /** A `nats://` URL selects NATS JetStream; absent means the in-process bus. */
@@ -77,6 +79,7 @@ export const ENVIRONMENT_VARIABLES = {
   ENTENTE_DATABASE_SCHEMA: 'database.schema',
   ENTENTE_DB_POOL_SIZE: 'database.poolSize',
   ENTENTE_MAX_CONTENT_LENGTH: 'taxii.maxContentLength',
+  ENTENTE_TAXII_POST_MODE: 'taxii.postMode',
   ENTENTE_BUS_URL: 'bus.url',
   ENTENTE_BUS_STREAM: 'bus.stream',
   ENTENTE_RESEND_WINDOW: 'federation.resendWindow',
@@ -88,7 +91,7 @@ export const SETTINGS = [
   'dataDir', 'node.name', 'node.organisation', 'node.country', 'node.kind', 'policy.defaultLabel', 'policy.logLocalReads',
   'http.host', 'http.port', 'http.tlsCertFile', 'http.tlsKeyFile', 'http.metricsAuth', 'http.workers',
   'database.url', 'database.schema', 'database.sqliteFile', 'database.poolSize',
-  'taxii.title', 'taxii.description', 'taxii.contact', 'taxii.maxContentLength', 'taxii.defaultPageSize', 'taxii.maxPageSize',
+  'taxii.title', 'taxii.description', 'taxii.contact', 'taxii.maxContentLength', 'taxii.defaultPageSize', 'taxii.maxPageSize', 'taxii.postMode',
   'bus.url', 'bus.stream',
   'federation.resendWindow',
   'log.level',
@@ -165,6 +168,9 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
   const level = str('log.level', 'info');
   if (!LOG_LEVELS.includes(level)) fail('log.level', `one of ${LOG_LEVELS.join(', ')}`);
   const maxPageSize = int('taxii.maxPageSize', 10_000, 1, 100_000);
+  const postModeText = str('taxii.postMode', 'atomic');
+  const postMode = postModeText === 'partial' ? 'partial' : 'atomic';
+  if (postModeText !== postMode) fail('taxii.postMode', 'atomic or partial');
   const organisation = str('node.organisation', 'LOCAL');
   if (!/^[A-Z0-9][A-Z0-9-]{1,31}$/.test(organisation)) fail('node.organisation', 'an organisation code: upper-case letters, digits and -');
   // XXX is the ICAO code for an unspecified nationality: a node that names no country shares nothing under NOFORN.
@@ -201,6 +207,7 @@ export function resolveConfig(layers: ReadonlyArray<{ readonly source: string; r
       maxContentLength: int('taxii.maxContentLength', 10 * 1024 * 1024, 1024, 1024 * 1024 * 1024),
       defaultPageSize: int('taxii.defaultPageSize', 1_000, 1, maxPageSize),
       maxPageSize,
+      postMode,
     },
     bus: { ...(busUrl !== undefined ? { url: busUrl } : {}), stream: busStream },
     federation: { resendWindowSeconds: int('federation.resendWindow', 60, 1, 86_400) },

@@ -150,6 +150,16 @@ describe('entente import, search, get and export', () => {
     expect((await runCli(['validate', out])).code).toBe(0);
   });
 
+  it('takes --json on get and export too, as every command does', async () => {
+    const got = await node('get', mal['id'] as string, '--json');
+    expect(got.code, got.stderr).toBe(0);
+    expect(JSON.parse(got.stdout)).toMatchObject({ id: mal['id'] });
+    const out = join(dir.path, 'export-json.json');
+    const exported = await node('export', '--type', 'malware', '--out', out, '--json');
+    expect(exported.code, exported.stderr).toBe(0);
+    expect(JSON.parse(exported.stdout)).toMatchObject({ file: out, objects: expect.any(Number) });
+  });
+
   it('answers an unknown collection with a clear error', async () => {
     const result = await node('import', join(dir.path, 'good.json'), '--collection', 'nope');
     expect(result.code).toBe(2);
@@ -170,6 +180,10 @@ describe('entente users, tokens and collections', () => {
     await node('collections', 'create', 'partners', '--title', 'Partner feed');
     const grant = await node('collections', 'grant', 'partners', 'alice', '--read', '--json');
     expect(JSON.parse(grant.stdout)).toMatchObject({ principal: 'alice', canRead: true, canWrite: false });
+    const misspelt = await node('collections', 'grant', 'partners', 'alcie', '--read');
+    expect(misspelt.code).toBe(2);
+    expect(misspelt.stderr).toContain('No user alcie');
+    expect((await node('collections', 'grants', 'partners', '--json')).stdout).not.toContain('alcie');
     const collections = JSON.parse((await node('collections', 'list', '--json')).stdout) as Array<{ alias: string }>;
     expect(collections.map((c) => c.alias).sort()).toEqual(['intel', 'partners']);
 

@@ -81,6 +81,32 @@ describe('entente start', () => {
     expect(await node.exited).toBe(0);
   }, 60_000);
 
+  it('exits with code 2 when its port is taken, instead of staying up without serving', async () => {
+    const first = await start();
+    const port = new URL(first.base).port;
+    const dir = tempDir('entente-start-');
+    dirs.push(dir);
+    const second = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'entente.js'), 'start', '--data-dir', join(dir.path, 'data'), '--port', port], {
+      env: { PATH: process.env['PATH'] ?? '', NO_COLOR: '1', ENTENTE_ADMIN_PASSWORD: PASSWORD, ENTENTE_LOG_LEVEL: 'warn' },
+    });
+    let output = '';
+    second.stderr.on('data', (d: Buffer) => (output += d.toString()));
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => {
+        second.kill('SIGKILL');
+        resolve(null);
+      }, 30_000);
+      second.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    expect(code, output).toBe(2);
+    expect(output).toContain('EADDRINUSE');
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+  }, 60_000);
+
   it('serves from several processes with --workers: writes seen by every one, metrics summed, a lost worker replaced', async () => {
     const node = await start('--workers', '2');
     expect(node.output()).toContain('2 serving processes');

@@ -16,6 +16,7 @@ interface ExportFlags extends NodeFlags {
   readonly versions?: string;
   readonly out?: string;
   readonly for?: string;
+  readonly json?: boolean;
 }
 
 export function exportCommand(): Command {
@@ -26,9 +27,10 @@ export function exportCommand(): Command {
     .option('--added-after <timestamp>', 'only objects added to the collection after this time')
     .option('--versions <which>', 'last (default), first, all, or a timestamp; comma-separated', 'last')
     .option('-o, --out <file>', 'write to this file instead of standard output')
+    .option('--json', 'machine output: with --out, the summary as JSON (the bundle is JSON either way)')
     .option('--for <party>', 'export only what this organisation may receive under the agreements in force (redacted as they say; every decision is logged)')
     .action(async (opts: ExportFlags) => {
-      const out = makeOutput(false);
+      const out = makeOutput(opts.json === true);
       const filters = parseTaxiiFilters(
         {
           ...(opts.type === undefined ? {} : { 'match[type]': opts.type }),
@@ -63,7 +65,8 @@ export function exportCommand(): Command {
         if (sink !== process.stdout) {
           sink.end();
           await once(sink, 'finish');
-          out.line(`${colour.green('exported')} ${count} object(s) from ${collection.alias ?? collection.id} to ${opts.out}`);
+          if (out.json) out.data({ collection: collection.id, objects: count, file: opts.out });
+          else out.line(`${colour.green('exported')} ${count} object(s) from ${collection.alias ?? collection.id} to ${opts.out}`);
         }
       });
     });

@@ -30,6 +30,7 @@ export function getCommand(): Command {
   return withNodeOptions(new Command('get'))
     .description('Print the latest stored version of an object as JSON')
     .argument('<id>', 'STIX id, e.g. indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f')
+    .option('--json', 'machine output (the object is printed as JSON either way)')
     .action(async (id: string, opts: NodeFlags) => {
       await withNode(opts, async (node) => {
         const object = await node.intel.latest(id, undefined, OPERATOR);

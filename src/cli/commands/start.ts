@@ -44,7 +44,15 @@ async function runAlone(config: NodeConfig): Promise<void> {
     await node.close();
   };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void shutdown(signal));
-  const address = await app.listen({ host: config.http.host, port: config.http.port });
+  let address: string;
+  try {
+    address = await app.listen({ host: config.http.host, port: config.http.port });
+  } catch (error) {
+    // The port is taken or the host unknown: close what was opened, or the process never exits.
+    await app.close();
+    await node.close();
+    throw error;
+  }
   // Push to linked peers as soon as something is stored, and every half second besides.
   await node.federation.start(500, node.changes);
   printRunning(out, node, setup, address, undefined);

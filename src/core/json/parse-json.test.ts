@@ -19,6 +19,10 @@ describe('parseJson', () => {
     expect(parseJson('{"a":[1,"x",null,true]}')).toEqual({ a: [1, 'x', null, true] });
   });
 
+  it('ignores a leading byte order mark', () => {
+    expect(parseJson('\uFEFF{"type":"bundle"}')).toEqual({ type: 'bundle' });
+  });
+
   it('reports line and column of a fault V8 locates', () => {
     const error = failure('{\n  "a": 1\n  "b": 2\n}');
     expect(error.code).toBe('ENTENTE_JSON_MALFORMED');

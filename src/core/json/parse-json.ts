@@ -16,7 +16,9 @@ const DEFAULT_MAX_DEPTH = 64;
  * column of the fault; nesting deeper than `maxDepth` throws `ENTENTE_JSON_TOO_DEEP` with the JSON
  * path of the first container too deep, so that later recursive code never meets such a value.
  */
-export function parseJson(text: string, options: ParseJsonOptions = {}): unknown {
+export function parseJson(input: string, options: ParseJsonOptions = {}): unknown {
+  // A UTF-8 byte order mark, as editors on Windows write it: RFC 8259 lets a parser ignore it.
+  const text = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const where = options.source === undefined ? '' : ` in ${options.source}`;
   // Depth first, on the text: a hostile document never gets built into a million nested arrays.

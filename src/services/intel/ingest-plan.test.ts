@@ -16,6 +16,14 @@ describe('objectsOf', () => {
     expect(() => objectsOf({ objects: {} })).toThrowError(expect.objectContaining({ details: [expect.objectContaining({ path: '$.objects' })] }));
     expect(() => objectsOf('text')).toThrowError(expect.objectContaining({ code: 'ENTENTE_BAD_REQUEST' }));
   });
+
+  it('refuses a bare STIX object instead of taking it for an empty envelope', () => {
+    expect(() => objectsOf(indicator('2020-01-02T00:00:00.000Z'))).toThrowError(
+      expect.objectContaining({ code: 'ENTENTE_BAD_REQUEST', details: [expect.objectContaining({ path: '$.objects' })] }),
+    );
+    expect(objectsOf({})).toEqual({ objects: [], base: '$.objects' });
+    expect(objectsOf({ type: 'bundle', id: 'bundle--x' })).toEqual({ objects: [], base: '$.objects' });
+  });
 });
 
 describe('planIngest', () => {

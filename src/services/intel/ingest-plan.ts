@@ -48,7 +48,16 @@ export function objectsOf(input: unknown): { readonly objects: ReadonlyArray<unk
     ]);
   }
   const objects = (input as Record<string, unknown>)['objects'];
-  if (objects === undefined) return { objects: [], base: '$.objects' };
+  if (objects === undefined) {
+    // A STIX object sent bare would otherwise be an empty envelope, answered as a success.
+    const type = (input as Record<string, unknown>)['type'];
+    if (typeof type === 'string' && type !== 'bundle') {
+      throw new EntenteError('ENTENTE_BAD_REQUEST', `The body is a single ${type} object, not a TAXII envelope: send {"objects": [...]}`, [
+        { path: '$.objects', message: 'missing' },
+      ]);
+    }
+    return { objects: [], base: '$.objects' };
+  }
   if (!Array.isArray(objects)) {
     throw new EntenteError('ENTENTE_BAD_REQUEST', '"objects" must be a list of STIX objects', [{ path: '$.objects', message: 'not a list' }]);
   }
