@@ -79,11 +79,19 @@ describe('importFile', () => {
     expect(result).toMatchObject({ status: 'imported', added: OBJECTS_PER_INGEST + 2 });
   });
 
-  it('reports malformed text with its line and stores nothing', async () => {
+  it('rejects an NDJSON line that is not JSON, with its line, and stores the others', async () => {
     const { ingest, calls } = counted();
-    const result = await importFile('broken.ndjson', `${JSON.stringify(indicator())}\n{"type": \n`, ingest, { partial: false });
+    const result = await importFile('broken.ndjson', `${JSON.stringify(indicator())}\n{"type": \n${JSON.stringify(malware())}\n`, ingest, { partial: false });
+    expect(result).toMatchObject({ status: 'partial', total: 3, added: 2, rejected: 1 });
+    expect(result.errors).toEqual([{ path: 'line 2: $', message: expect.stringMatching(/broken\.ndjson:2/) }]);
+    expect(calls).toEqual([{ objects: 2, partial: true }]);
+  });
+
+  it('rejects a whole file that is not JSON and stores nothing', async () => {
+    const { ingest, calls } = counted();
+    const result = await importFile('broken.json', `{"type": "bundle", "objects": [`, ingest, { partial: false });
     expect(result.status).toBe('rejected');
-    expect(result.errors[0]?.message).toMatch(/broken\.ndjson:2/);
+    expect(result.errors[0]?.message).toMatch(/broken\.json/);
     expect(calls).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { isEntenteError, type ErrorDetail } from '../core/errors.js';
 import { versionKey } from '../services/intel/index.js';
-import { readStixDocuments, type StixDocument } from './stix-documents.js';
+import { readStixDocumentsByLine, type StixDocument } from './stix-documents.js';
 
 /** What `entente import` reports of one file. */
 export interface FileResult {
@@ -94,7 +94,12 @@ export async function importFile(file: string, text: string, ingest: Ingest, opt
   const errors: ErrorDetail[] = [];
   let documents: StixDocument[];
   try {
-    documents = readStixDocuments(text, file);
+    const read = readStixDocumentsByLine(text, file);
+    documents = read.documents;
+    // An NDJSON line that is not JSON is one object rejected; the other lines still go.
+    tally.total += read.unreadable.length;
+    tally.rejected += read.unreadable.length;
+    errors.push(...read.unreadable);
   } catch (error) {
     if (!isEntenteError(error)) throw error;
     return { file, status: 'rejected', ...tally, errors: [{ path: error.details[0]?.path ?? '$', message: error.message }] };

@@ -22,6 +22,34 @@ export function readStixDocuments(text: string, source: string): StixDocument[] 
   return [{ path: '$', value }];
 }
 
+/** The documents of a file, and the NDJSON lines that could not be read (each with its line). */
+export interface ReadDocuments {
+  readonly documents: StixDocument[];
+  readonly unreadable: ReadonlyArray<{ readonly path: string; readonly message: string }>;
+}
+
+/**
+ * As readStixDocuments, except that an NDJSON line that is not JSON is reported and skipped
+ * instead of failing the whole file: each line is a document of its own, as for an import.
+ */
+export function readStixDocumentsByLine(text: string, source: string): ReadDocuments {
+  const trimmed = text.trimStart();
+  if (trimmed === '' || !looksLikeNdjson(trimmed)) return { documents: readStixDocuments(text, source), unreadable: [] };
+  const documents: StixDocument[] = [];
+  const unreadable: Array<{ path: string; message: string }> = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const path = `line ${i + 1}: $`;
+    try {
+      documents.push({ path, value: parseJson(line, { source: `${source}:${i + 1}` }) });
+    } catch (error) {
+      if (!(error instanceof EntenteError)) throw error;
+      unreadable.push({ path, message: error.message });
+    }
+  });
+  return { documents, unreadable };
+}
+
 function looksLikeNdjson(text: string): boolean {
   const firstLineEnd = text.indexOf('\n');
   if (firstLineEnd < 0) return false;

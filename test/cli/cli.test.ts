@@ -71,6 +71,20 @@ describe('entente validate', () => {
     expect(paths).toContain('$.objects[1].id');
   });
 
+  it('reads a TAXII envelope as import does, and every NDJSON line that is not JSON', async () => {
+    const envelope = join(dir.path, 'envelope.json');
+    writeFileSync(envelope, JSON.stringify({ objects: [indicator(), malware({ id: 'malware--1' })] }));
+    const checked = await runCli(['validate', envelope, '--json']);
+    expect(checked.code).toBe(1);
+    const report = JSON.parse(checked.stdout) as { files: Array<{ objects: number; errors: Array<{ path: string }> }> };
+    expect(report.files[0]?.objects).toBe(2);
+    expect(report.files[0]?.errors.map((e) => e.path)).toEqual(['$.objects[1].id']);
+    const lines = join(dir.path, 'lines.ndjson');
+    writeFileSync(lines, [JSON.stringify(indicator()), '{"type": ', JSON.stringify(malware()), '{oops}', ''].join('\n'));
+    const byLine = JSON.parse((await runCli(['validate', lines, '--json'])).stdout) as { files: Array<{ errors: Array<{ path: string }> }> };
+    expect(byLine.files[0]?.errors.map((e) => e.path)).toEqual(['line 2: $', 'line 4: $']);
+  });
+
   it('reports malformed JSON with its line and column', async () => {
     const result = await runCli(['validate', '-'], { input: '{\n  "type": "bundle",\n  "objects": [,]\n}' });
     expect(result.code).toBe(1);

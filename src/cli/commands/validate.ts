@@ -3,7 +3,7 @@ import { isEntenteError } from '../../core/errors.js';
 import { validateBundle, validateObject, type ValidationIssue } from '../../core/stix/index.js';
 import { expandInputs } from '../input-files.js';
 import { colour, makeOutput } from '../output.js';
-import { readStixDocuments } from '../stix-documents.js';
+import { readStixDocumentsByLine } from '../stix-documents.js';
 
 interface FileReport {
   readonly file: string;
@@ -44,23 +44,34 @@ export function validateCommand(): Command {
 
 function checkFile(file: string, text: string, strict: boolean): FileReport {
   let documents;
+  const errors: ValidationIssue[] = [];
+  const warnings: ValidationIssue[] = [];
+  let objects = 0;
   try {
-    documents = readStixDocuments(text, file);
+    const read = readStixDocumentsByLine(text, file);
+    documents = read.documents;
+    // Every NDJSON line that is not JSON, not only the first.
+    for (const line of read.unreadable) errors.push({ severity: 'error', code: 'ENTENTE_JSON_MALFORMED', path: line.path, message: line.message });
+    objects += read.unreadable.length;
   } catch (error) {
     if (!isEntenteError(error)) throw error;
     const issue: ValidationIssue = { severity: 'error', code: error.code, path: error.details[0]?.path ?? '$', message: error.message };
     return { file, valid: false, objects: 0, errors: [issue], warnings: [] };
   }
-  const errors: ValidationIssue[] = [];
-  const warnings: ValidationIssue[] = [];
-  let objects = 0;
   for (const doc of documents) {
-    const isBundle = typeof doc.value === 'object' && doc.value !== null && (doc.value as { type?: unknown }).type === 'bundle';
-    const result = isBundle ? validateBundle(doc.value, { strict }) : validateObject(doc.value, { strict });
-    objects += isBundle ? ((doc.value as { objects?: unknown[] }).objects?.length ?? 0) : 1;
+    const value = doc.value as { type?: unknown; objects?: unknown } | null;
+    const isBundle = typeof value === 'object' && value !== null && value.type === 'bundle';
+    // A TAXII envelope ({"objects": [...]}, no type), as `import` and TAXII POST take it.
+    const isEnvelope = typeof value === 'object' && value !== null && value.type === undefined && Array.isArray(value.objects);
+    const results = isBundle ? [validateBundle(doc.value, { strict })]
+      : isEnvelope ? (value.objects as unknown[]).map((o, i) => validateObject(o, { strict }, `$.objects[${i}]`))
+      : [validateObject(doc.value, { strict })];
+    objects += isBundle || isEnvelope ? ((value as { objects?: unknown[] }).objects?.length ?? 0) : 1;
     const relocate = (issue: ValidationIssue): ValidationIssue => (doc.path === '$' ? issue : { ...issue, path: doc.path + issue.path.slice(1) });
-    errors.push(...result.errors.map(relocate));
-    warnings.push(...result.warnings.map(relocate));
+    for (const result of results) {
+      errors.push(...result.errors.map(relocate));
+      warnings.push(...result.warnings.map(relocate));
+    }
   }
   return { file, valid: errors.length === 0, objects, errors, warnings };
 }
