@@ -68,6 +68,11 @@ export async function main(argv: ReadonlyArray<string>): Promise<number> {
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode === 0 ? 0 : 2;
     if (isEntenteError(error)) {
+      // Machine output stays machine-readable when the command fails: one JSON object on stderr.
+      if (argv.includes('--json')) {
+        process.stderr.write(`${JSON.stringify({ error: { code: error.code, message: error.message, details: error.details } })}\n`);
+        return 2;
+      }
       process.stderr.write(`${colour.red('error')} ${colour.dim(error.code)} ${error.message}\n`);
       // A detail the message already says (`$.x: expected …`) is not printed again.
       for (const detail of error.details) if (!error.message.includes(detail.message)) process.stderr.write(`  ${detail.path ?? ''}  ${detail.message}\n`);

@@ -178,6 +178,9 @@ describe('entente import, search, get and export', () => {
     const result = await node('import', join(dir.path, 'good.json'), '--collection', 'nope');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('ENTENTE_COLLECTION_NOT_FOUND');
+    const json = await node('import', join(dir.path, 'good.json'), '--collection', 'nope', '--json');
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stderr)).toMatchObject({ error: { code: 'ENTENTE_COLLECTION_NOT_FOUND', message: expect.any(String), details: expect.any(Array) } });
   });
 });
 

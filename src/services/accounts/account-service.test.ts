@@ -43,6 +43,10 @@ describe('AccountService', () => {
     expect(await node.accounts.authenticateBearer(created.token)).toEqual({ name: 'bob', roles: ['liaison'] });
   });
 
+  it('refuses to issue a token that has already expired', async () => {
+    await expect(node.accounts.createToken('bob', { expiresAt: '2020-01-01T00:00:00Z' })).rejects.toMatchObject({ code: 'ENTENTE_INVALID_PARAMETER', message: expect.stringMatching(/not in the future/) });
+  });
+
   it('refuses an expired, a revoked and a tampered token', async () => {
     const expiring = await node.accounts.createToken('bob', { expiresAt: '2026-01-01T01:00:00Z' });
     node.clock.advance(2 * 3600_000);

@@ -119,6 +119,10 @@ export class AccountService {
     if (options.expiresAt !== undefined && Number.isNaN(Date.parse(options.expiresAt))) {
       throw new EntenteError('ENTENTE_INVALID_PARAMETER', `expiresAt ${JSON.stringify(options.expiresAt)} is not a timestamp`);
     }
+    // A token born expired would answer 401 to its every use.
+    if (options.expiresAt !== undefined && Date.parse(options.expiresAt) <= this.#clock.now()) {
+      throw new EntenteError('ENTENTE_INVALID_PARAMETER', `expiresAt ${options.expiresAt} is not in the future (now ${stixNow(this.#clock)})`);
+    }
     const minted = mintToken();
     const token: ApiToken = {
       id: minted.id,
