@@ -81,6 +81,15 @@ describe('policy over REST', () => {
     expect(summary.denials).toContainEqual(expect.objectContaining({ reason: 'releasability', count: 1, examples: [expect.objectContaining({ id: usGbrOnly.refs[0] })] }));
   });
 
+  it('refuses to dry-run for someone who is not a party, or for the node itself, rather than answer "no agreement"', async () => {
+    const stranger = await node.call('bob', { method: 'POST', url: '/api/v1/agreements/simulate', payload: { id: 'deu-pol', party: 'FRA' } });
+    expect(stranger.statusCode).toBe(400);
+    expect(stranger.json().error.message).toMatch(/FRA is not a party to deu-pol: simulate for one of POL/);
+    const itself = await node.call('bob', { method: 'POST', url: '/api/v1/agreements/simulate', payload: { id: 'deu-pol', party: 'DEU' } });
+    expect(itself.statusCode).toBe(400);
+    expect(itself.json().error.message).toMatch(/DEU is this node's own organisation/);
+  });
+
   it('once active, releases within the ceilings and redacts the paragraph marked for fewer nations', async () => {
     const activate = await node.call('bob', { method: 'POST', url: '/api/v1/agreements/deu-pol/status', payload: { status: 'active' } });
     expect(activate.json()).toMatchObject({ created: true, record: { agreement: { version: 2, status: 'active' }, change: 'status draft -> active' } });

@@ -3,6 +3,7 @@
  * everything the node holds, and what would change between two versions. Nothing is logged:
  * nothing leaves the node.
  */
+import { EntenteError } from '../../core/errors.js';
 import { printBanner } from '../../core/labels/index.js';
 import { compareRuns, diffAgreements, summarise, type AgreementChange, type OutcomeChange, type SimulationEntry, type SimulationSummary } from '../../core/policy/simulation.js';
 import type { Agreement } from '../../core/policy/types.js';
@@ -72,6 +73,13 @@ export class AgreementSimulator {
   }
 
   async #run(agreement: Agreement, party: string, options: SimulationOptions): Promise<ReadonlyArray<SimulationEntry>> {
+    // Only a party other than the node receives anything under the agreement: a simulation for
+    // anyone else would only say "no agreement", which reads like an answer.
+    const node = this.#release.node.organisation.code;
+    if (!agreement.parties.includes(party) || party === node) {
+      const why = party === node ? `${party} is this node's own organisation` : `${party} is not a party to ${agreement.id}`;
+      throw new EntenteError('ENTENTE_INVALID_PARAMETER', `${why}: simulate for one of ${agreement.parties.filter((p) => p !== node).join(', ')}`, [{ path: 'party', message: why }]);
+    }
     const state = await this.#directory.state();
     const candidate: Agreement = { ...agreement, status: 'active' };
     const others = state.agreements.filter((a) => a.id !== agreement.id);
