@@ -48,7 +48,9 @@ function build(policies: ReadonlyArray<ClassificationPolicy>): Lexicon {
     const own = new Map<string, Classification>();
     for (const level of policy.levels) {
       const c: Classification = { policy: policy.id, level };
-      const spellings = [bannerText(policy, level), `${policy.id} ${level}`, ...(policy.aliases?.[level] ?? [])];
+      const aliases = policy.aliases?.[level] ?? [];
+      // `<POLICY> <alias>` too, as agreements may write it (`DEU VS-NUR FÜR DEN DIENSTGEBRAUCH`).
+      const spellings = [bannerText(policy, level), `${policy.id} ${level}`, ...aliases, ...aliases.map((a) => `${policy.id} ${a}`)];
       for (const text of spellings) {
         add(specific, fold(text), c);
         own.set(fold(text), c);

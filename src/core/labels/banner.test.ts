@@ -32,6 +32,7 @@ describe('parseBanner', () => {
     const deu = label({ classifications: [{ policy: 'DEU', level: 'VS-NFD' }] });
     expect(parse('VS-NfD')).toEqual(deu);
     expect(parse('VS-NUR FÜR DEN DIENSTGEBRAUCH')).toEqual(deu);
+    expect(parse('DEU VS-NUR FÜR DEN DIENSTGEBRAUCH')).toEqual(deu);
     expect(parse('vs-nur fuer den dienstgebrauch')).toEqual(deu);
     expect(parse('RESTREINT UE/EU RESTRICTED')).toEqual(label({ classifications: [{ policy: 'EU', level: 'RESTREINT UE' }] }));
     expect(parse('Très Secret UE / EU Top Secret')).toEqual(label({ classifications: [{ policy: 'EU', level: 'TRES SECRET UE' }] }));

@@ -65,6 +65,15 @@ describe('readAgreement', () => {
     ]);
   });
 
+  it('reads a classification as a banner spells it, when it names one level of one policy', () => {
+    for (const [written, policy, level] of [['VS-NfD', 'DEU', 'VS-NFD'], ['EU RESTRICTED', 'EU', 'RESTREINT UE'], ['RESTREINT UE/EU RESTRICTED', 'EU', 'RESTREINT UE']] as const) {
+      const read = readAgreement(VALID.replace('  POL: { tlp: green, pap: amber, classification: [NATO RESTRICTED, EU RESTREINT UE] }', `  POL: { tlp: green, classification: "${written}" }`), agreementContext(), 1);
+      expect(read.ceilings['POL']?.classifications, written).toEqual([{ policy, level }]);
+    }
+    const ambiguous = problems(VALID.replace('  POL: { tlp: green, pap: amber, classification: [NATO RESTRICTED, EU RESTREINT UE] }', '  POL: { tlp: green, classification: SECRET }'));
+    expect(ambiguous).toContainEqual({ path: '$.ceilings.POL.classification', message: expect.stringMatching(/"SECRET" is not a known classification/) });
+  });
+
   it('accepts aliases of classification levels in ceilings', () => {
     const a = readAgreement(VALID.replace('classification: NATO RESTRICTED', 'classification: DEU VS-NUR FÜR DEN DIENSTGEBRAUCH'), agreementContext(), 1);
     expect(a.defaultCeiling.classifications).toEqual([{ policy: 'DEU', level: 'VS-NFD' }]);

@@ -7,6 +7,7 @@
 import type { ErrorDetail } from '../errors.js';
 import { EntenteError } from '../errors.js';
 import { PAP_LEVELS, TLP_LEVELS, type AllianceDirectory, type Classification, type ClassificationPolicy, type PapLevel, type TlpLevel } from '../labels/types.js';
+import { lexiconOf, lookupClassification } from '../labels/banner-lexicon.js';
 import { readHandling } from './agreement-handling.js';
 import { AGREEMENT_STATUSES, type Agreement, type AgreementScope, type AgreementStatus, type Ceiling, type Obligation, type Organisation, type RedactionRule } from './types.js';
 import { printPath, readYaml, type PathStep, type YamlSource } from './yaml-source.js';
@@ -329,7 +330,10 @@ export function parseClassification(text: string, policies: ReadonlyArray<Classi
     const level = policy.levels.find((l) => l.toUpperCase() === rest || (policy.aliases?.[l] ?? []).some((a) => a.toUpperCase() === rest));
     if (level !== undefined) return { policy: policy.id, level };
   }
-  return undefined;
+  // Any spelling a banner takes that names one level of one policy (`VS-NfD`, `EU RESTRICTED`,
+  // `RESTREINT UE/EU RESTRICTED` as Entente prints it); a bare `SECRET` stays ambiguous.
+  const found = lookupClassification(lexiconOf(policies), trimmed);
+  return found.kind === 'found' ? found.classification : undefined;
 }
 
 function text(record: Record<string, unknown>, path: ReadonlyArray<PathStep>, p: Problems, required: boolean): string | undefined {
