@@ -3,11 +3,12 @@
 // (run automatically before `npm start` and `npm test`).
 import { main } from '../dist/cli/main.js';
 
-// Output piped into a reader that stops early (`entente decisions list | head`): stop quietly.
+// Output piped into a reader that stops early (`entente decisions list | head`): what is left to
+// write goes nowhere, quietly, instead of an unhandled 'error' event. Commands that stream (detect)
+// watch for it themselves and stop early.
 for (const stream of [process.stdout, process.stderr]) {
   stream.on('error', (error) => {
-    if (error.code === 'EPIPE') process.exit(typeof process.exitCode === 'number' ? process.exitCode : 0);
-    throw error;
+    if (error.code !== 'EPIPE') throw error;
   });
 }
 

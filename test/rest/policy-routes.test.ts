@@ -179,6 +179,16 @@ describe('policy over REST', () => {
     expect(report.results[0]).toMatchObject({ outcome: 'rejected', errors: [{ path: '$.objects[0].object_marking_refs[0]', code: 'label-refused', message: expect.stringContaining('not a marking-definition this node knows') }] });
   });
 
+  it('refuses on intake a marking-definition whose name reads as another label than the one it carries', async () => {
+    const [secret] = markingsForLabel(parseBanner('NATO SECRET', { policies: CLASSIFICATION_POLICIES }), CLASSIFICATION_POLICIES).definitions;
+    const misnamed = { ...secret, name: 'TLP:CLEAR' };
+    const report = await node.intel.ingest(node.intelId, { objects: [misnamed] }, { actor: { name: 'admin' } });
+    expect(report.results[0]).toMatchObject({ outcome: 'rejected', errors: [{ path: '$.objects[0].name', code: 'label-refused', message: expect.stringMatching(/reads as TLP:CLEAR, but the definition carries NATO SECRET/) }] });
+    // A free-text name, and the name Entente gives it, are both accepted.
+    const described = await node.intel.ingest(node.intelId, { objects: [{ ...secret, name: 'Classified by the national authority' }] }, { actor: { name: 'admin' } });
+    expect(described.rejected).toBe(0);
+  });
+
   it('checks a profile and reads banners', async () => {
     const bad = await node.call('admin', { method: 'PUT', url: '/api/v1/users/alice/profile', payload: { clearances: ['NATO SORT-OF-SECRET'], nationality: 'Germany' } });
     expect(bad.statusCode).toBe(400);

@@ -99,11 +99,6 @@ describe('readAgreement', () => {
     expect(found).toContainEqual({ path: '$.obligations[2]', message: expect.stringMatching(/delete-after is already obliged at obligations\[1\]/) });
   });
 
-  it('refuses a ceiling for the node\'s own organisation, which receives nothing under it', () => {
-    const found = problems(VALID.replace('  POL: { tlp: green', '  DEU: { tlp: clear }\n  POL: { tlp: green'));
-    expect(found).toContainEqual({ path: '$.ceilings.DEU', message: expect.stringMatching(/DEU is this node's own organisation/) });
-  });
-
   it('refuses a type listed twice in the scope', () => {
     const found = problems(VALID.replace('  types: [indicator, malware, relationship, report]', '  types: [indicator, malware, indicator]'));
     expect(found).toContainEqual({ path: '$.scope.types[2]', message: expect.stringMatching(/indicator is listed twice \(first at scope.types\[0\]\)/) });

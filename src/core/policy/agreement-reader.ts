@@ -196,10 +196,6 @@ function readCeilings(value: unknown, parties: ReadonlyArray<string>, ctx: Agree
       p.add(['ceilings', party], `${party} has a ceiling but is not a party to this agreement`, true);
       continue;
     }
-    if (party === ctx.nodeOrganisation) {
-      p.add(['ceilings', party], `${party} is this node's own organisation: the agreement releases nothing to it, so a ceiling for it would mean nothing`, true);
-      continue;
-    }
     const ceiling = readCeiling(raw, ['ceilings', party], ctx, p);
     if (ceiling === undefined) continue;
     checkReleaseLimits(ceiling, ['ceilings', party], party, ctx, p);

@@ -1,9 +1,29 @@
 import { isEntenteError } from '../../core/errors.js';
-import { labelOfMarkingDefinition, labelsOfObject } from '../../core/labels/index.js';
+import { labelOfMarkingDefinition, labelsOfObject, parseBanner, printBanner, type ClassificationPolicy, type SecurityLabel } from '../../core/labels/index.js';
 import type { StixLike } from '../../ports/store.js';
 import type { LabelGate, LabelVerdict } from '../intel/label-gate.js';
 import type { MarkingResolver } from './marking-resolver.js';
 import type { NodePolicy } from './release-service.js';
+
+/**
+ * Why a marking-definition's `name` misleads, if it does: a name that reads as a banner must be
+ * the banner of the label the definition carries, since a recipient reads the name (a definition
+ * named `TLP:CLEAR` that carries NATO SECRET would be handled as TLP:CLEAR by whoever reads it).
+ * A name that is not a banner (free text) says nothing a reader would act on, and is kept.
+ */
+function misleadingName(definition: StixLike, label: SecurityLabel, policies: ReadonlyArray<ClassificationPolicy>): string | undefined {
+  const name = definition['name'];
+  if (typeof name !== 'string' || name.trim() === '') return undefined;
+  let named: SecurityLabel;
+  try {
+    named = parseBanner(name, { policies });
+  } catch {
+    return undefined;
+  }
+  const says = printBanner(named, policies);
+  const is = printBanner(label, policies);
+  return says === is ? undefined : `the name reads as ${says}, but the definition carries ${is}: a recipient would handle it as its name says`;
+}
 
 /**
  * The label check of the intake path: every marking an object refers to must be one this node
@@ -26,7 +46,11 @@ export class IntakeLabelGate implements LabelGate {
     const options = { defaultLabel: this.#node.defaultLabel, policies: this.#node.policies };
     return objects.map((object): LabelVerdict => {
       try {
-        if (object.type === 'marking-definition') labelOfMarkingDefinition(object, this.#node.policies);
+        if (object.type === 'marking-definition') {
+          const label = labelOfMarkingDefinition(object, this.#node.policies);
+          const misnamed = misleadingName(object, label, this.#node.policies);
+          if (misnamed !== undefined) return { kind: 'reject', message: misnamed, path: '$.name' };
+        }
         labelsOfObject(object, resolve, options);
         return { kind: 'accept' };
       } catch (error) {
