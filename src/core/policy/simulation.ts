@@ -28,12 +28,16 @@ export interface SimulationSummary {
 }
 
 const zero = (): OutcomeCounts => ({ allow: 0, redact: 0, deny: 0 });
+/** Objects that go so that others can be read, not intelligence of their own. */
+const SUPPORTING_TYPES: ReadonlySet<string> = new Set(['marking-definition', 'extension-definition', 'language-content', 'identity']);
 
 export function summarise(recipient: string, entries: ReadonlyArray<SimulationEntry>, examples = 5): SimulationSummary {
   const counts = zero();
   const byType: Record<string, OutcomeCounts> = {};
   const byLabel: Record<string, OutcomeCounts> = {};
+  // Examples show intelligence first: marking-definitions and identities say little of what an agreement shares.
   const released: Array<SimulationSummary['examples'][number]> = [];
+  const supporting: Array<SimulationSummary['examples'][number]> = [];
   const denials = new Map<string, { count: number; examples: Array<{ id: string; detail: string }> }>();
   for (const { object, decision, banner } of entries) {
     const type = String(object['type']);
@@ -42,7 +46,8 @@ export function summarise(recipient: string, entries: ReadonlyArray<SimulationEn
     (byType[type] ??= zero())[decision.outcome]++;
     (byLabel[banner] ??= zero())[decision.outcome]++;
     if (decision.outcome !== 'deny') {
-      if (released.length < examples) released.push({ id, type, outcome: decision.outcome, banner });
+      const into = SUPPORTING_TYPES.has(type) ? supporting : released;
+      if (into.length < examples) into.push({ id, type, outcome: decision.outcome, banner });
       continue;
     }
     const reason = decision.reason ?? 'denied';
@@ -53,7 +58,7 @@ export function summarise(recipient: string, entries: ReadonlyArray<SimulationEn
     denials.set(reason, group);
   }
   return {
-    recipient, total: entries.length, counts, byType: sortKeys(byType), byLabel: sortKeys(byLabel), examples: released,
+    recipient, total: entries.length, counts, byType: sortKeys(byType), byLabel: sortKeys(byLabel), examples: [...released, ...supporting].slice(0, examples),
     denials: [...denials].map(([reason, g]) => ({ reason, count: g.count, examples: g.examples })).sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1)),
   };
 }
