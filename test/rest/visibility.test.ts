@@ -11,11 +11,17 @@ describe('REST reads never leak what the caller cannot read', () => {
   const secretNewer = { ...shared, modified: '2025-09-01T00:00:00.000Z', description: 'attributed to unit 00000 (secret)' };
   const secretIndicator = indicator({ name: 'Borealis secret beacon' });
   const secretLink = relationship(secretIndicator['id'] as string, 'indicates', shared['id'] as string);
+  // Relationships to objects the node does not hold: one the reader may read, one it may not.
+  const lonely = malware({ name: 'Lonely loader' });
+  const NEVER_STORED = 'attack-pattern--0f0e0d0c-0000-4000-8000-000000000001';
+  const SECRETLY_NAMED = 'tool--0f0e0d0c-0000-4000-8000-000000000002';
+  const dangling = relationship(lonely['id'] as string, 'uses', NEVER_STORED);
+  const secretDangling = relationship(lonely['id'] as string, 'uses', SECRETLY_NAMED);
 
   beforeAll(async () => {
     node = await startRestNode();
-    expect((await importBundle(node, 'alice', 'shared-intel', bundle(shared))).statusCode).toBe(201);
-    expect((await importBundle(node, 'admin', 'secret', bundle(secretNewer, secretIndicator, secretLink))).statusCode).toBe(201);
+    expect((await importBundle(node, 'alice', 'shared-intel', bundle(shared, lonely, dangling))).statusCode).toBe(201);
+    expect((await importBundle(node, 'admin', 'secret', bundle(secretNewer, secretIndicator, secretLink, secretDangling))).statusCode).toBe(201);
   });
   afterAll(async () => node.close());
 
@@ -51,5 +57,14 @@ describe('REST reads never leak what the caller cannot read', () => {
     expect(body).not.toContain(secretLink['id']);
     const asAdmin = (await node.call('admin', { method: 'GET', url: `/api/v1/objects/${shared['id']}/neighbours` })).json();
     expect(asAdmin.edges).toHaveLength(1);
+  });
+
+  it('shows an edge to an object the node does not hold only when the relationship naming it may be read', async () => {
+    const graph = (await node.call('bob', { method: 'GET', url: `/api/v1/objects/${lonely['id']}/neighbours` })).json();
+    expect(graph.edges).toEqual([expect.objectContaining({ source: lonely['id'], target: NEVER_STORED, via: dangling['id'] })]);
+    expect(graph.missing).toEqual([NEVER_STORED]);
+    expect(JSON.stringify(graph)).not.toContain(SECRETLY_NAMED);
+    const asAdmin = (await node.call('admin', { method: 'GET', url: `/api/v1/objects/${lonely['id']}/neighbours` })).json();
+    expect(asAdmin.missing.sort()).toEqual([NEVER_STORED, SECRETLY_NAMED].sort());
   });
 });

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { EntenteError } from '../../core/errors.js';
+import { referencesOf } from '../../core/policy/release-set.js';
 import type { ChangeFeed, IntelChange } from '../../ports/bus.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
 import type {
-  CollectionStore, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, ObjectStore, SearchPage, StatusPage, StatusResource, StatusStore,
+  CollectionStore, GraphEdge, Neighbourhood, NeighbourQuery, ObjectPage, ObjectQuery, ObjectStore, SearchPage, StatusPage, StatusResource, StatusStore,
   StixLike, VersionSelector,
 } from '../../ports/store.js';
 import { isAdmin, type Principal } from '../accounts/principal.js';
@@ -272,7 +273,17 @@ export class IntelService {
     const viaObjects = (await Promise.all(vias.map((id) => this.#store.getLatest(id, query.collectionIds)))).filter((o): o is StixLike => o !== undefined);
     const released = await this.#release.releaseObjects(reader.audience, [...graph.objects, ...viaObjects], reader.channel);
     const shown = new Set([query.id, ...released.map((o) => o.id)]);
-    const edges = graph.edges.filter((e) => shown.has(e.source) && shown.has(e.target) && (e.via === undefined || shown.has(e.via)));
+    // An end the node does not hold is shown when the object that names it (the relationship or
+    // sighting, else the edge's source) went to the reader still naming it: redaction may have
+    // removed the reference, and then the edge must not bring it back.
+    const releasedById = new Map(released.map((o) => [o.id, o]));
+    const missing = new Set(graph.missing);
+    const named = (e: GraphEdge, end: string): boolean => {
+      const carrier = releasedById.get(e.via ?? e.source);
+      return carrier !== undefined && referencesOf(carrier).includes(end);
+    };
+    const reaches = (e: GraphEdge, end: string): boolean => shown.has(end) || (missing.has(end) && named(e, end));
+    const edges = graph.edges.filter((e) => reaches(e, e.source) && reaches(e, e.target) && (e.via === undefined || shown.has(e.via)));
     return { objects: released.filter((o) => inGraph.has(o.id)), edges, missing: graph.missing.filter((id) => edges.some((e) => e.source === id || e.target === id)) };
   }
 
