@@ -15,7 +15,9 @@ export function readStixDocuments(text: string, source: string): StixDocument[] 
   const trimmed = text.trimStart();
   if (trimmed === '') throw new EntenteError('ENTENTE_BAD_REQUEST', `${source}: the file is empty`);
   if (looksLikeNdjson(trimmed)) {
-    return text.split('\n').flatMap((line, i) => (line.trim() === '' ? [] : [{ path: `line ${i + 1}: $`, value: parseJson(line, { source: `${source}:${i + 1}` }) }]));
+    const { documents, failures } = ndjsonDocuments(text, source);
+    if (failures[0] !== undefined) throw failures[0].error;
+    return documents;
   }
   const value = parseJson(text, { source });
   if (Array.isArray(value)) return value.map((v, i) => ({ path: `$[${i}]`, value: v }));
@@ -35,8 +37,14 @@ export interface ReadDocuments {
 export function readStixDocumentsByLine(text: string, source: string): ReadDocuments {
   const trimmed = text.trimStart();
   if (trimmed === '' || !looksLikeNdjson(trimmed)) return { documents: readStixDocuments(text, source), unreadable: [] };
+  const { documents, failures } = ndjsonDocuments(text, source);
+  return { documents, unreadable: failures.map(({ path, error }) => ({ path, message: error.message })) };
+}
+
+/** Each non-blank line of an NDJSON text read on its own; a line that is not JSON is set aside with its error. */
+function ndjsonDocuments(text: string, source: string): { documents: StixDocument[]; failures: Array<{ path: string; error: EntenteError }> } {
   const documents: StixDocument[] = [];
-  const unreadable: Array<{ path: string; message: string }> = [];
+  const failures: Array<{ path: string; error: EntenteError }> = [];
   text.split('\n').forEach((line, i) => {
     if (line.trim() === '') return;
     const path = `line ${i + 1}: $`;
@@ -44,10 +52,10 @@ export function readStixDocumentsByLine(text: string, source: string): ReadDocum
       documents.push({ path, value: parseJson(line, { source: `${source}:${i + 1}` }) });
     } catch (error) {
       if (!(error instanceof EntenteError)) throw error;
-      unreadable.push({ path, message: error.message });
+      failures.push({ path, error });
     }
   });
-  return { documents, unreadable };
+  return { documents, failures };
 }
 
 function looksLikeNdjson(text: string): boolean {
