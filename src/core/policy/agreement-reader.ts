@@ -317,18 +317,14 @@ function prefix(value: unknown, fallback: number, max: number, path: ReadonlyArr
   return value;
 }
 
-/** `NATO RESTRICTED`, `DEU VS-NfD`: a policy id, a space, then one of its levels or their aliases (any case). */
+/**
+ * A classification as a banner spells it, when the spelling names one level of one policy: a
+ * policy id then a level or alias (`NATO RESTRICTED`, `DEU VS-NfD`, any case), or a spelling of
+ * that level alone (`VS-NfD`, `EU RESTRICTED`, `RESTREINT UE/EU RESTRICTED` as Entente prints it).
+ * A bare `SECRET`, a level of several policies, names none.
+ */
 export function parseClassification(text: string, policies: ReadonlyArray<ClassificationPolicy>): Classification | undefined {
-  const trimmed = text.trim().replace(/\s+/g, ' ');
-  for (const policy of policies) {
-    if (!trimmed.toUpperCase().startsWith(`${policy.id.toUpperCase()} `)) continue;
-    const rest = trimmed.slice(policy.id.length + 1).toUpperCase();
-    const level = policy.levels.find((l) => l.toUpperCase() === rest || (policy.aliases?.[l] ?? []).some((a) => a.toUpperCase() === rest));
-    if (level !== undefined) return { policy: policy.id, level };
-  }
-  // Any spelling a banner takes that names one level of one policy (`VS-NfD`, `EU RESTRICTED`,
-  // `RESTREINT UE/EU RESTRICTED` as Entente prints it); a bare `SECRET` stays ambiguous.
-  const found = lookupClassification(lexiconOf(policies), trimmed);
+  const found = lookupClassification(lexiconOf(policies), text);
   return found.kind === 'found' ? found.classification : undefined;
 }
 
