@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { Command } from 'commander';
-import { EntenteError } from '../../core/errors.js';
 import { colour, makeOutput, table } from '../output.js';
 import { withNode, withNodeOptions, type NodeFlags } from '../node-options.js';
 
@@ -180,10 +179,6 @@ export function collectionsCommand(): Command {
       .action(async (c: string, user: string, opts: Flags & { read?: boolean; write?: boolean }) => {
         const out = makeOutput(opts.json === true);
         await withNode(opts, async (node) => {
-          // As the REST API does: a grant to a misspelt name would silently give nobody access.
-          if (!(await node.accounts.listUsers()).some((u) => u.name === user)) {
-            throw new EntenteError('ENTENTE_NOT_FOUND', `No user ${user}`, [{ path: 'user', message: 'not found' }]);
-          }
           const grant = await node.collections.grant(c, user, { canRead: opts.read === true, canWrite: opts.write === true });
           if (out.json) return out.data(grant);
           out.line(`${colour.green('granted')} ${user} on ${c}: read ${grant.canRead ? 'yes' : 'no'}, write ${grant.canWrite ? 'yes' : 'no'}`);

@@ -1,5 +1,4 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { EntenteError } from '../../core/errors.js';
 import type { Collection } from '../../ports/store.js';
 import { adminOf, callerOf } from './caller.js';
 import type { RestDeps } from './rest-deps.js';
@@ -110,9 +109,6 @@ export function collectionRoutes(deps: RestDeps): FastifyPluginAsync {
     }, async (request) => {
       adminOf(request);
       const { id, user } = request.params;
-      if (!(await deps.accounts.listUsers()).some((u) => u.name === user)) {
-        throw new EntenteError('ENTENTE_NOT_FOUND', `No user ${user}`, [{ path: 'user', message: 'not found' }]);
-      }
       const grant = await deps.collections.grant(id, user, { canRead: request.body.read, canWrite: request.body.write });
       return { collection: grant.collectionId, user: grant.principal, read: grant.canRead, write: grant.canWrite };
     });

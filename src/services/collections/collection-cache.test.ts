@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startNode, TAXII, type TestNode } from '../../../test/taxii/node-harness.js';
-import type { CollectionStore } from '../../ports/store.js';
+import type { AccountStore, CollectionStore } from '../../ports/store.js';
 import { CollectionService } from './collection-service.js';
 
 let node: TestNode;
@@ -14,7 +14,7 @@ const who = (name: string, roles: string[] = ['analyst']) => ({ name, roles });
 describe('CollectionService collections and grants remembered for a second', () => {
   it('reads a collection and a grant from the store once per second, not once per request', async () => {
     let reads = 0;
-    const counting = Object.create(node.store) as CollectionStore;
+    const counting = Object.create(node.store) as CollectionStore & Pick<AccountStore, 'getUser'>;
     counting.getCollection = (idOrAlias: string) => {
       reads++;
       return node.store.getCollection(idOrAlias);

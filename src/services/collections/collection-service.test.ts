@@ -20,7 +20,12 @@ describe('CollectionService', () => {
     expect(await node.collections.rights(who('carol'), node.intelId)).toEqual({ canRead: false, canWrite: false });
   });
 
+  it('refuses a grant to a user that does not exist', async () => {
+    await expect(node.collections.grant(node.intelId, 'nobody', { canRead: true, canWrite: false })).rejects.toMatchObject({ code: 'ENTENTE_NOT_FOUND', details: [{ path: 'user' }] });
+  });
+
   it('caps the read-only role at reading whatever was granted', async () => {
+    await node.accounts.createUser('erin', 'erin has a long password', ['read-only']);
     await node.collections.grant(node.intelId, 'erin', { canRead: true, canWrite: true });
     expect(await node.collections.rights(who('erin', ['read-only']), node.intelId)).toEqual({ canRead: true, canWrite: false });
   });

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { EntenteError } from '../../core/errors.js';
 import { stixNow, type Clock } from '../../ports/clock.js';
-import type { Collection, CollectionStore, Grant } from '../../ports/store.js';
+import type { AccountStore, Collection, CollectionStore, Grant } from '../../ports/store.js';
 import { isAdmin, type Principal } from '../accounts/principal.js';
 import { ShortLivedCache } from '../shared/short-lived-cache.js';
 
 export interface CollectionServiceDeps {
-  readonly store: CollectionStore;
+  /** Collections and grants; users only to check that a grant names one. */
+  readonly store: CollectionStore & Pick<AccountStore, 'getUser'>;
   readonly clock: Clock;
   /**
    * How long a collection and a user's grant on it are remembered for `resolve`, in ms (default
@@ -44,7 +45,7 @@ export const DEFAULT_MEDIA_TYPES: ReadonlyArray<string> = ['application/stix+jso
 
 /** Collections and who may read or write them. */
 export class CollectionService {
-  readonly #store: CollectionStore;
+  readonly #store: CollectionStore & Pick<AccountStore, 'getUser'>;
   readonly #clock: Clock;
   // Every TAXII request resolves its collection and the caller's grant on it: two statements
   // saved per page. Only collections that exist are remembered; absent grants are (no access).
@@ -139,6 +140,8 @@ export class CollectionService {
   async grant(idOrAlias: string, userName: string, rights: Rights): Promise<Grant> {
     const collection = await this.#store.getCollection(idOrAlias);
     if (collection === undefined) throw new EntenteError('ENTENTE_COLLECTION_NOT_FOUND', `No collection ${idOrAlias}`);
+    // A grant to a misspelt name would give nobody access, and a user created later under that name would inherit it.
+    if ((await this.#store.getUser(userName)) === undefined) throw new EntenteError('ENTENTE_NOT_FOUND', `No user ${userName}`, [{ path: 'user', message: 'not found' }]);
     const grant: Grant = { collectionId: collection.id, principal: userName, canRead: rights.canRead, canWrite: rights.canWrite };
     await this.#changed(this.#store.setGrant(grant));
     return grant;
